@@ -1,0 +1,89 @@
+/**
+ * The one interface every inference engine implements: embedded node-llama-cpp on GGUF files, and
+ * OpenAI-compatible HTTP servers. Judges, evaluation, STaR sampling and the reward server only ever
+ * talk to this interface.
+ */
+import type { ChatMessage, ModelId } from "../types.js";
+
+export interface SamplingConfig {
+  /** 0 means greedy. */
+  temperature: number;
+  topP: number;
+  /** Maximum new tokens per sample. */
+  maxTokens: number;
+}
+
+export const defaultSampling = {
+  temperature: 1.0,
+  topP: 0.95,
+  maxTokens: 1024,
+} satisfies SamplingConfig;
+
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  /**
+   * One seed per sample. The number of samples is `seeds.length`. Sample i depends only on the
+   * prompt, the sampling config and `seeds[i]` (for engines that can guarantee it), so a resumed
+   * run can redo exactly the samples it lacks.
+   */
+  seeds: number[];
+  sampling: SamplingConfig;
+  /** Text appended after the chat template's assistant header (forced prefix of the answer). */
+  assistantPrefix?: string;
+  /** Stop strings; generation ends after the first occurrence (the stop string is kept out of text). */
+  stop?: string[];
+  signal?: AbortSignal;
+}
+
+export type StopReason = "eos" | "maxTokens" | "stop" | "abort" | "error";
+
+export interface GeneratedSample {
+  text: string;
+  /** Tokens generated for this sample. */
+  completionTokens: number;
+  stopReason: StopReason;
+  seed: number;
+}
+
+export interface GenerateResult {
+  samples: GeneratedSample[];
+  /** Prompt tokens evaluated (counted once per request, not per sample). */
+  promptTokens: number;
+  /** Prompt tokens served from a cache / shared prefix rather than evaluated, where known. */
+  cachedPromptTokens?: number;
+}
+
+export interface TokenProbabilitiesRequest {
+  messages: ChatMessage[];
+  /** Forced start of the assistant's answer, e.g. "[[" so the next token is the verdict letter. */
+  assistantPrefix?: string;
+  /** Candidate continuations whose next-token probability is wanted, e.g. ["A", "B"]. */
+  candidates: string[];
+  signal?: AbortSignal;
+}
+
+export interface TokenProbabilitiesResult {
+  /** Natural-log probability of each candidate's first token at the next position (-Infinity if absent). */
+  logprobs: Record<string, number>;
+  promptTokens: number;
+}
+
+export interface EngineInfo {
+  /** "llamacpp" | "openai" | a baseline name. */
+  kind: string;
+  modelId: ModelId;
+  /** Human-readable model name (file name or served model name). */
+  modelName: string;
+  /** Whether `tokenProbabilities` is supported (HTTP servers without logprobs say false). */
+  supportsTokenProbabilities: boolean;
+  /** Whether the same seed gives the same sample on a rerun. */
+  deterministicSeeds: boolean;
+}
+
+export interface Engine {
+  readonly info: EngineInfo;
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  tokenProbabilities(request: TokenProbabilitiesRequest): Promise<TokenProbabilitiesResult>;
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}

@@ -1,0 +1,132 @@
+/**
+ * The one catalog of genrm errors. Every error has a stable `code` so scripts and the HTTP server
+ * can branch on it without parsing messages. Expected outcomes (an unparseable verdict, a
+ * generation that hit its token cap) are values, not exceptions; these classes are for failures.
+ */
+
+export type ErrorCode =
+  | "GENRM_INPUT"
+  | "GENRM_CONFIG"
+  | "GENRM_UNSUPPORTED"
+  | "GENRM_ENGINE"
+  | "GENRM_DISPOSED"
+  | "GENRM_ABORTED"
+  | "GENRM_NOT_FOUND"
+  | "GENRM_INTERNAL";
+
+export class GenrmError extends Error {
+  readonly code: ErrorCode;
+  /** A next step for the user: a command or flag to try. Printed by the CLI under the message. */
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+export interface InputLocation {
+  /** File the bad input came from, when it came from a file. */
+  file?: string;
+  /** 1-based line (JSONL/CSV) or 0-based row index (JSON array, Parquet); see `unit`. */
+  line?: number;
+  unit?: "line" | "row";
+  /** Dot path of the offending field, e.g. `chosen[1].content`. */
+  field?: string;
+  expected?: string;
+  got?: string;
+}
+
+/** Bad user data: always says where (file, line, field) and what was expected. */
+export class InputError extends GenrmError {
+  readonly location: InputLocation;
+
+  constructor(problem: string, location: InputLocation = {}, options: { cause?: unknown; hint?: string } = {}) {
+    super("GENRM_INPUT", formatInputMessage(problem, location), options);
+    this.location = location;
+  }
+}
+
+function formatInputMessage(problem: string, loc: InputLocation): string {
+  const where: string[] = [];
+  if (loc.file) where.push(loc.file);
+  if (loc.line !== undefined) where.push(`${loc.unit ?? "line"} ${loc.line}`);
+  if (loc.field) where.push(`field "${loc.field}"`);
+  let msg = where.length > 0 ? `${where.join(", ")}: ${problem}` : problem;
+  if (loc.expected !== undefined) msg += ` (expected ${loc.expected}`;
+  if (loc.got !== undefined) msg += `${loc.expected !== undefined ? ", " : " ("}got ${truncate(loc.got, 80)}`;
+  if (loc.expected !== undefined || loc.got !== undefined) msg += ")";
+  return msg;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+/** Invalid configuration: lists every issue as `dot.path: message`, not just the first. */
+export class ConfigError extends GenrmError {
+  readonly issues: string[];
+
+  constructor(issues: string[], options: { cause?: unknown; hint?: string } = {}) {
+    super("GENRM_CONFIG", `invalid configuration:\n  ${issues.join("\n  ")}`, options);
+    this.issues = issues;
+  }
+}
+
+/** A model architecture, tensor type, file format or feature genrm does not handle; names it. */
+export class UnsupportedError extends GenrmError {
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super("GENRM_UNSUPPORTED", message, options);
+  }
+}
+
+/** An inference engine failed: names the endpoint, HTTP status and attempt where known. */
+export class EngineError extends GenrmError {
+  readonly endpoint?: string;
+  readonly status?: number;
+  readonly attempt?: number;
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    details: { endpoint?: string; status?: number; attempt?: number; retryable?: boolean } = {},
+    options: { cause?: unknown; hint?: string } = {},
+  ) {
+    super("GENRM_ENGINE", message, options);
+    this.endpoint = details.endpoint;
+    this.status = details.status;
+    this.attempt = details.attempt;
+    this.retryable = details.retryable ?? false;
+  }
+}
+
+export class DisposedError extends GenrmError {
+  constructor(what: string) {
+    super("GENRM_DISPOSED", `${what} was used after dispose()`);
+  }
+}
+
+export class AbortedError extends GenrmError {
+  constructor(reason?: unknown) {
+    super("GENRM_ABORTED", `aborted${reason instanceof Error ? `: ${reason.message}` : ""}`, { cause: reason });
+  }
+}
+
+export class NotFoundError extends GenrmError {
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super("GENRM_NOT_FOUND", message, options);
+  }
+}
+
+/** Something that cannot happen did. The CLI asks for a bug report. */
+export class InternalError extends GenrmError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super("GENRM_INTERNAL", message, options);
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortedError(signal.reason);
+}
