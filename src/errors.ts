@@ -43,7 +43,11 @@ export interface InputLocation {
 export class InputError extends GenrmError {
   readonly location: InputLocation;
 
-  constructor(problem: string, location: InputLocation = {}, options: { cause?: unknown; hint?: string } = {}) {
+  constructor(
+    problem: string,
+    location: InputLocation = {},
+    options: { cause?: unknown; hint?: string } = {},
+  ) {
     super("GENRM_INPUT", formatInputMessage(problem, location), options);
     this.location = location;
   }
@@ -110,7 +114,9 @@ export class DisposedError extends GenrmError {
 
 export class AbortedError extends GenrmError {
   constructor(reason?: unknown) {
-    super("GENRM_ABORTED", `aborted${reason instanceof Error ? `: ${reason.message}` : ""}`, { cause: reason });
+    super("GENRM_ABORTED", `aborted${reason instanceof Error ? `: ${reason.message}` : ""}`, {
+      cause: reason,
+    });
   }
 }
 

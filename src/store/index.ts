@@ -1,0 +1,2 @@
+export type { ProbabilityKey, RunRecord, SampleKey, StoredProbability, StoreStats } from "./SampleStore.js";
+export { SampleStore } from "./SampleStore.js";

@@ -1,0 +1,109 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DisposedError, GenrmError } from "../../../src/errors.js";
+import type { JudgeSample } from "../../../src/judge/types.js";
+import { type SampleKey, SampleStore } from "../../../src/store/index.js";
+
+const key = (index: number, over: Partial<SampleKey> = {}): SampleKey => ({
+  modelId: "gguf:tiny@sha256:abc",
+  templateHash: "0123456789abcdef",
+  pairId: "p1",
+  order: "AB",
+  index,
+  seed: 1000 + index,
+  samplingKey: "t=1|p=0.95|n=64",
+  ...over,
+});
+
+const sample = (index: number, text: string): JudgeSample => ({
+  order: "AB",
+  index,
+  seed: 1000 + index,
+  text,
+  verdict: text.includes("[[A]]") ? "A" : "error",
+  ...(text.includes("[[A]]") ? {} : { parseError: "no verdict" }),
+  completionTokens: text.length,
+  stopReason: "eos",
+});
+
+describe("SampleStore", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "genrm-store-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("returns exactly what was put, marked cached, and nothing for other keys", () => {
+    const store = SampleStore.open(path.join(dir, "s.db"));
+    store.putSample(key(0), sample(0, "because... [[A]]"));
+    store.putSample(key(1), sample(1, "rambling"));
+    expect(store.getSample(key(0))).toEqual({ ...sample(0, "because... [[A]]"), cached: true });
+    expect(store.getSample(key(1))).toMatchObject({
+      verdict: "error",
+      parseError: "no verdict",
+      cached: true,
+    });
+    expect(store.getSample(key(2))).toBeUndefined();
+    expect(store.getSample(key(0, { samplingKey: "t=0.7|p=0.95|n=64" }))).toBeUndefined();
+    expect(store.getSample(key(0, { order: "BA" }))).toBeUndefined();
+    store.close();
+  });
+
+  it("never duplicates or overwrites a sample and persists across reopen", () => {
+    const file = path.join(dir, "s.db");
+    const a = SampleStore.open(file);
+    a.putSample(key(0), sample(0, "first [[A]]"));
+    a.putSample(key(0), sample(0, "second [[A]]"));
+    a.close();
+    const b = SampleStore.open(file);
+    expect(b.countSamples()).toBe(1);
+    expect(b.getSample(key(0))?.text).toBe("first [[A]]");
+    expect(b.countSamples({ pairId: "p1" })).toBe(1);
+    expect(b.countSamples({ pairId: "p2" })).toBe(0);
+    b.close();
+  });
+
+  it("stores verdict probabilities", () => {
+    const store = SampleStore.open(":memory:");
+    const k = { modelId: "m", templateHash: "h", pairId: "p", order: "BA" as const };
+    store.putProbability(k, { logprobA: -0.1, logprobB: -2.5, promptTokens: 40 });
+    expect(store.getProbability(k)).toEqual({ logprobA: -0.1, logprobB: -2.5, promptTokens: 40 });
+    expect(store.getProbability({ ...k, order: "AB" })).toBeUndefined();
+    store.close();
+  });
+
+  it("keeps a run ledger", () => {
+    const store = SampleStore.open(":memory:");
+    store.recordRunStart({
+      runId: "r1",
+      command: "eval",
+      startedAt: "2026-01-01T00:00:00Z",
+      config: { k: 8 },
+    });
+    expect(store.listRuns()[0]).toMatchObject({ runId: "r1", status: "running", config: { k: 8 } });
+    store.recordRunEnd("r1", "finished", { accuracy: 0.5 });
+    expect(store.listRuns()[0]).toMatchObject({ status: "finished", summary: { accuracy: 0.5 } });
+    expect(store.stats()).toEqual({ samples: 0, probabilities: 0, runs: 1 });
+    store.close();
+  });
+
+  it("refuses a store written with another schema version, naming both", () => {
+    const file = path.join(dir, "old.db");
+    SampleStore.open(file).close();
+    const db = new Database(file);
+    db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
+    db.close();
+    expect(() => SampleStore.open(file)).toThrow(GenrmError);
+    expect(() => SampleStore.open(file)).toThrow(/schema version 99.*version 1/);
+  });
+
+  it("throws DisposedError after close, and close is idempotent", () => {
+    const store = SampleStore.open(":memory:");
+    store.close();
+    store.close();
+    expect(() => store.getSample(key(0))).toThrow(DisposedError);
+  });
+});
