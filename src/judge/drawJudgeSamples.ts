@@ -1,0 +1,144 @@
+/**
+ * Draws the k samples of one (pair, display order): store first, engine for the rest, in chunks
+ * when adaptive voting may stop early. Sample i always has seed `sampleSeed(seed, pair, order, i)`
+ * whatever the chunking, so cached, resumed and fresh runs agree sample for sample.
+ */
+import type { PreferencePair } from "../data/types.js";
+import type { Engine, GeneratedSample } from "../engine/types.js";
+import { AbortedError, throwIfAborted } from "../errors.js";
+import type { ChatMessage } from "../types.js";
+import { countVotes } from "./majorityVote.js";
+import { parseVerdict } from "./parseVerdict.js";
+import type { JudgeConfig } from "./resolveJudgeConfig.js";
+import { sampleSeed } from "./sampleSeed.js";
+import { samplingKey } from "./samplingKey.js";
+import { shouldStop } from "./shouldStop.js";
+import type { JudgeSample, Order, SampleKey } from "./types.js";
+
+export interface DrawJudgeSamplesResult {
+  /** In index order. */
+  samples: JudgeSample[];
+  promptTokens: number;
+  /** Engine failures; sampling of this order stops at the first. */
+  errors: string[];
+  /** Adaptive voting stopped before k samples. */
+  stoppedEarly: boolean;
+}
+
+export async function drawJudgeSamples(
+  engine: Engine,
+  pair: PreferencePair,
+  order: Order,
+  messages: ChatMessage[],
+  config: JudgeConfig,
+  signal?: AbortSignal,
+): Promise<DrawJudgeSamplesResult> {
+  const { k, adaptive, chunkSize, cache, seed, sampling, template } = config;
+  const samples: JudgeSample[] = [];
+  const errors: string[] = [];
+  let promptTokens = 0;
+  const keyOf = (index: number): SampleKey => ({
+    modelId: engine.info.modelId,
+    templateHash: config.templateHash,
+    pairId: pair.id,
+    order,
+    index,
+    seed: sampleSeed(seed, pair.id, order, index),
+    samplingKey: samplingKey(sampling),
+  });
+
+  let next = 0;
+  while (next < k) {
+    if (adaptive && shouldStop(countVotes(samples.map((s) => s.verdict)), k, adaptive)) break;
+    const end = adaptive ? Math.min(k, next + chunkSize) : k;
+    const missing: SampleKey[] = [];
+    for (let index = next; index < end; index++) {
+      const key = keyOf(index);
+      const hit = cache?.get(key);
+      if (hit) samples.push(toJudgeSample(hit.text, hit, key, config, true));
+      else missing.push(key);
+    }
+    next = end;
+    if (missing.length === 0) continue;
+
+    throwIfAborted(signal);
+    let generated: GeneratedSample[];
+    try {
+      const result = await engine.generate({
+        messages,
+        seeds: missing.map((key) => key.seed),
+        sampling,
+        assistantPrefix: template.assistantPrefix,
+        signal,
+      });
+      promptTokens += result.promptTokens;
+      generated = matchSeeds(result.samples, missing);
+    } catch (error) {
+      if (signal?.aborted) throw new AbortedError(signal.reason);
+      if (error instanceof AbortedError) throw error;
+      errors.push(`${order}: ${error instanceof Error ? error.message : String(error)}`);
+      break;
+    }
+    throwIfAborted(signal);
+
+    for (const [i, key] of missing.entries()) {
+      const raw = generated[i]!;
+      const sample = toJudgeSample(raw.text, raw, key, config, false);
+      samples.push(sample);
+      if (raw.stopReason === "error" || raw.stopReason === "abort") {
+        errors.push(`${order}#${key.index}: engine stopped the sample with "${raw.stopReason}"`);
+      } else {
+        cache?.put(key, sample);
+      }
+    }
+    if (errors.length > 0) break;
+  }
+  samples.sort((a, b) => a.index - b.index);
+  return { samples, promptTokens, errors, stoppedEarly: errors.length === 0 && samples.length < k };
+}
+
+function matchSeeds(samples: readonly GeneratedSample[], keys: readonly SampleKey[]): GeneratedSample[] {
+  if (samples.length !== keys.length) {
+    throw new Error(`engine returned ${samples.length} samples for ${keys.length} seeds`);
+  }
+  return keys.map((key, i) => {
+    const sample = samples[i]!.seed === key.seed ? samples[i] : samples.find((s) => s.seed === key.seed);
+    if (!sample) throw new Error(`engine returned no sample for seed ${key.seed}`);
+    return sample;
+  });
+}
+
+function toJudgeSample(
+  text: string,
+  source: { completionTokens: number; stopReason: string },
+  key: SampleKey,
+  config: JudgeConfig,
+  cached: boolean,
+): JudgeSample {
+  // Re-parsed even when cached, so a parser fix applies to stored samples too.
+  const parsed =
+    source.stopReason === "error" || source.stopReason === "abort"
+      ? ({ verdict: "error", reason: "engine error" } as const)
+      : parseVerdict((config.template.assistantPrefix ?? "") + text, {
+          format: config.verdictFormat,
+          truncated: source.stopReason === "maxTokens",
+        });
+  const sample: JudgeSample = {
+    order: key.order,
+    index: key.index,
+    seed: key.seed,
+    text,
+    verdict: parsed.verdict === "error" ? "error" : undoOrder(parsed.verdict, key.order),
+    completionTokens: source.completionTokens,
+    stopReason: source.stopReason,
+  };
+  if (parsed.verdict === "error") sample.parseError = parsed.reason;
+  if (cached) sample.cached = true;
+  return sample;
+}
+
+/** A display-slot verdict as a verdict about the pair's own responses. */
+export function undoOrder(displayVerdict: "A" | "B", order: Order): "A" | "B" {
+  if (order === "AB") return displayVerdict;
+  return displayVerdict === "A" ? "B" : "A";
+}

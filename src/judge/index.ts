@@ -1,0 +1,36 @@
+export { type CombineOrdersOptions, combineOrders, type OrderResult } from "./combineOrders.js";
+export {
+  createLengthJudge,
+  defaultLengthJudgeOptions,
+  type LengthJudgeOptions,
+} from "./createLengthJudge.js";
+export { createLlmJudge } from "./createLlmJudge.js";
+export { createRandomJudge, type RandomJudgeOptions } from "./createRandomJudge.js";
+export { type JudgePairOptions, judgePair } from "./judgePair.js";
+export {
+  breakTie,
+  countVotes,
+  defaultErrorPolicy,
+  defaultTiePolicy,
+  type MajorityVoteOptions,
+  majorityVote,
+  type Vote,
+  type VoteCounts,
+  type VoteResult,
+  voteFromCounts,
+} from "./majorityVote.js";
+export { defaultOrderMode, type OrdersForOptions, orderFor, ordersFor } from "./orderFor.js";
+export { bracketVerdictFormat, type ParseVerdictOptions, parseVerdict } from "./parseVerdict.js";
+export { type RationaleExample, type RationalizeResult, rationalizePair } from "./rationalizePair.js";
+export { defaultVerdictPrefix } from "./readVerdictProbabilities.js";
+export {
+  defaultJudgeOptions,
+  type JudgeConfig,
+  type JudgeOptions,
+  resolveJudgeConfig,
+} from "./resolveJudgeConfig.js";
+export { sampleSeed } from "./sampleSeed.js";
+export { samplingKey } from "./samplingKey.js";
+export { defaultAdaptive, normalQuantile, shouldStop, wilsonInterval } from "./shouldStop.js";
+export * from "./templates/index.js";
+export * from "./types.js";
