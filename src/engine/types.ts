@@ -66,6 +66,11 @@ export interface TokenProbabilitiesResult {
   /** Natural-log probability of each candidate's first token at the next position (-Infinity if absent). */
   logprobs: Record<string, number>;
   promptTokens: number;
+  /**
+   * Candidates the engine could not see (e.g. absent from an HTTP server's top-k logprobs list); their
+   * logprob is -Infinity, meaning "below the k-th most likely token", not necessarily impossible.
+   */
+  missingCandidates?: string[];
 }
 
 export interface EngineInfo {
