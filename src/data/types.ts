@@ -36,3 +36,70 @@ export const preferencePairSchema = z.object({
 
 export type PreferencePairRecord = z.infer<typeof preferencePairSchema>;
 export type PreferencePair = Omit<PreferencePairRecord, "id"> & { id: PairId };
+
+/** How a reader parses a file. Chosen from the extension unless the caller names one. */
+export type ReaderName = "jsonl" | "json" | "parquet" | "csv";
+
+/** Where a raw record came from. JSONL/CSV count 1-based lines; JSON arrays and Parquet 0-based rows. */
+export interface RecordLocation {
+  file: string;
+  line: number;
+  unit: "line" | "row";
+}
+
+/** One record as a reader yields it, before any adapter has looked at it. */
+export interface RawRecord extends RecordLocation {
+  record: unknown;
+}
+
+/** Why a record was rejected; the keys of `SkipReport.byReason`. */
+export type SkipReason =
+  | "malformed-record"
+  | "missing-field"
+  | "wrong-type"
+  | "invalid-label"
+  | "empty-response"
+  | "invalid-prompt"
+  | "prompt-mismatch"
+  | "join-mismatch"
+  | "invalid-pair";
+
+export interface SkipReport {
+  count: number;
+  byReason: Partial<Record<SkipReason, number>>;
+  /** The first few error messages, each naming file, line and field. */
+  examples: string[];
+}
+
+/**
+ * Turns one source record into canonical pairs. `toPairs` is pure: it depends only on the record and
+ * its location (llmbar and hh-rlhf read their subset from the file path), and throws
+ * `InvalidRecordError` for bad input. Most adapters return exactly one pair; XSTest returns several.
+ */
+export interface PairAdapter {
+  name: string;
+  /** One line for `genrm data formats` and docs. */
+  description: string;
+  /** Whether a raw record (as read from a file) looks like this format. Used by `format: "auto"`. */
+  detect(record: unknown): boolean;
+  toPairs(record: unknown, location: RecordLocation): PreferencePair[];
+  /**
+   * Set for formats whose pairs are joined from several files (LLMFAO, XSTest). `files` are base-name
+   * globs searched under the dataset folder; `assemble` consumes every raw record of those files and
+   * yields the joined records that `toPairs` converts.
+   */
+  dataset?: {
+    files: readonly string[];
+    assemble(records: AsyncIterable<RawRecord>, options: AssembleOptions): AsyncIterable<RawRecord>;
+  };
+}
+
+export interface AssembleOptions {
+  /** Receives a bad record; throws it unless the caller skips invalid input. */
+  onInvalid: (error: InputErrorLike) => void;
+}
+
+/** Structural view of `InvalidRecordError` so this file imports no implementation. */
+export interface InputErrorLike extends Error {
+  readonly reason: SkipReason;
+}

@@ -1,0 +1,111 @@
+/**
+ * Typed reads of source-record fields that fail with an `InvalidRecordError` naming the field, what
+ * was expected and what was found. Adapters use these instead of casting, so every bad record gets
+ * the same kind of message. Field names are dot paths (`responses.0`, `chosen.1.content`).
+ */
+import { invalidRecord } from "../InvalidRecordError.js";
+import type { RecordLocation } from "../types.js";
+
+export type Fields = Record<string, unknown>;
+
+/** Follows a dot path; numeric segments index arrays. Undefined when any step is missing. */
+export function getPath(record: unknown, fieldPath: string): unknown {
+  let value: unknown = record;
+  for (const key of fieldPath.split(".")) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+export function isFields(value: unknown): value is Fields {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** True when the record is an object having every one of the keys (any value, even null). */
+export function hasKeys(record: unknown, keys: readonly string[]): record is Fields {
+  return isFields(record) && keys.every((k) => k in record);
+}
+
+export function requireFields(record: unknown, at: RecordLocation): Fields {
+  if (!isFields(record)) {
+    throw invalidRecord("wrong-type", "record is not an object", at, {
+      expected: "a JSON object",
+      got: record,
+    });
+  }
+  return record;
+}
+
+export function requireValue(record: unknown, field: string, at: RecordLocation, expected: string): unknown {
+  const value = getPath(record, field);
+  if (value === undefined || value === null) {
+    throw invalidRecord("missing-field", "missing field", at, { field, expected, got: value });
+  }
+  return value;
+}
+
+export function requireString(record: unknown, field: string, at: RecordLocation): string {
+  const value = requireValue(record, field, at, "a string");
+  if (typeof value !== "string") {
+    throw invalidRecord("wrong-type", "field has the wrong type", at, {
+      field,
+      expected: "a string",
+      got: value,
+    });
+  }
+  return value;
+}
+
+/** A response text: a string with something other than whitespace in it. */
+export function requireResponse(record: unknown, field: string, at: RecordLocation): string {
+  const value = requireValue(record, field, at, "a non-empty response string");
+  return checkResponse(value, field, at);
+}
+
+export function checkResponse(value: unknown, field: string, at: RecordLocation): string {
+  if (typeof value !== "string") {
+    throw invalidRecord("wrong-type", "field has the wrong type", at, {
+      field,
+      expected: "a string",
+      got: value,
+    });
+  }
+  if (value.trim() === "") {
+    throw invalidRecord("empty-response", "response is empty", at, {
+      field,
+      expected: "a non-empty response",
+      got: value,
+    });
+  }
+  return value;
+}
+
+export function optionalString(record: unknown, field: string, at: RecordLocation): string | undefined {
+  const value = getPath(record, field);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") {
+    throw invalidRecord("wrong-type", "field has the wrong type", at, {
+      field,
+      expected: "a string",
+      got: value,
+    });
+  }
+  return value;
+}
+
+/** A string or number id field, as a string; undefined when absent. */
+export function optionalId(record: unknown, field: string, at: RecordLocation): string | undefined {
+  const value = getPath(record, field);
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value === "string" || typeof value === "number") return String(value);
+  throw invalidRecord("wrong-type", "id has the wrong type", at, {
+    field,
+    expected: "a string or number",
+    got: value,
+  });
+}
+
+export function invalidLabel(field: string, at: RecordLocation, expected: string, got: unknown) {
+  return invalidRecord("invalid-label", "unknown label value", at, { field, expected, got });
+}
