@@ -343,7 +343,7 @@ describe("judgePair, direct", () => {
   it("an order where neither letter is possible is a missing vote", async () => {
     const engine = new ScriptedEngine(
       () => ({ text: "" }),
-      (user) => (slotOfA(user) === "A" ? {} : { A: Math.log(0.2), B: Math.log(0.2) }),
+      (user): Record<string, number> => (slotOfA(user) === "A" ? {} : { A: Math.log(0.2), B: Math.log(0.2) }),
     );
     const j = await judgePair(engine, pair, { protocol: "direct" });
     expect(j).toMatchObject({ verdict: "tie", pA: 0.5, votes: { A: 0, B: 0, error: 1 } });
