@@ -1,0 +1,244 @@
+/**
+ * `genrm eval`: judge a preference dataset and measure agreement with the human labels.
+ *
+ * Artifacts in the run directory: config.json (the resolved configuration and its hash),
+ * judgments.jsonl (one Judgment per pair, appended as they finish: the resume point) and
+ * summary.json (every metric, with provenance). Samples go to the SQLite store as they arrive, so a
+ * killed run loses nothing it generated and an identical rerun is served from the store.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { loadPairs } from "../../data/index.js";
+import type { PreferencePair } from "../../data/types.js";
+import { openEngine } from "../../engine/openEngine.js";
+import type { Engine } from "../../engine/types.js";
+import { formatEvalTable, summarizeEval } from "../../eval/index.js";
+import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
+import type { ErrorPolicy, Judge, OrderMode, Protocol, TiePolicy } from "../../judge/types.js";
+import { createProgressReporter } from "../../progress/index.js";
+import { JudgmentLog } from "../../run/JudgmentLog.js";
+import { configHash, prepareRunDir, writeJson } from "../../run/runDir.js";
+import { runJudging } from "../../run/runJudging.js";
+import { SampleStore } from "../../store/index.js";
+import { genrmVersion } from "../../version.js";
+import { defaultStorePath } from "../paths.js";
+
+export interface EvalCommandOptions {
+  data: string;
+  format?: string;
+  map?: string;
+  skipInvalid?: boolean;
+  limit?: number;
+  /** GGUF path (embedded) or served model name (with baseUrl). */
+  model?: string;
+  baseUrl?: string[];
+  baseline?: "length" | "random";
+  lora?: string[];
+  protocol?: Protocol;
+  template?: string;
+  k?: number;
+  order?: OrderMode;
+  adaptive?: "decided" | "confidence";
+  confidence?: number;
+  seed?: number;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  tiePolicy?: TiePolicy;
+  errorPolicy?: ErrorPolicy;
+  concurrency?: number;
+  threads?: number;
+  parallel?: number;
+  contextSize?: number;
+  out?: string;
+  store?: string;
+  fresh?: boolean;
+  bootstrap?: number;
+  json?: boolean;
+  progress?: "bar" | "plain" | "silent";
+}
+
+export interface EvalCommandResult {
+  runDir: string;
+  summary: ReturnType<typeof summarizeEval>;
+  interrupted: boolean;
+}
+
+export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalCommandResult> {
+  const {
+    data,
+    seed = 0,
+    k = 1,
+    protocol = "cot",
+    order = "both",
+    concurrency = 4,
+    bootstrap = 1000,
+  } = options;
+
+  const loaded = await loadPairs(data, {
+    ...(options.format ? { format: options.format } : {}),
+    ...(options.map ? { map: options.map } : {}),
+    ...(options.skipInvalid ? { skipInvalid: true } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  });
+  const pairs: PreferencePair[] = loaded.pairs;
+  if (loaded.skipped.count > 0) {
+    process.stderr.write(
+      `skipped ${loaded.skipped.count} invalid records: ${Object.entries(loaded.skipped.byReason)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(", ")}\n`,
+    );
+  }
+
+  const store = options.baseline ? undefined : SampleStore.open(options.store ?? defaultStorePath());
+  let engine: Engine | undefined;
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write("\ninterrupted: finishing in-flight writes; rerun the same command to resume\n");
+    controller.abort(new Error("SIGINT"));
+  };
+  process.once("SIGINT", onSigint);
+  try {
+    let judge: Judge;
+    if (options.baseline === "length") judge = createLengthJudge();
+    else if (options.baseline === "random") judge = createRandomJudge({ seed });
+    else {
+      engine = await openEngine({
+        ...(options.model ? { model: options.model } : {}),
+        ...(options.baseUrl ? { baseUrls: options.baseUrl } : {}),
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        ...(options.parallel !== undefined ? { parallelSequences: options.parallel } : {}),
+        ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
+        ...(options.lora ? { lora: options.lora.map((p) => ({ path: p })) } : {}),
+      });
+      const template = options.template ? await loadTemplate(options.template) : undefined;
+      judge = createLlmJudge(engine, {
+        protocol,
+        ...(template ? { template } : {}),
+        k,
+        orderMode: order,
+        seed,
+        sampling: {
+          temperature: options.temperature ?? 1.0,
+          topP: options.topP ?? 0.95,
+          maxTokens: options.maxTokens ?? 1024,
+        },
+        ...(options.adaptive
+          ? {
+              adaptive: {
+                mode: options.adaptive,
+                ...(options.confidence ? { confidence: options.confidence } : {}),
+              },
+            }
+          : {}),
+        ...(options.tiePolicy ? { tiePolicy: options.tiePolicy } : {}),
+        ...(options.errorPolicy ? { errorPolicy: options.errorPolicy } : {}),
+        ...(store ? { cache: sampleCacheOf(store) } : {}),
+      });
+    }
+
+    const runConfig = {
+      data: {
+        path: path.resolve(data),
+        format: loaded.format,
+        pairs: pairs.length,
+        limit: options.limit ?? null,
+      },
+      judge: judge.info,
+      protocol: options.baseline ? null : protocol,
+      k: options.baseline ? null : k,
+      order: options.baseline ? null : order,
+      adaptive: options.adaptive ?? null,
+      seed,
+      sampling: options.baseline
+        ? null
+        : {
+            temperature: options.temperature ?? 1.0,
+            topP: options.topP ?? 0.95,
+            maxTokens: options.maxTokens ?? 1024,
+          },
+      tiePolicy: options.tiePolicy ?? null,
+      errorPolicy: options.errorPolicy ?? null,
+    };
+    const runDir =
+      options.out ??
+      path.join(
+        "runs",
+        `eval-${path.basename(data).replace(/\.[^.]+$/, "")}-${judge.info.name}-${configHash(runConfig).slice(0, 8)}`,
+      );
+    const dirConfig = options.fresh
+      ? prepareRunDirFresh(runDir, runConfig)
+      : prepareRunDir(runDir, "eval", runConfig, genrmVersion());
+    const log = JudgmentLog.open(path.join(runDir, "judgments.jsonl"), { resume: !options.fresh });
+    const progress = createProgressReporter(`eval ${judge.info.name}`, {
+      unit: "pairs",
+      ...(options.progress ? { mode: options.progress } : {}),
+    });
+    let correct = 0;
+    let scored = 0;
+    const byId = new Map(pairs.map((p) => [p.id, p]));
+    let result: Awaited<ReturnType<typeof runJudging>>;
+    try {
+      result = await runJudging(judge, pairs, log, {
+        concurrency,
+        signal: controller.signal,
+        onProgress: ({ done, total, judgment }) => {
+          const label = byId.get(judgment.pairId)?.label;
+          if (label && label !== "tie") {
+            scored++;
+            if (judgment.verdict === label) correct++;
+            else if (judgment.verdict === "tie" || judgment.verdict === "error") correct += 0.5;
+          }
+          progress.update({ done, total, metrics: { acc: scored ? (correct / scored).toFixed(3) : "-" } });
+        },
+      });
+    } finally {
+      progress.stop();
+      log.close();
+    }
+
+    const summary = summarizeEval(result.judgments, pairs, { bootstrapResamples: bootstrap, seed });
+    const record = {
+      ...summary,
+      run: {
+        dir: runDir,
+        configHash: dirConfig.configHash,
+        genrmVersion: genrmVersion(),
+        judged: result.judged,
+        resumed: result.resumed,
+        interrupted: result.interrupted,
+        wallMs: result.wallMs,
+        skippedRecords: loaded.skipped.count,
+      },
+    };
+    writeJson(path.join(runDir, "summary.json"), record);
+    return { runDir, summary: record as typeof summary, interrupted: result.interrupted };
+  } finally {
+    process.off("SIGINT", onSigint);
+    await engine?.dispose();
+    store?.close();
+  }
+}
+
+function prepareRunDirFresh(dir: string, config: unknown) {
+  fs.rmSync(path.join(dir, "config.json"), { force: true });
+  return prepareRunDir(dir, "eval", config, genrmVersion());
+}
+
+function sampleCacheOf(store: SampleStore) {
+  return {
+    get: (key: Parameters<SampleStore["getSample"]>[0]) => store.getSample(key),
+    put: (key: Parameters<SampleStore["putSample"]>[0], sample: Parameters<SampleStore["putSample"]>[1]) =>
+      store.putSample(key, sample),
+  };
+}
+
+export function printEvalResult(result: EvalCommandResult, { json = false }: { json?: boolean } = {}): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${formatEvalTable(result.summary)}\n`);
+  process.stdout.write(`\nresults: ${result.runDir}/summary.json, ${result.runDir}/judgments.jsonl\n`);
+  if (result.interrupted) process.stdout.write("interrupted: rerun the same command to resume\n");
+}

@@ -1,0 +1,254 @@
+/**
+ * The `genrm` command table. Each action lazily imports its command module, so `genrm --help`
+ * stays fast and HTTP-only users never load llama.cpp. Errors are caught once, here.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { GenrmError, InternalError } from "../errors.js";
+import { genrmVersion } from "../version.js";
+import { floatArg, intArg, listArg } from "./parseArgs.js";
+
+function addEngineOptions(cmd: Command): Command {
+  return cmd
+    .option("--model <model>", "GGUF file (embedded, default engine) or served model name (with --base-url)")
+    .option(
+      "--base-url <url>",
+      "OpenAI-compatible server base URL; repeat or comma-separate for several",
+      listArg,
+    )
+    .option("--lora <path>", "GGUF LoRA adapter applied to the embedded model; repeatable", listArg)
+    .option(
+      "--threads <n>",
+      "CPU threads for the embedded engine (default: real core count)",
+      intArg(1, 1024),
+    )
+    .option("--parallel <n>", "sequences decoded in parallel by the embedded engine", intArg(1, 256))
+    .option("--context-size <n>", "embedded engine context size in tokens", intArg(64, 1 << 20));
+}
+
+function addJudgeOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option("--protocol <p>", "cot: rationale then verdict; direct: verdict-token probability")
+        .choices(["cot", "direct"])
+        .default("cot"),
+    )
+    .option(
+      "--template <idOrPath>",
+      "built-in template id or a JSON template file (see `genrm templates list`)",
+    )
+    .option("-k, --k <n>", "samples per order (self-consistency / maj@k)", intArg(1, 1024), 1)
+    .addOption(
+      new Option("--order <mode>", "A/B order: both orders, one seeded random order per pair, or fixed AB")
+        .choices(["both", "random", "fixed"])
+        .default("both"),
+    )
+    .addOption(
+      new Option("--adaptive <mode>", "stop sampling a pair early once decided").choices([
+        "decided",
+        "confidence",
+      ]),
+    )
+    .option("--confidence <p>", "level for --adaptive confidence", floatArg(0.5, 0.999999))
+    .option("--seed <n>", "seed for orders and samples", intArg(0, 2 ** 31 - 1), 0)
+    .option("--temperature <t>", "sampling temperature", floatArg(0, 10), 1.0)
+    .option("--top-p <p>", "nucleus sampling", floatArg(0, 1), 0.95)
+    .option("--max-tokens <n>", "max new tokens per sample", intArg(1, 1 << 20), 1024)
+    .addOption(
+      new Option("--tie-policy <p>", "what an even vote becomes").choices([
+        "half",
+        "A",
+        "B",
+        "error",
+        "logprob",
+      ]),
+    )
+    .addOption(
+      new Option("--error-policy <p>", "what unparseable samples do to the vote").choices([
+        "ignore",
+        "plurality",
+        "strict",
+      ]),
+    );
+}
+
+/** Runs a command by name; injectable so tests can check argv → options without running anything. */
+export type Dispatch = (command: string, options: Record<string, unknown>, args?: string[]) => Promise<void>;
+
+export const dispatchCommand: Dispatch = async (command, options, args = []) => {
+  const o = options as never;
+  switch (command) {
+    case "eval": {
+      const { runEvalCommand, printEvalResult } = await import("./commands/eval.js");
+      const result = await runEvalCommand(o);
+      printEvalResult(result, { json: Boolean(options.json) });
+      if (result.interrupted) process.exitCode = 130;
+      return;
+    }
+    case "data formats":
+      return (await import("./commands/data.js")).runDataFormats(o);
+    case "data inspect":
+      return (await import("./commands/data.js")).runDataInspect(args[0], o);
+    case "data convert":
+      return (await import("./commands/data.js")).runDataConvert(args[0], o);
+    case "data split":
+      return (await import("./commands/data.js")).runDataSplit(args[0], o);
+    case "templates list":
+      return (await import("./commands/templates.js")).runTemplatesList(o);
+    case "templates show":
+      return (await import("./commands/templates.js")).runTemplatesShow(args[0]);
+    case "model tiny":
+      return (await import("./commands/model.js")).runModelTiny(o);
+    case "store":
+      return (await import("./commands/store.js")).runStoreStats(o);
+    default:
+      throw new InternalError(`no dispatcher for command "${command}"`);
+  }
+};
+
+export function buildProgram(dispatch: Dispatch = dispatchCommand): Command {
+  const program = new Command("genrm")
+    .description(
+      "Generative reward models: LLM judges trained on human preferences, evaluated and served as rewards.",
+    )
+    .version(genrmVersion())
+    .showHelpAfterError("(add --help for usage)");
+
+  addJudgeOptions(
+    addEngineOptions(
+      program
+        .command("eval")
+        .description("judge a preference dataset and report agreement with the human labels")
+        .requiredOption("--data <path>", "preference data (jsonl, jsonl.gz, json, parquet, csv, or a folder)")
+        .option("--format <name>", "data adapter (default: auto-detect; see `genrm data formats`)")
+        .option(
+          "--map <mapping>",
+          "generic field mapping, e.g. prompt=input,a=output_1,b=output_2,label=pref",
+        )
+        .option("--skip-invalid", "skip and count invalid records instead of stopping")
+        .option("--limit <n>", "judge only the first n pairs", intArg(1)),
+    ),
+  )
+    .addOption(
+      new Option("--baseline <name>", "a model-free judge instead of a model").choices(["length", "random"]),
+    )
+    .option("--concurrency <n>", "pairs judged at once", intArg(1, 4096), 4)
+    .option("--out <dir>", "run directory (default: runs/eval-<data>-<judge>-<config hash>)")
+    .option("--store <file>", "SQLite sample store (default: .genrm/store.db or $GENRM_STORE)")
+    .option(
+      "--fresh",
+      "ignore judgments already in the run directory (the sample store still serves samples)",
+    )
+    .option("--bootstrap <n>", "bootstrap resamples for confidence intervals", intArg(0, 1_000_000), 1000)
+    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .option("--json", "print the summary as JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm eval --data ../shared/data/llmbar --model judge.gguf -k 8 --order random
+  genrm eval --data prefs.jsonl --base-url http://gpu1:8000/v1,http://gpu2:8000/v1 --model Qwen/Qwen2.5-7B-Instruct -k 8
+  genrm eval --data prefs.jsonl --baseline length --json`,
+    )
+    .action((opts) => dispatch("eval", opts));
+
+  const data = program.command("data").description("inspect, convert and split preference data");
+  data
+    .command("formats")
+    .description("list the data adapters and what they read")
+    .option("--json", "machine-readable output")
+    .action((opts) => dispatch("data formats", opts));
+  data
+    .command("inspect <path>")
+    .description("validate a dataset and print counts, labels, subsets and lengths")
+    .option("--format <name>", "data adapter (default: auto-detect)")
+    .option("--map <mapping>", "generic field mapping")
+    .option("--skip-invalid", "skip and count invalid records")
+    .option("--json", "machine-readable output")
+    .action((file, opts) => dispatch("data inspect", opts, [file]));
+  data
+    .command("convert <path>")
+    .description("convert any supported format to genrm's canonical pairs JSONL")
+    .requiredOption("--out <file>", "output .jsonl")
+    .option("--format <name>", "data adapter (default: auto-detect)")
+    .option("--map <mapping>", "generic field mapping")
+    .option("--skip-invalid", "skip and count invalid records")
+    .action((file, opts) => dispatch("data convert", opts, [file]));
+  data
+    .command("split <path>")
+    .description("deterministic split by pair id into named parts")
+    .requiredOption("--out-dir <dir>", "where to write <part>.jsonl")
+    .option("--fractions <spec>", "e.g. train=0.8,test=0.2", "train=0.8,test=0.2")
+    .option("--seed <n>", "split seed", intArg(0), 0)
+    .option("--format <name>", "data adapter (default: auto-detect)")
+    .option("--map <mapping>", "generic field mapping")
+    .option("--skip-invalid", "skip and count invalid records")
+    .action((file, opts) => dispatch("data split", opts, [file]));
+
+  const templates = program.command("templates").description("judge prompt templates");
+  templates
+    .command("list")
+    .description("list built-in templates with their ids and content hashes")
+    .option("--json", "machine-readable output")
+    .action((opts) => dispatch("templates list", opts));
+  templates
+    .command("show <idOrPath>")
+    .description("print a template and its hash")
+    .action((id, opts) => dispatch("templates show", opts, [id]));
+
+  const model = program.command("model").description("model utilities");
+  model
+    .command("tiny")
+    .description("write a small random-weight Llama-architecture GGUF (for tests, demos and benchmarks)")
+    .requiredOption("--out <file>", "output .gguf")
+    .option("--hidden <n>", "hidden size", intArg(8), 64)
+    .option("--layers <n>", "layers", intArg(1), 2)
+    .option("--heads <n>", "attention heads", intArg(1), 4)
+    .option("--kv-heads <n>", "KV heads (GQA)", intArg(1))
+    .option("--ffn <n>", "FFN size", intArg(8))
+    .option("--vocab <n>", "vocabulary size", intArg(300))
+    .option("--seed <n>", "weight seed", intArg(0), 0)
+    .action((opts) => dispatch("model tiny", opts));
+
+  program
+    .command("store")
+    .description("sample store statistics and run ledger")
+    .option("--store <file>", "SQLite sample store (default: .genrm/store.db or $GENRM_STORE)")
+    .option("--json", "machine-readable output")
+    .action((opts) => dispatch("store", opts));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+/** Prints an error the way a user needs it; returns the exit code. */
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed help/version/usage errors.
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof InternalError) {
+    process.stderr.write(
+      `genrm: internal error: ${err.message}\nThis is a bug in genrm ${genrmVersion()} (node ${process.version}, ${process.platform}-${process.arch}); please report it with the command you ran.\n${err.stack ?? ""}\n`,
+    );
+    return 1;
+  }
+  if (err instanceof GenrmError) {
+    process.stderr.write(`genrm: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    if (process.env.GENRM_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+  process.stderr.write(
+    `genrm: unexpected error\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  return 1;
+}

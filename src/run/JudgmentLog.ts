@@ -1,0 +1,74 @@
+/**
+ * Append-only JSONL log of finished judgments, the resume point of an evaluation run.
+ *
+ * A judgment is appended the moment it is final. A process killed mid-write leaves at most one
+ * partial last line; `open` drops it (and truncates the file back to the last complete line) so the
+ * pair is simply judged again, with its samples served from the sample store.
+ */
+import fs from "node:fs";
+import { InputError } from "../errors.js";
+import type { Judgment } from "../judge/types.js";
+
+export class JudgmentLog {
+  readonly path: string;
+  readonly existing: Map<string, Judgment>;
+  #fd: number | null;
+
+  private constructor(file: string, existing: Map<string, Judgment>, fd: number) {
+    this.path = file;
+    this.existing = existing;
+    this.#fd = fd;
+  }
+
+  static open(file: string, { resume = true }: { resume?: boolean } = {}): JudgmentLog {
+    const existing = new Map<string, Judgment>();
+    if (resume && fs.existsSync(file)) {
+      const text = fs.readFileSync(file, "utf8");
+      let goodBytes = 0;
+      let offset = 0;
+      const lines = text.split("\n");
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const isLast = i === lines.length - 1;
+        const lineBytes = Buffer.byteLength(line, "utf8") + (isLast ? 0 : 1);
+        if (line.trim() === "") {
+          offset += lineBytes;
+          if (!isLast) goodBytes = offset;
+          continue;
+        }
+        let parsed: Judgment;
+        try {
+          parsed = JSON.parse(line) as Judgment;
+        } catch (cause) {
+          // Only the final line can be torn by a kill; garbage elsewhere means someone edited it.
+          if (isLast || i === lines.length - 2) break;
+          throw new InputError(
+            "corrupt judgment log",
+            { file, line: i + 1, expected: "a JSON judgment" },
+            { cause },
+          );
+        }
+        if (isLast) break; // a last line without its newline was not completely written
+        existing.set(parsed.pairId, parsed);
+        offset += lineBytes;
+        goodBytes = offset;
+      }
+      if (goodBytes < Buffer.byteLength(text, "utf8")) fs.truncateSync(file, goodBytes);
+    } else if (!resume && fs.existsSync(file)) {
+      fs.truncateSync(file, 0);
+    }
+    const fd = fs.openSync(file, "a");
+    return new JudgmentLog(file, existing, fd);
+  }
+
+  append(judgment: Judgment): void {
+    if (this.#fd === null) throw new Error("JudgmentLog is closed");
+    fs.writeSync(this.#fd, `${JSON.stringify(judgment)}\n`);
+  }
+
+  close(): void {
+    if (this.#fd === null) return;
+    fs.closeSync(this.#fd);
+    this.#fd = null;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Run directories: where a command's artifacts live. A run's config is written once; a rerun into
+ * the same directory must have the same config hash (else it is a different experiment and we
+ * refuse rather than mix results).
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { GenrmError } from "../errors.js";
+
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  }
+  return value;
+}
+
+export function configHash(config: unknown): string {
+  return crypto.createHash("sha256").update(stableStringify(config)).digest("hex").slice(0, 16);
+}
+
+export interface RunDirConfig {
+  command: string;
+  configHash: string;
+  config: unknown;
+  createdAt: string;
+  genrmVersion: string;
+}
+
+/** Creates `dir` (or reuses it when its recorded config matches) and returns the config record. */
+export function prepareRunDir(dir: string, command: string, config: unknown, version: string): RunDirConfig {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "config.json");
+  const hash = configHash(config);
+  if (fs.existsSync(file)) {
+    const prior = JSON.parse(fs.readFileSync(file, "utf8")) as RunDirConfig;
+    if (prior.configHash !== hash) {
+      throw new GenrmError(
+        "GENRM_CONFIG",
+        `run directory ${dir} holds a ${prior.command} run with a different configuration (config hash ${prior.configHash}, this run ${hash})`,
+        { hint: "pass a new --out directory, or --fresh to overwrite it" },
+      );
+    }
+    return prior;
+  }
+  const record: RunDirConfig = {
+    command,
+    configHash: hash,
+    config,
+    createdAt: new Date().toISOString(),
+    genrmVersion: version,
+  };
+  fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  return record;
+}
+
+export function writeJson(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { buildProgram } from "../../../src/cli/main.js";
+
+async function parse(argv: string[]) {
+  const calls: { command: string; options: Record<string, unknown>; args: string[] }[] = [];
+  const program = buildProgram(async (command, options, args = []) => {
+    calls.push({ command, options, args });
+  });
+  program.exitOverride();
+  program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  for (const c of program.commands) {
+    c.exitOverride();
+    c.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    for (const sub of c.commands) {
+      sub.exitOverride();
+      sub.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    }
+  }
+  await program.parseAsync(["node", "genrm", ...argv]);
+  return calls;
+}
+
+describe("genrm argv → command options", () => {
+  const table: [string[], string, Record<string, unknown>, string[]?][] = [
+    [
+      ["eval", "--data", "d.jsonl", "--model", "m.gguf"],
+      "eval",
+      {
+        data: "d.jsonl",
+        model: "m.gguf",
+        protocol: "cot",
+        k: 1,
+        order: "both",
+        seed: 0,
+        temperature: 1,
+        topP: 0.95,
+      },
+    ],
+    [
+      [
+        "eval",
+        "--data",
+        "d.jsonl",
+        "--model",
+        "m.gguf",
+        "-k",
+        "8",
+        "--order",
+        "random",
+        "--adaptive",
+        "decided",
+      ],
+      "eval",
+      { k: 8, order: "random", adaptive: "decided" },
+    ],
+    [
+      [
+        "eval",
+        "--data",
+        "d",
+        "--base-url",
+        "http://a:1/v1,http://b:2/v1",
+        "--base-url",
+        "http://c:3/v1",
+        "--model",
+        "q",
+      ],
+      "eval",
+      { baseUrl: ["http://a:1/v1", "http://b:2/v1", "http://c:3/v1"], model: "q" },
+    ],
+    [["eval", "--data", "d", "--baseline", "length", "--json"], "eval", { baseline: "length", json: true }],
+    [["data", "inspect", "x.json", "--format", "pandalm"], "data inspect", { format: "pandalm" }, ["x.json"]],
+    [
+      ["data", "split", "x.json", "--out-dir", "o", "--seed", "3"],
+      "data split",
+      { outDir: "o", seed: 3, fractions: "train=0.8,test=0.2" },
+      ["x.json"],
+    ],
+    [["templates", "show", "cot-pair-v2@1"], "templates show", {}, ["cot-pair-v2@1"]],
+    [
+      ["model", "tiny", "--out", "t.gguf", "--hidden", "32"],
+      "model tiny",
+      { out: "t.gguf", hidden: 32, layers: 2 },
+    ],
+  ];
+  for (const [argv, command, expected, args] of table) {
+    it(argv.join(" "), async () => {
+      const calls = await parse(argv);
+      expect(calls).toHaveLength(1);
+      expect(calls[0].command).toBe(command);
+      expect(calls[0].options).toMatchObject(expected);
+      if (args) expect(calls[0].args).toEqual(args);
+    });
+  }
+
+  it("numbers are parsed explicitly and bad values are usage errors", async () => {
+    await expect(parse(["eval", "--data", "d", "-k", "eight"])).rejects.toThrow(/expected an integer/);
+    await expect(parse(["eval", "--data", "d", "--top-p", "1.5"])).rejects.toThrow(/\[0, 1\]/);
+    await expect(parse(["eval", "--data", "d", "--order", "sideways"])).rejects.toThrow(/Allowed choices/);
+    await expect(parse(["eval"])).rejects.toThrow(/--data/);
+  });
+});
