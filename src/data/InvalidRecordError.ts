@@ -31,18 +31,25 @@ export function describeValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+export const SKIP_HINT = "skipInvalid: true (--skip-invalid) skips such records and reports them by reason";
+
 export function invalidRecord(
   reason: SkipReason,
   problem: string,
   at: RecordLocation,
   detail: { field?: string; expected?: string; got?: unknown } = {},
 ): InvalidRecordError {
-  return new InvalidRecordError(reason, problem, {
-    file: at.file,
-    line: at.line,
-    unit: at.unit,
-    field: detail.field,
-    expected: detail.expected,
-    got: "got" in detail ? describeValue(detail.got) : undefined,
-  });
+  return new InvalidRecordError(
+    reason,
+    problem,
+    {
+      file: at.file,
+      line: at.line,
+      unit: at.unit,
+      field: detail.field,
+      expected: detail.expected,
+      got: "got" in detail ? describeValue(detail.got) : undefined,
+    },
+    { hint: SKIP_HINT },
+  );
 }

@@ -1,8 +1,10 @@
 /**
  * Anthropic hh-rlhf: `chosen` and `rejected` are whole `\n\nHuman: … \n\nAssistant: …` transcripts.
  * Each is split into turns; the prompt is every turn before the final assistant turn, and both
- * transcripts must agree on it (5 of the 2,312 harmless-base test records do not, and are rejected
- * as `prompt-mismatch`). Chosen (less harmful / more helpful) goes in A with label "A". The subset
+ * transcripts must agree on it (`prompt-mismatch` otherwise). In the 5 harmless-base test records
+ * whose transcripts diverge early, one side has two Assistant turns in a row, so they are rejected
+ * as `invalid-prompt` (the prompt would end with an assistant turn); 4 more have an empty final
+ * response. Chosen (less harmful / more helpful) goes in A with label "A". The subset
  * is the tranche folder (`harmless-base`, `helpful-online`, …) when the file sits in one.
  */
 import path from "node:path";

@@ -4,10 +4,13 @@
  * 2 (response2 better) or 0 (tie). The label is the majority of the three (1 → "A", 2 → "B",
  * 0 → "tie"); with no majority it is "tie". The prompt is the instruction, then the input after a
  * blank line when there is one (the Alpaca layout PandaLM was built on). Id: `idx`.
+ * Six records hold the JSON boolean `true` where a model answered "True" (rows 157–164, a
+ * serialisation slip upstream); a boolean response is read as Python spells it, "True"/"False".
  */
 import { buildPair } from "../buildPair.js";
 import type { Label, PairAdapter, PreferencePair, RecordLocation } from "../types.js";
 import {
+  type Fields,
   hasKeys,
   invalidLabel,
   optionalId,
@@ -20,6 +23,12 @@ import {
 
 const source = "pandalm";
 const verdicts: Record<string, Label> = { "1": "A", "2": "B", "0": "tie" };
+
+function response(row: Fields, field: string, at: RecordLocation): string {
+  const value = row[field];
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return requireResponse(row, field, at);
+}
 
 function toPairs(record: unknown, at: RecordLocation): PreferencePair[] {
   const row = requireFields(record, at);
@@ -39,8 +48,8 @@ function toPairs(record: unknown, at: RecordLocation): PreferencePair[] {
       source,
       sourceId: optionalId(row, "idx", at),
       prompt: [{ role: "user", content: input.trim() === "" ? instruction : `${instruction}\n\n${input}` }],
-      responseA: requireResponse(row, "response1", at),
-      responseB: requireResponse(row, "response2", at),
+      responseA: response(row, "response1", at),
+      responseB: response(row, "response2", at),
       label: majority,
       meta: {
         annotators: votes,

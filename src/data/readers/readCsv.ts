@@ -7,7 +7,7 @@
 import { createReadStream } from "node:fs";
 import { type CsvError, parse } from "csv-parse";
 import { throwIfAborted } from "../../errors.js";
-import { describeValue, InvalidRecordError } from "../InvalidRecordError.js";
+import { describeValue, InvalidRecordError, SKIP_HINT } from "../InvalidRecordError.js";
 import type { RawRecord } from "../types.js";
 import type { ReaderOptions } from "./readJsonl.js";
 
@@ -43,7 +43,7 @@ export async function* readCsv(file: string, options: ReaderOptions = {}): Async
           "malformed-record",
           `malformed CSV record: ${err?.message ?? "unreadable"}`,
           { file, line, unit: "line", expected: "one value per header column", got: describeValue(raw) },
-          { cause: err },
+          { cause: err, hint: SKIP_HINT },
         ),
       });
     },

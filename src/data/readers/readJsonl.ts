@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { throwIfAborted } from "../../errors.js";
-import { describeValue, InvalidRecordError } from "../InvalidRecordError.js";
+import { describeValue, InvalidRecordError, SKIP_HINT } from "../InvalidRecordError.js";
 import type { RawRecord } from "../types.js";
 
 export interface ReaderOptions {
@@ -35,7 +35,7 @@ export async function* readJsonl(file: string, options: ReaderOptions = {}): Asy
           "malformed-record",
           `malformed JSON line: ${(cause as Error).message}`,
           { file, line, unit: "line", expected: "one JSON value per line", got: describeValue(text) },
-          { cause },
+          { cause, hint: SKIP_HINT },
         );
         if (!onInvalid) throw error;
         onInvalid(error);
