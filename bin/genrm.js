@@ -1,7 +1,3 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli/main.js";
-
-main(process.argv).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// The published entry point runs the compiled CLI; `npm install` builds dist/ (the "prepare" script).
+import "../dist/cli/bin.js";
