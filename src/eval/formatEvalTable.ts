@@ -1,0 +1,92 @@
+/** Terminal rendering of an EvalSummary: fixed-width, plain text, percentages with one decimal. */
+import type { AccuracyResult, EvalSummary } from "./types.js";
+
+export function formatEvalTable(summary: EvalSummary): string {
+  const lines: string[] = [];
+  for (const p of summary.provenance) {
+    const judge = p.baseline
+      ? `${p.modelName}`
+      : `${p.modelName} ${p.protocol} ${p.templateId} (${p.templateHash})`;
+    const sampling = p.baseline
+      ? ""
+      : `, k=${p.k}${p.adaptive ? " adaptive" : ""}, orders=${p.orderMode}, seed=${p.seed}, T=${p.sampling.temperature} top-p=${p.sampling.topP}`;
+    lines.push(`judge     ${judge}${sampling}`);
+  }
+  const c = summary.counts;
+  lines.push(
+    `pairs     ${c.pairs} (judged ${c.pairs - c.missing}, missing ${c.missing}, tie labels ${c.tieLabels}, unmatched judgments ${c.unmatched})`,
+  );
+  const { tieScore, errorScore, bootstrap } = summary.options;
+  lines.push(
+    `accuracy  ${formatAccuracy(summary.accuracy)}  (${pct(bootstrap.level, 0)} CI, ${bootstrap.resamples} resamples; tie ${tieScore}, error ${errorScore})`,
+  );
+  const v = summary.verdicts;
+  lines.push(`verdicts  A ${v.A}  B ${v.B}  tie ${v.tie}  error ${v.error}`);
+
+  const subsetNames = Object.keys(summary.subsets);
+  if (subsetNames.length > 1 || (subsetNames.length === 1 && subsetNames[0] !== "(none)")) {
+    const width = Math.max(6, ...subsetNames.map((n) => n.length));
+    lines.push("", `${"subset".padEnd(width)}  ${"n".padStart(5)}  accuracy  CI`);
+    for (const name of subsetNames) {
+      const r = summary.subsets[name]!;
+      lines.push(`${name.padEnd(width)}  ${String(r.n).padStart(5)}  ${formatAccuracy(r)}`);
+    }
+  }
+
+  const rb = summary.rewardBench;
+  if (rb) {
+    lines.push("", "RewardBench (EXAMPLE_COUNTS-weighted sections, overall = mean of sections)");
+    for (const s of rb.sections) {
+      const missing = s.subsetsMissing.length > 0 ? `  (missing: ${s.subsetsMissing.join(", ")})` : "";
+      lines.push(`  ${s.name.padEnd(10)} ${s.score === null ? "—" : pct(s.score)}${missing}`);
+    }
+    lines.push(
+      `  ${"Overall".padEnd(10)} ${rb.overall === null ? "—" : pct(rb.overall)}${rb.complete ? "" : " (incomplete)"}`,
+    );
+    lines.push(
+      `  ${"Pair mean".padEnd(10)} ${summary.accuracy.accuracy === null ? "—" : pct(summary.accuracy.accuracy)}`,
+    );
+  }
+
+  if (summary.majAtK.length > 1) {
+    lines.push("", `maj@k     ${summary.majAtK.map((p) => `${p.k}: ${pct(p.accuracy)}`).join("  ")}`);
+  }
+
+  const pc = summary.positionConsistency;
+  if (pc.bothOrderJudgments > 0 || pc.aSlotRate !== null) {
+    lines.push(
+      "",
+      `position  consistency ${pc.rate === null ? "—" : pct(pc.rate)} (${pc.consistentPairs}/${pc.decidedPairs} pairs)  slot-A rate ${pc.aSlotRate === null ? "—" : pct(pc.aSlotRate)}`,
+    );
+  }
+  const parse = summary.parse;
+  if (parse.samples > 0) {
+    lines.push(
+      `parsing   ${parse.parseErrors}/${parse.samples} samples unparseable (${pct(parse.parseErrorRate!)}), ${parse.truncated} truncated`,
+    );
+  }
+  if (summary.errors.engineErrors > 0)
+    lines.push(`errors    ${summary.errors.engineErrors} judgments hit engine errors`);
+  const u = summary.usage;
+  if (u.totalTokens.n > 0) {
+    lines.push(
+      `cost      tokens/judgment mean ${num(u.totalTokens.mean)} p50 ${num(u.totalTokens.p50)} p95 ${num(u.totalTokens.p95)}; ` +
+        `ms/judgment mean ${num(u.wallMs.mean)} p50 ${num(u.wallMs.p50)} p95 ${num(u.wallMs.p95)}; samples/judgment ${num(u.samples.mean, 1)}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function formatAccuracy(r: AccuracyResult): string {
+  if (r.accuracy === null) return "—";
+  const ci = r.ci ? `[${pct(r.ci.lower)}, ${pct(r.ci.upper)}]` : "";
+  return `${pct(r.accuracy).padStart(6)}    ${ci}`;
+}
+
+function pct(x: number, digits = 1): string {
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+function num(x: number | null, digits = 0): string {
+  return x === null ? "—" : x.toFixed(digits);
+}
