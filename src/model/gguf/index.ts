@@ -7,6 +7,7 @@ export {
   type GgufValueTypeName,
   ggmlByteSize,
   ggmlTypeName,
+  supportedTensorType,
 } from "./ggmlTypes.js";
 export {
   type GgufArray,
@@ -16,6 +17,13 @@ export {
   ggufValue,
   plainValue,
 } from "./ggufValue.js";
+export {
+  type GgufFile,
+  type GgufTensorInfo,
+  type OpenGgufOptions,
+  openGguf,
+  readGgufInfo,
+} from "./openGguf.js";
 export { decodeTensor, encodedByteLength, encodeTensor, f16BitsToF32, f32ToF16Bits } from "./tensorCodec.js";
 export {
   type GgufTensorSpec,
@@ -24,3 +32,4 @@ export {
   type WriteGgufResult,
   writeGguf,
 } from "./writeGguf.js";
+export { type LoraTarget, type WriteLoraAdapterOptions, writeLoraAdapter } from "./writeLoraAdapter.js";
