@@ -23,13 +23,35 @@ export function mcnemarTest(b: number, c: number, options: McNemarOptions = {}):
   const n = b + c;
   if (n < exactBelow) {
     // Two-sided: twice the smaller tail, Σ_{i ≤ min(b,c)} C(n,i) / 2^n, capped at 1.
-    let tail = 0;
-    for (let i = 0; i <= Math.min(b, c); i++) tail += Math.exp(logChoose(n, i) - n * Math.LN2);
-    return { b, c, n, statistic: null, pValue: Math.min(1, 2 * tail), method: "exact" };
+    return {
+      b,
+      c,
+      n,
+      statistic: null,
+      pValue: Math.min(1, 2 * binomialHalfTail(n, Math.min(b, c))),
+      method: "exact",
+    };
   }
   const statistic = Math.max(0, Math.abs(b - c) - 1) ** 2 / n;
   // χ²(1) survival function: P(X > s) = erfc(√(s/2)).
   return { b, c, n, statistic, pValue: erfc(Math.sqrt(statistic / 2)), method: "chi2" };
+}
+
+/** P(X ≤ m) for X ~ Binomial(n, ½). */
+function binomialHalfTail(n: number, m: number): number {
+  // Up to n = 50, C(n, i)·(n − i) stays below 2^53, so the sum is exact, so small cases are exact.
+  if (n <= 50) {
+    let coefficient = 1;
+    let sum = 0;
+    for (let i = 0; i <= m; i++) {
+      sum += coefficient;
+      coefficient = (coefficient * (n - i)) / (i + 1);
+    }
+    return sum / 2 ** n;
+  }
+  let tail = 0;
+  for (let i = 0; i <= m; i++) tail += Math.exp(logChoose(n, i) - n * Math.LN2);
+  return tail;
 }
 
 /**
