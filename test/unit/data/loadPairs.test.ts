@@ -151,6 +151,19 @@ describe("loadPairs options", () => {
     });
   });
 
+  it("reads an unknown extension with a named reader and reports progress in records", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "prefs.txt");
+      await writeFile(file, Array.from({ length: 1500 }, (_, i) => JSON.stringify(row(i))).join("\n"));
+      await expect(loadPairs(file)).rejects.toBeInstanceOf(UnsupportedError);
+      const progress: number[] = [];
+      const result = await loadPairs(file, { reader: "jsonl", onProgress: (p) => progress.push(p.done) });
+      expect(result.format).toBe("trl");
+      expect(result.pairs).toHaveLength(1500);
+      expect(progress).toEqual([1000, 1500]);
+    });
+  });
+
   it("stops with AbortedError when the signal fires", async () => {
     await withTempDir(async (dir) => {
       const file = await jsonl(
