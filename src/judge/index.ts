@@ -6,6 +6,7 @@ export {
 } from "./createLengthJudge.js";
 export { createLlmJudge } from "./createLlmJudge.js";
 export { createRandomJudge, type RandomJudgeOptions } from "./createRandomJudge.js";
+export { defaultJudgeAllOptions, type JudgeAllOptions, judgeAll } from "./judgeAll.js";
 export { type JudgePairOptions, judgePair } from "./judgePair.js";
 export {
   breakTie,
