@@ -42,6 +42,8 @@ async function nextTokenProbs(m: LlamaModel, adapterPath?: string): Promise<Floa
     contextSize: 128,
     threads,
     ...(adapterPath ? { lora: { adapters: [{ filePath: adapterPath }] } } : {}),
+    // A rejected adapter is not a memory problem; retrying with smaller contexts only repeats the error.
+    failedCreationRemedy: false,
   });
   try {
     const probs = new Float64Array(tiny.config.vocabSize);
