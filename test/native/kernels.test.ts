@@ -1,0 +1,270 @@
+/**
+ * The native addon against the reference backend, kernel by kernel, on several shapes including
+ * sizes that are not multiples of the GEMM's micro-tile (6×16) or block (144×256). Each case
+ * prints its max abs diff. Fails when the addon is not built: run `npm run build:native`.
+ */
+import { describe, expect, it } from "vitest";
+import type { Backend } from "../../src/tensor/backend/types.js";
+import { createRng, loadNativeBackend, referenceBackend } from "../../src/tensor/index.js";
+
+const loaded = loadNativeBackend();
+const native = loaded.backend;
+const ref = referenceBackend;
+
+const rng = createRng(42);
+const rand = (n: number, s = 1) => Float32Array.from({ length: n }, () => rng.normal() * s);
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  }
+  return m;
+}
+
+/** Runs `fn` on both backends with fresh copies of `outs` and compares every output. */
+function agree(
+  label: string,
+  outs: Float32Array[],
+  fn: (be: Backend, outs: Float32Array[]) => void,
+  tol: number,
+) {
+  const r = outs.map((o) => Float32Array.from(o));
+  const n = outs.map((o) => Float32Array.from(o));
+  fn(ref, r);
+  fn(native!, n);
+  const diffs = r.map((ro, i) => maxDiff(ro, n[i]!));
+  console.log(`${label}: max abs diff ${diffs.map((d) => d.toExponential(2)).join(", ")}`);
+  for (const d of diffs) expect(d).toBeLessThanOrEqual(tol);
+}
+
+describe("native backend", () => {
+  it("loads", () => {
+    expect(loaded.error).toBe("");
+    expect(native).not.toBeNull();
+    console.log(`native isa ${(native as unknown as { isa: string }).isa}`);
+  });
+
+  const gemmShapes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [6, 16, 8],
+    [7, 17, 300],
+    [37, 1, 64],
+    [1, 53, 129],
+    [150, 70, 257],
+    [97, 161, 513],
+  ];
+  for (const [M, N, K] of gemmShapes) {
+    for (const [transA, transB] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
+      for (const accumulate of [false, true]) {
+        it(`gemm ${M}x${N}x${K} ${transA ? "T" : "N"}${transB ? "T" : "N"}${accumulate ? " +=" : ""}`, () => {
+          const a = rand(M * K);
+          const b = rand(K * N);
+          agree(
+            `gemm ${M}x${N}x${K} ${transA ? "T" : "N"}${transB ? "T" : "N"}${accumulate ? "+" : ""}`,
+            [rand(M * N)],
+            (be, [c]) => be.gemm(c!, a, b, M, N, K, transA, transB, accumulate),
+            1e-4 * Math.sqrt(K) + 1e-5,
+          );
+        });
+      }
+    }
+  }
+
+  it("gemm splits across threads without overlap on a large odd shape", () => {
+    const [M, N, K] = [301, 389, 130];
+    const a = rand(M * K);
+    const b = rand(N * K);
+    agree(
+      "gemm 301x389x130 NT",
+      [new Float32Array(M * N)],
+      (be, [c]) => be.gemm(c!, a, b, M, N, K, false, true, false),
+      2e-3,
+    );
+  });
+
+  for (const [N, C] of [
+    [1, 1],
+    [5, 7],
+    [33, 96],
+    [300, 130],
+  ] as const) {
+    it(`rmsnorm N=${N} C=${C}`, () => {
+      const x = rand(N * C);
+      const w = rand(C);
+      const dout = rand(N * C);
+      const rstd = new Float32Array(N);
+      ref.rmsnormForward(new Float32Array(N * C), rstd, x, w, N, C, 1e-5);
+      agree(
+        `rmsnorm fwd N=${N} C=${C}`,
+        [new Float32Array(N * C), new Float32Array(N)],
+        (be, [o, r]) => be.rmsnormForward(o!, r!, x, w, N, C, 1e-5),
+        1e-5,
+      );
+      agree(
+        `rmsnorm bwd N=${N} C=${C}`,
+        [rand(N * C), rand(C)],
+        (be, [dx, dw]) => be.rmsnormBackward(dx!, dw!, dout, x, w, rstd, N, C),
+        1e-4,
+      );
+    });
+  }
+
+  for (const style of ["neox", "interleaved"] as const) {
+    for (const [N, H, D] of [
+      [1, 1, 2],
+      [7, 3, 6],
+      [40, 4, 64],
+    ] as const) {
+      it(`rope ${style} N=${N} H=${H} D=${D}`, () => {
+        const P = 50;
+        const cos = rand((P * D) / 2);
+        const sin = rand((P * D) / 2);
+        const pos = Int32Array.from({ length: N }, () => rng.int(P));
+        const x = rand(N * H * D);
+        for (const inverse of [false, true]) {
+          agree(
+            `rope ${style}${inverse ? " inverse" : ""} N=${N} H=${H} D=${D}`,
+            [new Float32Array(N * H * D)],
+            (be, [o]) => be.rope(o!, x, pos, cos, sin, N, H, D, style, inverse),
+            1e-5,
+          );
+        }
+      });
+    }
+  }
+
+  for (const n of [1, 13, 100_003]) {
+    it(`swiglu n=${n}`, () => {
+      const g = rand(n, 3);
+      const u = rand(n);
+      const d = rand(n);
+      agree(`swiglu fwd n=${n}`, [new Float32Array(n)], (be, [o]) => be.swigluForward(o!, g, u, n), 1e-5);
+      agree(
+        `swiglu bwd n=${n}`,
+        [rand(n), rand(n)],
+        (be, [dg, du]) => be.swigluBackward(dg!, du!, d, g, u, n),
+        1e-5,
+      );
+    });
+  }
+
+  const attnShapes: { B: number; T: number; H: number; Hkv: number; D: number; mask?: "lengths" | "left" }[] =
+    [
+      { B: 1, T: 1, H: 1, Hkv: 1, D: 1 },
+      { B: 2, T: 5, H: 4, Hkv: 2, D: 3 },
+      { B: 1, T: 37, H: 3, Hkv: 1, D: 16, mask: "lengths" },
+      { B: 3, T: 20, H: 6, Hkv: 3, D: 64, mask: "left" },
+      { B: 1, T: 130, H: 2, Hkv: 1, D: 32 },
+    ];
+  for (const { B, T, H, Hkv, D, mask: kind } of attnShapes) {
+    it(`attention B=${B} T=${T} H=${H} Hkv=${Hkv} D=${D}${kind ? ` ${kind}` : ""}`, () => {
+      const q = rand(B * T * H * D);
+      const k = rand(B * T * Hkv * D);
+      const v = rand(B * T * Hkv * D);
+      const dout = rand(B * T * H * D);
+      let mask: Uint8Array | null = null;
+      if (kind !== undefined) {
+        mask = new Uint8Array(B * T);
+        for (let b = 0; b < B; b++) {
+          const len = 1 + rng.int(T);
+          for (let t = 0; t < T; t++) mask[b * T + t] = (kind === "lengths" ? t < len : t >= T - len) ? 1 : 0;
+        }
+      }
+      const scale = 1 / Math.sqrt(D);
+      const out = new Float32Array(B * T * H * D);
+      const lse = new Float32Array(B * H * T);
+      ref.attentionForward(out, lse, q, k, v, mask, B, T, H, Hkv, D, scale);
+      agree(
+        `attention fwd B=${B} T=${T} H=${H}/${Hkv} D=${D}`,
+        [new Float32Array(out.length), new Float32Array(lse.length)],
+        (be, [o, l]) => be.attentionForward(o!, l!, q, k, v, mask, B, T, H, Hkv, D, scale),
+        1e-5,
+      );
+      agree(
+        `attention bwd B=${B} T=${T} H=${H}/${Hkv} D=${D}`,
+        [rand(q.length), rand(k.length), rand(v.length)],
+        (be, [dq, dk, dv]) =>
+          be.attentionBackward(dq!, dk!, dv!, dout, q, k, v, out, lse, mask, B, T, H, Hkv, D, scale),
+        1e-4,
+      );
+    });
+  }
+
+  for (const [N, V] of [
+    [1, 2],
+    [9, 37],
+    [64, 1000],
+  ] as const) {
+    it(`crossentropy N=${N} V=${V}`, () => {
+      const logits = rand(N * V, 3);
+      const targets = Int32Array.from({ length: N }, (_, i) => (i % 4 === 3 ? -100 : rng.int(V)));
+      const dl = rand(N);
+      const lse = new Float32Array(N);
+      ref.crossentropyForward(new Float32Array(N), lse, logits, targets, N, V, -100);
+      agree(
+        `crossentropy fwd N=${N} V=${V}`,
+        [new Float32Array(N), new Float32Array(N)],
+        (be, [l, s]) => be.crossentropyForward(l!, s!, logits, targets, N, V, -100),
+        1e-5,
+      );
+      agree(
+        `crossentropy bwd N=${N} V=${V}`,
+        [rand(N * V)],
+        (be, [d]) => be.crossentropyBackward(d!, dl, logits, lse, targets, N, V, -100),
+        1e-5,
+      );
+    });
+  }
+
+  for (const n of [1, 7, 70_001]) {
+    it(`adamw n=${n}`, () => {
+      const g = rand(n);
+      const m0 = rand(n, 0.1);
+      const v0 = Float32Array.from(rand(n, 0.1), (x) => x * x);
+      for (const step of [1, 10]) {
+        agree(
+          `adamw n=${n} step=${step}`,
+          [rand(n), Float32Array.from(m0), Float32Array.from(v0)],
+          (be, [p, m, v]) => be.adamw(p!, g, m!, v!, n, 1e-3, 0.9, 0.999, 1e-8, 0.1, step),
+          1e-6,
+        );
+      }
+    });
+  }
+
+  it("rejects arrays shorter than the dims say instead of reading past them", () => {
+    expect(() =>
+      native!.gemm(
+        new Float32Array(3),
+        new Float32Array(4),
+        new Float32Array(4),
+        2,
+        2,
+        2,
+        false,
+        false,
+        false,
+      ),
+    ).toThrow(/gemm: argument 0 has 3 elements, needs 4/);
+    expect(() =>
+      native!.crossentropyForward(
+        new Float32Array(1),
+        new Float32Array(1),
+        new Float32Array(3),
+        Int32Array.of(3),
+        1,
+        3,
+        -100,
+      ),
+    ).toThrow(/target 3 is outside/);
+  });
+});
