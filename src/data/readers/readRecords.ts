@@ -53,15 +53,18 @@ export function readRecords(file: string, options: ReadRecordsOptions = {}): Asy
 /** Data files under a folder (recursive, hidden entries skipped), sorted by relative path. */
 export async function listDataFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && readerForFile(e.name) !== undefined)
-    .map((e) => path.join(e.parentPath, e.name))
-    .filter(
-      (file) =>
-        !path
-          .relative(dir, file)
-          .split(path.sep)
-          .some((part) => part.startsWith(".")),
-    )
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return (
+    entries
+      .filter((e) => e.isFile() && readerForFile(e.name) !== undefined)
+      // Dirent.parentPath arrived in Node 20.12; earlier 20.x releases call it `path`.
+      .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+      .filter(
+        (file) =>
+          !path
+            .relative(dir, file)
+            .split(path.sep)
+            .some((part) => part.startsWith(".")),
+      )
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  );
 }
