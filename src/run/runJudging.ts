@@ -1,12 +1,12 @@
 /**
- * Judges a set of pairs with bounded concurrency, appending each judgment to a resumable log.
+ * Judges a set of pairs (through `judgeAll`), appending each judgment to a resumable log.
  *
  * Pairs already in the log are not judged again. Seeds and orders derive from (seed, pair id), so
  * the results do not depend on concurrency or on where a previous run was interrupted.
  */
-import pLimit from "p-limit";
 import type { PreferencePair } from "../data/types.js";
 import { AbortedError } from "../errors.js";
+import { judgeAll } from "../judge/judgeAll.js";
 import type { Judge, Judgment } from "../judge/types.js";
 import type { JudgmentLog } from "./JudgmentLog.js";
 
@@ -50,32 +50,19 @@ export async function runJudging(
       onProgress?.({ done, total: pairs.length, judgment: prior, resumed: true });
     }
   }
-  const limit = pLimit(Math.max(1, concurrency));
   let interrupted = false;
   const todo = pairs.filter((p) => !results.has(p.id));
-  await Promise.all(
-    todo.map((pair) =>
-      limit(async () => {
-        if (signal?.aborted) {
-          interrupted = true;
-          return;
-        }
-        try {
-          const judgment = await judge.judge(pair, { signal });
-          log.append(judgment);
-          results.set(pair.id, judgment);
-          done++;
-          onProgress?.({ done, total: pairs.length, judgment, resumed: false });
-        } catch (err) {
-          if (err instanceof AbortedError || signal?.aborted) {
-            interrupted = true;
-            return;
-          }
-          throw err;
-        }
-      }),
-    ),
-  );
+  try {
+    for await (const judgment of judgeAll(judge, todo, { concurrency, ...(signal ? { signal } : {}) })) {
+      log.append(judgment);
+      results.set(judgment.pairId, judgment);
+      done++;
+      onProgress?.({ done, total: pairs.length, judgment, resumed: false });
+    }
+  } catch (err) {
+    if (!(err instanceof AbortedError || signal?.aborted)) throw err;
+    interrupted = true;
+  }
   const judgments = pairs.map((p) => results.get(p.id)).filter((j): j is Judgment => j !== undefined);
   return {
     judgments,

@@ -112,7 +112,7 @@ export async function runDataInspect(file: string, options: LoadFlags & { json?:
 
 export async function runDataConvert(file: string, options: LoadFlags & { out: string }): Promise<void> {
   const loaded = await loadPairs(file, loadOptions(options));
-  await writePairsJsonl(options.out, loaded.pairs);
+  await writePairsJsonl(loaded.pairs, options.out);
   process.stdout.write(
     `wrote ${loaded.pairs.length} pairs to ${options.out}${loaded.skipped.count ? ` (skipped ${loaded.skipped.count})` : ""}\n`,
   );
@@ -142,7 +142,7 @@ export async function runDataSplit(
   fs.mkdirSync(options.outDir, { recursive: true });
   for (const [name, pairs] of Object.entries(parts)) {
     const out = path.join(options.outDir, `${name}.jsonl`);
-    await writePairsJsonl(out, pairs);
+    await writePairsJsonl(pairs, out);
     process.stdout.write(`${name.padEnd(10)} ${String(pairs.length).padStart(7)}  ${out}\n`);
   }
 }

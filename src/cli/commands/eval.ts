@@ -197,7 +197,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
       log.close();
     }
 
-    const summary = summarizeEval(result.judgments, pairs, { bootstrapResamples: bootstrap, seed });
+    const summary = summarizeEval(result.judgments, pairs, { bootstrap: { resamples: bootstrap, seed } });
     const record = {
       ...summary,
       run: {
@@ -223,6 +223,15 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
 function prepareRunDirFresh(dir: string, config: unknown) {
   fs.rmSync(path.join(dir, "config.json"), { force: true });
   return prepareRunDir(dir, "eval", config, genrmVersion());
+}
+
+function slug(s: string): string {
+  return (
+    s
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 48) || "x"
+  );
 }
 
 function sampleCacheOf(store: SampleStore) {
