@@ -75,6 +75,8 @@ async function judgeCot(engine: Engine, pair: PreferencePair, config: JudgeConfi
   ) {
     const readout = await readOrders(
       engine,
+      pair,
+      config,
       orders,
       (order) => sampled.messages.get(order)!,
       undefined,
@@ -121,6 +123,8 @@ async function judgeDirect(engine: Engine, pair: PreferencePair, config: JudgeCo
   });
   const readout = await readOrders(
     engine,
+    pair,
+    config,
     orders,
     (order) => renderJudgePrompt(config.template, pair, order),
     config.template.assistantPrefix,
@@ -159,6 +163,8 @@ async function judgeDirect(engine: Engine, pair: PreferencePair, config: JudgeCo
  */
 async function readOrders(
   engine: Engine,
+  pair: PreferencePair,
+  config: JudgeConfig,
   orders: readonly Order[],
   messagesFor: (order: Order) => ReturnType<typeof renderJudgePrompt>,
   assistantPrefix: string | undefined,
@@ -168,9 +174,12 @@ async function readOrders(
   for (const order of orders) {
     throwIfAborted(signal);
     try {
+      const store = config.probabilityCache;
+      const key = { modelId: engine.info.modelId, templateHash: config.templateHash, pairId: pair.id, order };
       const r = await readVerdictProbabilities(engine, messagesFor(order), order, {
         assistantPrefix,
         signal,
+        ...(store ? { cache: { store, key } } : {}),
       });
       out.promptTokens += r.promptTokens;
       if (r.probability) out.probabilities.push(r.probability);

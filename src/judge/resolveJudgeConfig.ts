@@ -20,6 +20,7 @@ import type {
   Protocol,
   SampleCache,
   TiePolicy,
+  VerdictProbabilityCache,
 } from "./types.js";
 
 export interface JudgeOptions {
@@ -54,6 +55,8 @@ export interface JudgeOptions {
   verdictFormat?: RegExp;
   /** Store of samples: hits are not regenerated, new samples are put as they arrive. Defaults to none. */
   cache?: SampleCache;
+  /** Store of verdict-token read-outs (direct protocol, logprob tie-break). Defaults to none. */
+  probabilityCache?: VerdictProbabilityCache;
 }
 
 export interface JudgeConfig {
@@ -72,6 +75,7 @@ export interface JudgeConfig {
   smoothing: "none" | "laplace";
   verdictFormat: RegExp | undefined;
   cache: SampleCache | undefined;
+  probabilityCache: VerdictProbabilityCache | undefined;
 }
 
 export const defaultJudgeOptions = {
@@ -136,5 +140,6 @@ export function resolveJudgeConfig(options: JudgeOptions = {}): JudgeConfig {
     smoothing,
     verdictFormat: options.verdictFormat,
     cache: options.cache,
+    probabilityCache: options.probabilityCache,
   };
 }

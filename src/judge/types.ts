@@ -141,6 +141,28 @@ export interface SampleCache {
   put(key: SampleKey, sample: JudgeSample): void;
 }
 
+/** Identity of a verdict-token read-out (direct protocol, logprob tie-break). */
+export interface VerdictProbabilityKey {
+  modelId: ModelId;
+  /** Hash of the template whose prompt was read (its forced prefix is part of the content). */
+  templateHash: TemplateHash;
+  pairId: PairId;
+  order: Order;
+}
+
+/** A read-out as the engine returned it: log-probabilities of the letters "A" and "B" as displayed. */
+export interface StoredVerdictProbability {
+  logprobA: number;
+  logprobB: number;
+  promptTokens: number;
+}
+
+/** Store of verdict-token read-outs, like `SampleCache` for samples. */
+export interface VerdictProbabilityCache {
+  get(key: VerdictProbabilityKey): StoredVerdictProbability | undefined;
+  put(key: VerdictProbabilityKey, value: StoredVerdictProbability): void;
+}
+
 /** Placeholders a judge template may use, by field. */
 export const templatePlaceholders = {
   system: [],

@@ -12,15 +12,18 @@ import { AbortedError, ConfigError, UnsupportedError } from "../../../src/errors
 import {
   cotPairV2,
   createLlmJudge,
+  directPairV2,
   type JudgeSample,
   judgePair,
   rationalizePair,
   renderJudgePrompt,
   type SampleCache,
   type SampleKey,
+  type StoredVerdictProbability,
   sampleSeed,
   samplingKey,
   templateHash,
+  type VerdictProbabilityCache,
 } from "../../../src/judge/index.js";
 import type { ChatMessage, ModelId, PairId } from "../../../src/types.js";
 
@@ -347,6 +350,41 @@ describe("judgePair, direct", () => {
     );
     const j = await judgePair(engine, pair, { protocol: "direct" });
     expect(j).toMatchObject({ verdict: "tie", pA: 0.5, votes: { A: 0, B: 0, error: 1 } });
+  });
+
+  it("serves read-outs from the probability cache", async () => {
+    const engine = new ScriptedEngine(
+      () => ({ text: "" }),
+      (user) =>
+        slotOfA(user) === "A"
+          ? { A: Math.log(0.6), B: Math.log(0.2) }
+          : { A: Math.log(0.1), B: Math.log(0.3) },
+    );
+    const stored = new Map<string, StoredVerdictProbability>();
+    const probabilityCache: VerdictProbabilityCache = {
+      get: (key) => stored.get(JSON.stringify(key)),
+      put: (key, value) => void stored.set(JSON.stringify(key), value),
+    };
+    const first = await judgePair(engine, pair, { protocol: "direct", probabilityCache });
+    // Stored as displayed: in order BA the letter "A" names responseB.
+    expect(
+      stored.get(
+        JSON.stringify({
+          modelId: "scripted:judge",
+          templateHash: templateHash(directPairV2),
+          pairId: "ocean",
+          order: "BA",
+        }),
+      ),
+    ).toEqual({
+      logprobA: Math.log(0.1),
+      logprobB: Math.log(0.3),
+      promptTokens: 90,
+    });
+    const again = await judgePair(engine, pair, { protocol: "direct", probabilityCache });
+    expect(engine.probabilityCalls).toHaveLength(2);
+    expect(again.pA).toBe(first.pA);
+    expect(again.usage.promptTokens).toBe(0);
   });
 
   it("refuses an engine without token probabilities", async () => {
