@@ -3,6 +3,8 @@
  * use the same one; `tinyModelOnce` memoises per options within one test process so a file's tests
  * share a model instead of each writing its own.
  */
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { createTinyModel, type TinyModelOptions, type TinyModelResult } from "../../src/model/index.js";
 
 export {
@@ -18,13 +20,22 @@ export {
 } from "../../src/model/index.js";
 
 const cache = new Map<string, Promise<TinyModelResult>>();
+const written: string[] = [];
+
+// Each memoised model lives in its own temp dir; remove them when the test process ends.
+process.once("exit", () => {
+  for (const dir of written) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Same options (without `path`) in one process give the same file, written once. */
 export function tinyModelOnce(options: Omit<TinyModelOptions, "path" | "signal" | "onProgress"> = {}) {
   const key = JSON.stringify(options, Object.keys(options).sort());
   let model = cache.get(key);
   if (!model) {
-    model = createTinyModel(options);
+    model = createTinyModel(options).then((m) => {
+      written.push(dirname(m.path));
+      return m;
+    });
     cache.set(key, model);
   }
   return model;

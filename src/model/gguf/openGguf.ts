@@ -173,14 +173,19 @@ export async function readGgufInfo(
 
 async function readValue(r: HeaderReader, key: string, typeId: number): Promise<GgufValue> {
   const type = valueType(r, key, typeId);
-  if (type !== "array") return readScalar(r, key, type);
+  if (type !== "array") return { type, value: await readScalar(r, key, type) } as GgufValue;
   const itemType = valueType(r, key, await r.u32(`${key} item type`));
   if (itemType === "array") {
     throw new InputError("nested GGUF arrays are not valid", { file: r.path, field: key });
   }
   const n = await r.count(`${key} length`);
-  const value: unknown[] = [];
-  for (let i = 0; i < n; i++) value.push((await readScalar(r, key, itemType)).value);
+  const value: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    // Synchronous while the buffer holds the item; awaiting ~100k vocabulary strings one by one
+    // made reading a 49k-token header take half a second.
+    const item = readScalarSync(r, itemType);
+    value[i] = item !== NEED_MORE ? item : await readScalar(r, key, itemType);
+  }
   return { type: "array", itemType, value } as GgufValue;
 }
 
@@ -197,36 +202,68 @@ function valueType(r: HeaderReader, key: string, typeId: number): GgufValueTypeN
   return type;
 }
 
-async function readScalar(
-  r: HeaderReader,
-  key: string,
-  type: Exclude<GgufValueTypeName, "array">,
-): Promise<GgufValue> {
+type ScalarType = Exclude<GgufValueTypeName, "array">;
+const SCALAR_SIZE: Record<Exclude<ScalarType, "string">, number> = {
+  bool: 1,
+  uint8: 1,
+  int8: 1,
+  uint16: 2,
+  int16: 2,
+  uint32: 4,
+  int32: 4,
+  float32: 4,
+  float64: 8,
+  uint64: 8,
+  int64: 8,
+};
+const NEED_MORE = Symbol("need more bytes");
+
+async function readScalar(r: HeaderReader, key: string, type: ScalarType): Promise<unknown> {
+  if (type === "string") return r.str(key);
+  await r.ensure(SCALAR_SIZE[type], key);
+  const v = readScalarSync(r, type);
+  if (v === NEED_MORE) throw new InputError("short read in GGUF header", { file: r.path, field: key });
+  return v;
+}
+
+/** Decodes one scalar from the buffered bytes, or returns NEED_MORE without consuming anything. */
+function readScalarSync(r: HeaderReader, type: ScalarType): unknown {
+  if (type === "string") {
+    const head = r.peek(8);
+    if (!head) return NEED_MORE;
+    const n = head.readBigUInt64LE(0);
+    if (n > BigInt(MAX_STRING_BYTES)) return NEED_MORE;
+    const bytes = r.peek(8 + Number(n));
+    if (!bytes) return NEED_MORE;
+    r.skip(8 + Number(n));
+    return bytes.toString("utf8", 8);
+  }
+  const b = r.peek(SCALAR_SIZE[type]);
+  if (!b) return NEED_MORE;
+  r.skip(b.length);
   switch (type) {
-    case "string":
-      return { type, value: await r.str(key) };
     case "bool":
-      return { type, value: (await r.fixed(1, key)).readUInt8(0) !== 0 };
+      return b.readUInt8(0) !== 0;
     case "uint8":
-      return { type, value: (await r.fixed(1, key)).readUInt8(0) };
+      return b.readUInt8(0);
     case "int8":
-      return { type, value: (await r.fixed(1, key)).readInt8(0) };
+      return b.readInt8(0);
     case "uint16":
-      return { type, value: (await r.fixed(2, key)).readUInt16LE(0) };
+      return b.readUInt16LE(0);
     case "int16":
-      return { type, value: (await r.fixed(2, key)).readInt16LE(0) };
+      return b.readInt16LE(0);
     case "uint32":
-      return { type, value: (await r.fixed(4, key)).readUInt32LE(0) };
+      return b.readUInt32LE(0);
     case "int32":
-      return { type, value: (await r.fixed(4, key)).readInt32LE(0) };
+      return b.readInt32LE(0);
     case "float32":
-      return { type, value: (await r.fixed(4, key)).readFloatLE(0) };
+      return b.readFloatLE(0);
     case "float64":
-      return { type, value: (await r.fixed(8, key)).readDoubleLE(0) };
+      return b.readDoubleLE(0);
     case "uint64":
-      return { type, value: (await r.fixed(8, key)).readBigUInt64LE(0) };
+      return b.readBigUInt64LE(0);
     case "int64":
-      return { type, value: (await r.fixed(8, key)).readBigInt64LE(0) };
+      return b.readBigInt64LE(0);
   }
 }
 
@@ -248,10 +285,23 @@ class HeaderReader {
 
   /** `n` bytes at the cursor, advancing it. The returned view is valid until the next call. */
   async fixed(n: number, what: string): Promise<Buffer> {
-    if (this.at + n > this.buf.length) await this.fill(n, what);
+    await this.ensure(n, what);
     const out = this.buf.subarray(this.at, this.at + n);
     this.at += n;
     return out;
+  }
+
+  async ensure(n: number, what: string): Promise<void> {
+    if (this.at + n > this.buf.length) await this.fill(n, what);
+  }
+
+  /** The next `n` buffered bytes without consuming them, or undefined when not all are buffered. */
+  peek(n: number): Buffer | undefined {
+    return this.at + n <= this.buf.length ? this.buf.subarray(this.at, this.at + n) : undefined;
+  }
+
+  skip(n: number): void {
+    this.at += n;
   }
 
   private async fill(n: number, what: string): Promise<void> {
