@@ -14,7 +14,15 @@ import { openEngine } from "../../engine/openEngine.js";
 import type { Engine } from "../../engine/types.js";
 import { formatEvalTable, summarizeEval } from "../../eval/index.js";
 import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
-import type { ErrorPolicy, Judge, OrderMode, Protocol, TiePolicy } from "../../judge/types.js";
+import type {
+  ErrorPolicy,
+  Judge,
+  OrderMode,
+  Protocol,
+  SampleCache,
+  TiePolicy,
+  VerdictProbabilityCache,
+} from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { JudgmentLog } from "../../run/JudgmentLog.js";
 import { configHash, prepareRunDir, writeJson } from "../../run/runDir.js";
@@ -133,7 +141,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
           : {}),
         ...(options.tiePolicy ? { tiePolicy: options.tiePolicy } : {}),
         ...(options.errorPolicy ? { errorPolicy: options.errorPolicy } : {}),
-        ...(store ? { cache: sampleCacheOf(store) } : {}),
+        ...(store ? { cache: sampleCacheOf(store), probabilityCache: probabilityCacheOf(store) } : {}),
       });
     }
 
@@ -234,12 +242,12 @@ function slug(s: string): string {
   );
 }
 
-function sampleCacheOf(store: SampleStore) {
-  return {
-    get: (key: Parameters<SampleStore["getSample"]>[0]) => store.getSample(key),
-    put: (key: Parameters<SampleStore["putSample"]>[0], sample: Parameters<SampleStore["putSample"]>[1]) =>
-      store.putSample(key, sample),
-  };
+function sampleCacheOf(store: SampleStore): SampleCache {
+  return { get: (key) => store.getSample(key), put: (key, sample) => store.putSample(key, sample) };
+}
+
+function probabilityCacheOf(store: SampleStore): VerdictProbabilityCache {
+  return { get: (key) => store.getProbability(key), put: (key, value) => store.putProbability(key, value) };
 }
 
 export function printEvalResult(result: EvalCommandResult, { json = false }: { json?: boolean } = {}): void {

@@ -107,3 +107,13 @@ describe("SampleStore", () => {
     expect(() => store.getSample(key(0))).toThrow(DisposedError);
   });
 });
+
+describe("SampleStore probabilities at the edges", () => {
+  it("round-trips -Infinity (a verdict letter the model gives no mass)", () => {
+    const store = SampleStore.open(":memory:");
+    const k = { modelId: "m", templateHash: "h", pairId: "p", order: "AB" as const };
+    store.putProbability(k, { logprobA: Number.NEGATIVE_INFINITY, logprobB: -0.01, promptTokens: 3 });
+    expect(store.getProbability(k)?.logprobA).toBe(Number.NEGATIVE_INFINITY);
+    store.close();
+  });
+});
