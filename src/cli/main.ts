@@ -84,6 +84,9 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
       if (result.interrupted) process.exitCode = 130;
       return;
     }
+    case "judge":
+      await (await import("./commands/judge.js")).runJudgeCommand(o);
+      return;
     case "data formats":
       return (await import("./commands/data.js")).runDataFormats(o);
     case "data inspect":
@@ -150,6 +153,25 @@ Examples:
   genrm eval --data prefs.jsonl --baseline length --json`,
     )
     .action((opts) => dispatch("eval", opts));
+
+  addJudgeOptions(
+    addEngineOptions(
+      program
+        .command("judge")
+        .description("judge one pair given on the command line and print the rationales and verdict")
+        .requiredOption("--prompt <text>", "the user prompt")
+        .requiredOption("--a <text>", "response A")
+        .requiredOption("--b <text>", "response B"),
+    ),
+  )
+    .option("--json", "print the full Judgment as JSON")
+    .addHelpText(
+      "after",
+      `
+Example:
+  genrm judge --model judge.gguf --prompt "Name two ocean animals" --a "Dolphin and shark." --b "Sharks, whales and dolphins." -k 4`,
+    )
+    .action((opts) => dispatch("judge", opts));
 
   const data = program.command("data").description("inspect, convert and split preference data");
   data
