@@ -5,7 +5,16 @@
  * can absorb a constant preference for slot A or B). Heads live in train/ because only training
  * creates them; they are saved in checkpoints under these names for `genrm eval` to load.
  */
-import { createRng, gatherRows, linear, parameter, randn, reshape, type Tensor, zeros } from "../tensor/index.js";
+import {
+  createRng,
+  gatherRows,
+  linear,
+  parameter,
+  randn,
+  reshape,
+  type Tensor,
+  zeros,
+} from "../tensor/index.js";
 
 export type HeadKind = "score" | "pairwise";
 

@@ -19,7 +19,11 @@ export interface BtLossOptions extends ReductionOptions {
 }
 
 /** rewardsChosen (B), rewardsRejected (B) -> mean BT loss. */
-export function btLoss(rewardsChosen: Tensor, rewardsRejected: Tensor, options: BtLossOptions = {}): LossResult {
+export function btLoss(
+  rewardsChosen: Tensor,
+  rewardsRejected: Tensor,
+  options: BtLossOptions = {},
+): LossResult {
   const { margin, centerRewardsCoefficient = 0 } = options;
   const B = rewardsChosen.size;
   let diff = sub(rewardsChosen, rewardsRejected); // (B)
@@ -51,6 +55,12 @@ export function btLoss(rewardsChosen: Tensor, rewardsRejected: Tensor, options: 
     metrics:
       B === 0
         ? {}
-        : { accuracy: acc / B, margin: gap / B, mean_reward: all / (2 * B), min_reward: min, max_reward: max },
+        : {
+            accuracy: acc / B,
+            margin: gap / B,
+            mean_reward: all / (2 * B),
+            min_reward: min,
+            max_reward: max,
+          },
   };
 }

@@ -12,7 +12,11 @@ import { add, logSigmoid, mul, scale, sum, type Tensor, tensor } from "../../ten
 import { type LossResult, type ReductionOptions, resolveNormalizer } from "./types.js";
 
 /** logits (B), labels (B) in [0, 1] -> mean binary cross-entropy. */
-export function pairwiseLoss(logits: Tensor, labels: Float32Array, options: ReductionOptions = {}): LossResult {
+export function pairwiseLoss(
+  logits: Tensor,
+  labels: Float32Array,
+  options: ReductionOptions = {},
+): LossResult {
   const B = logits.size;
   const notLabels = labels.map((y) => 1 - y);
   const y = tensor(labels, [B]);
