@@ -11,6 +11,7 @@
  */
 import type { Judge } from "../judge/types.js";
 import { ComparisonLedger, type ComparisonLedgerOptions } from "./ComparisonLedger.js";
+import { grpoNormalize } from "./grpoNormalize.js";
 import { defaultEpsilon, preferenceLogit } from "./preferenceLogit.js";
 import { roundRobinSchedule } from "./roundRobinSchedule.js";
 import type { CandidateSet, Comparison, RankUsage, SelectionResult } from "./types.js";
@@ -29,9 +30,6 @@ export const defaultGroupRewardOptions = {
   normalize: "none",
   epsilon: defaultEpsilon,
 } satisfies GroupRewardOptions;
-
-/** Added to the std, as TRL does, so a group of equal rewards normalises to zeros instead of NaN. */
-const grpoStdEpsilon = 1e-4;
 
 /**
  * Rewards from a preference matrix. Entries that are null (games not played or failed) and the
@@ -52,12 +50,7 @@ export function groupRewardsFromMatrix(
     );
     return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;
   });
-  if (normalize === "none") return raw;
-  const known = raw.filter((r): r is number => r !== null);
-  const mean = known.reduce((s, r) => s + r, 0) / Math.max(known.length, 1);
-  const std =
-    known.length < 2 ? 0 : Math.sqrt(known.reduce((s, r) => s + (r - mean) ** 2, 0) / (known.length - 1));
-  return raw.map((r) => (r === null ? null : (r - mean) / (std + grpoStdEpsilon)));
+  return normalize === "grpo" ? grpoNormalize(raw) : raw;
 }
 
 /** The preference matrix of a set of games: P[a][b] = p̂, P[b][a] = 1 − p̂; null where unplayed. */

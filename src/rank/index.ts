@@ -23,6 +23,7 @@ export {
   groupRewardsFromMatrix,
   preferenceMatrix,
 } from "./groupRewards.js";
+export { grpoNormalize } from "./grpoNormalize.js";
 export { type KnockoutOptions, knockoutTournament } from "./knockoutTournament.js";
 export { defaultEpsilon, preferenceLogit } from "./preferenceLogit.js";
 export { defaultProbabilityOptions, preferenceProbability } from "./preferenceProbability.js";

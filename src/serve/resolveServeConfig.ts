@@ -1,0 +1,56 @@
+/** The server's options resolved in one place; every problem is reported together. */
+import { ConfigError } from "../errors.js";
+import { createLengthScorer } from "../rank/createLengthScorer.js";
+import type { ServeConfig, ServeOptions } from "./types.js";
+
+export const defaultServeOptions = {
+  concurrency: 8,
+  maxQueue: 256,
+  timeoutMs: 120_000,
+  maxBodyBytes: 1 << 20,
+  maxCandidates: 64,
+  maxQueries: 1024,
+  scheme: "knockout",
+  rewardMode: "auto",
+  seed: 0,
+} satisfies ServeOptions;
+
+export function resolveServeConfig(options: ServeOptions = {}): ServeConfig {
+  const {
+    judge = {},
+    scorer = createLengthScorer(),
+    concurrency = defaultServeOptions.concurrency,
+    maxQueue = defaultServeOptions.maxQueue,
+    timeoutMs = defaultServeOptions.timeoutMs,
+    maxBodyBytes = defaultServeOptions.maxBodyBytes,
+    token,
+    maxCandidates = defaultServeOptions.maxCandidates,
+    maxQueries = defaultServeOptions.maxQueries,
+    scheme = defaultServeOptions.scheme,
+    rewardMode = defaultServeOptions.rewardMode,
+    seed = defaultServeOptions.seed,
+  } = options;
+  const issues: string[] = [];
+  const positive = { concurrency, maxQueue, timeoutMs, maxBodyBytes, maxCandidates, maxQueries };
+  for (const [name, v] of Object.entries(positive)) {
+    if (!Number.isInteger(v) || v < 1) issues.push(`${name}: must be a positive integer, got ${v}`);
+  }
+  if (token !== undefined && token.length < 8) {
+    issues.push("token: must be at least 8 characters (a short bearer token is guessable)");
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    judge,
+    scorer,
+    concurrency,
+    maxQueue,
+    timeoutMs,
+    maxBodyBytes,
+    token,
+    maxCandidates,
+    maxQueries,
+    scheme,
+    rewardMode,
+    seed,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Options of the reward server and the request pieces its routes share. Route bodies have their
+ * schemas beside their handlers in routes/; HTTP field names are snake_case, as OpenRLHF, verl and
+ * OpenAI clients expect.
+ */
+import { z } from "zod";
+import type { JudgeOptions } from "../judge/resolveJudgeConfig.js";
+import type { ScalarScorer, SelectionScheme } from "../rank/types.js";
+import type { ChatMessage } from "../types.js";
+
+export interface ServeOptions {
+  /** How every judgment is made (protocol, template, k, orders, sampling). Defaults to `defaultJudgeOptions`. */
+  judge?: JudgeOptions;
+  /** Pointwise scorer for /v1/rank scheme "scalar". Defaults to the length scorer. */
+  scorer?: ScalarScorer;
+  /** Judgments in flight to the engine. Defaults to 8, the embedded engine's parallel sequences. */
+  concurrency?: number;
+  /**
+   * Requests admitted at once (running or waiting for the engine); one more is answered 429 with
+   * Retry-After. Defaults to 256, so 64 clients each with a few requests in flight never see it.
+   */
+  maxQueue?: number;
+  /** Per-request deadline in ms; past it the request is answered 504 and its work aborted. Defaults to 120000. */
+  timeoutMs?: number;
+  /** Largest request body in bytes (413 beyond). Defaults to 1 MiB. */
+  maxBodyBytes?: number;
+  /** Bearer token; when set, every route but /health requires `Authorization: Bearer <token>`. Defaults to none. */
+  token?: string;
+  /** Most candidates in one /v1/rank request. Defaults to 64. */
+  maxCandidates?: number;
+  /** Most queries in one /get_reward request. Defaults to 1024. */
+  maxQueries?: number;
+  /** /v1/rank scheme when the request names none. Defaults to "knockout". */
+  scheme?: SelectionScheme;
+  /**
+   * How /get_reward turns a query into a reward: "reference" uses `labels[i]` as the reference answer
+   * (Eq. 6); "group" compares the rollouts of the same prompt within the request (group-relative);
+   * "auto" uses the reference when a label is given, the group otherwise. Defaults to "auto".
+   */
+  rewardMode?: RewardMode;
+  /** Seed of orders, brackets and tie-breaks. Defaults to 0. */
+  seed?: number;
+}
+
+export type RewardMode = "auto" | "reference" | "group";
+
+export interface ServeConfig {
+  judge: JudgeOptions;
+  scorer: ScalarScorer;
+  concurrency: number;
+  maxQueue: number;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  token: string | undefined;
+  maxCandidates: number;
+  maxQueries: number;
+  scheme: SelectionScheme;
+  rewardMode: RewardMode;
+  seed: number;
+}
+
+/** A prompt: a plain string (one user turn) or chat messages ending with a user turn. */
+export const promptInputSchema = z.union([
+  z.string().min(1),
+  z
+    .array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() }))
+    .min(1)
+    .refine((m) => m.at(-1)?.role === "user", { message: "the last message must be a user turn" }),
+]);
+
+export function toMessages(prompt: z.output<typeof promptInputSchema>): ChatMessage[] {
+  return typeof prompt === "string" ? [{ role: "user", content: prompt }] : prompt;
+}
+
+/** Hono environment of the app: what middleware hands to routes. */
+export interface ServeEnv {
+  Variables: {
+    /** Aborts when the request times out, the client goes away, or the server force-closes. */
+    signal: AbortSignal;
+  };
+}
+
+/** What every route handler works with; built once per app. */
+export interface RouteDeps {
+  config: ServeConfig;
+  /** The scheduled judge: every judgment waits for an engine slot. */
+  judge: import("../judge/types.js").Judge;
+  engineInfo: import("../engine/types.js").EngineInfo;
+}
