@@ -62,6 +62,11 @@ export interface LlamaServerHandle {
   pid: number;
   /** The last lines llama-server printed, for failure messages. */
   logs(): string;
+  /**
+   * Resolves with the next line llama-server prints (after this call) that matches `pattern`;
+   * rejects after `timeoutMs`. Lets a test see what the server did without querying it.
+   */
+  nextLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Kills the server (SIGTERM, then SIGKILL after 3 s) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
   /** Kills it at once with SIGKILL, like a crash, and waits for it to exit. */
@@ -118,6 +123,9 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
     String(parallel),
     "--no-webui",
     "--no-warmup",
+    // Idle worker threads sleep instead of spinning: the test machine's cores are shared.
+    "--poll",
+    "0",
     // No host-memory prompt cache: tests are short and the machine is shared.
     "--cache-ram",
     "0",
@@ -130,10 +138,34 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   });
   running.add(child);
   const lines: string[] = [];
+  const watchers = new Set<(line: string) => void>();
+  let partial = "";
   const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) lines.push(line);
+    const parts = (partial + chunk.toString("utf8")).split("\n");
+    partial = parts.pop() ?? "";
+    for (const line of parts) {
+      if (!line.trim()) continue;
+      lines.push(line);
+      for (const watch of watchers) watch(line);
+    }
     if (lines.length > 200) lines.splice(0, lines.length - 200);
   };
+  const nextLog = (pattern: RegExp, timeoutMs = 10_000) =>
+    new Promise<string>((resolveLine, reject) => {
+      const watch = (line: string) => {
+        if (!pattern.test(line)) return;
+        clearTimeout(timer);
+        watchers.delete(watch);
+        resolveLine(line);
+      };
+      const timer = setTimeout(() => {
+        watchers.delete(watch);
+        reject(
+          new Error(`llama-server printed no line matching ${pattern} within ${timeoutMs} ms:\n${logs()}`),
+        );
+      }, timeoutMs);
+      watchers.add(watch);
+    });
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const exited = new Promise<number | null>((resolveExit) => {
@@ -156,6 +188,7 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
     port,
     pid: child.pid ?? -1,
     logs,
+    nextLog,
     stop: () => stopWith("SIGTERM"),
     kill: () => stopWith("SIGKILL"),
   };

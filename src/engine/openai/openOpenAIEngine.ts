@@ -14,6 +14,7 @@
  *
  * Not here: streaming, tool calls, the legacy `/completions` endpoint, tokenization over HTTP.
  */
+import { setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
 import pLimit, { type LimitFunction } from "p-limit";
@@ -154,7 +155,7 @@ export class OpenAIEngine implements Engine {
         const counts = choiceTokenCounts(choices, completion, part.count);
         choices.forEach((choice, j) => {
           samples[part.start + j] = {
-            text: choice.message?.content ?? "",
+            text: withoutEchoedPrefix(choice.message?.content ?? "", request.assistantPrefix),
             completionTokens: counts[j],
             stopReason: mapStopReason(choice, request.stop),
             seed: seeds[j],
@@ -307,6 +308,8 @@ class Transport {
     private readonly pool: EndpointPool,
   ) {
     this.limit = pLimit(config.concurrency);
+    // Every request in flight listens on this signal; hundreds at once are normal, not a leak.
+    setMaxListeners(0, this.closed.signal);
     const agentOptions = { keepAlive: true, maxSockets: config.concurrency };
     this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
     this.headers = { ...config.headers };
@@ -481,6 +484,15 @@ function validateMessages(messages: ChatMessage[]): void {
     throw new InputError("no messages to send", { field: "messages", expected: "at least one" });
 }
 
+/**
+ * llama-server returns a continued assistant message whole, forced prefix included; vLLM and SGLang
+ * return only the new text. Samples are the continuation only, so a leading copy of the prefix is
+ * removed. (A vLLM model that itself starts its continuation with the prefix loses that copy too.)
+ */
+function withoutEchoedPrefix(text: string, prefix: string | undefined): string {
+  return prefix && text.startsWith(prefix) ? text.slice(prefix.length) : text;
+}
+
 /** Choices in `index` order when the server numbers them 0..n-1, else as listed. */
 function orderChoices(choices: ChatCompletionChoice[]): ChatCompletionChoice[] {
   const indexes = choices.map((c) => c.index);
@@ -573,6 +585,8 @@ function linkSignals(...inputs: (AbortSignal | undefined)[]): {
   dispose: () => void;
 } {
   const controller = new AbortController();
+  // One generate call fans out into a listener per HTTP request on this signal.
+  setMaxListeners(0, controller.signal);
   const cleanups: (() => void)[] = [];
   for (const input of inputs) {
     if (!input) continue;
