@@ -52,4 +52,20 @@ export {
   writeGguf,
   writeLoraAdapter,
 } from "./gguf/index.js";
+export {
+  CausalLM,
+  type CausalLMArchitecture,
+  type CausalLMConfig,
+  type CausalLMSource,
+  type CausalLMWeights,
+  checkpoint,
+  type DecoderLayer,
+  type ForwardOptions,
+  Linear,
+  type LoraWeights,
+  type NamedParameter,
+  readCausalLMConfig,
+  type WeightType,
+} from "./llama/index.js";
+export { type LoadModelOptions, loadModel } from "./loadModel.js";
 export { type ModelIdentityOptions, modelIdentity } from "./modelIdentity.js";
