@@ -295,25 +295,29 @@ export class OpenAIEngine implements Engine {
 
 /**
  * Sends requests with the concurrency limit, failover and retries. Owns the keep-alive agents and
- * the signal that cancels everything on dispose. The API key lives only here, in the headers.
+ * the signal that cancels everything on dispose. The API key lives only here, in an ES private
+ * field, so printing the engine (console.log, util.inspect) never shows it.
  */
 class Transport {
+  private readonly config: Omit<OpenAIEngineConfig, "apiKey">;
   private readonly limit: LimitFunction;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly closed = new AbortController();
-  private readonly headers: Record<string, string>;
+  readonly #headers: Record<string, string>;
 
   constructor(
-    private readonly config: OpenAIEngineConfig,
+    config: OpenAIEngineConfig,
     private readonly pool: EndpointPool,
   ) {
+    const { apiKey, ...rest } = config;
+    this.config = rest;
     this.limit = pLimit(config.concurrency);
     // Every request in flight listens on this signal; hundreds at once are normal, not a leak.
     setMaxListeners(0, this.closed.signal);
     const agentOptions = { keepAlive: true, maxSockets: config.concurrency };
     this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
-    this.headers = { ...config.headers };
-    if (config.apiKey) this.headers.authorization = `Bearer ${config.apiKey}`;
+    this.#headers = { ...config.headers };
+    if (apiKey) this.#headers.authorization = `Bearer ${apiKey}`;
   }
 
   close(): void {
@@ -400,7 +404,7 @@ class Transport {
       try {
         response = await httpRequest(url, {
           method,
-          headers: this.headers,
+          headers: this.#headers,
           body,
           timeoutMs: this.config.timeoutMs,
           signal,

@@ -5,6 +5,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { openOpenAIEngine } from "../../../src/engine/openai/index.js";
 import type { GenerateRequest } from "../../../src/engine/types.js";
@@ -127,6 +128,7 @@ describe("OpenAI engine over a scripted HTTP server", () => {
     expect((error as Error).message).toContain(`POST ${url}/chat/completions`);
     expect(JSON.stringify(error)).not.toContain("sk-secret");
     expect((error as Error).message).not.toContain("sk-secret");
+    expect(inspect(engine, { depth: 8, showHidden: true })).not.toContain("sk-secret");
     expect(seen).toHaveLength(1);
     await engine.dispose();
   });
