@@ -69,3 +69,11 @@ export {
 } from "./llama/index.js";
 export { type LoadModelOptions, loadModel } from "./loadModel.js";
 export { type ModelIdentityOptions, modelIdentity } from "./modelIdentity.js";
+export {
+  type LoadTokenizerOptions,
+  loadTokenizer,
+  type RenderChatOptions,
+  type RenderedCompletion,
+  type TokenizeOptions,
+  type Tokenizer,
+} from "./tokenizer/index.js";
