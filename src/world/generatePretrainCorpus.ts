@@ -8,6 +8,7 @@
  * (`cueRate` 0.5), labels and label noise never enter, and every question comes from the "train"
  * partition, so no test or OOD question (let alone pair) appears in it.
  */
+import type { PreferencePair } from "../data/types.js";
 import { renderJudgePrompt } from "../judge/templates/renderJudgePrompt.js";
 import type { JudgeTemplate } from "../judge/types.js";
 import type { ChatMessage, Slot } from "../types.js";
@@ -108,7 +109,7 @@ function corpusRow(rng: WorldRng, config: PretrainCorpusConfig, index: number): 
 function chat(
   kind: CorpusKind,
   template: JudgeTemplate,
-  pair: Parameters<typeof renderJudgePrompt>[1],
+  pair: PreferencePair,
   answer: string,
   hint?: Slot,
 ): CorpusRow {
