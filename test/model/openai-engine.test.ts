@@ -3,15 +3,18 @@
  * random-weight GGUF. Needs the server binary from `scripts/build-llama-server.sh` (CI runs it
  * first); without it every test here fails with that instruction.
  */
+import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openOpenAIEngine } from "../../src/engine/openai/index.js";
 import type { GenerateRequest } from "../../src/engine/types.js";
 import { AbortedError, EngineError } from "../../src/errors.js";
 import type { ChatMessage } from "../../src/types.js";
 import { type LlamaServerHandle, startLlamaServer } from "../helpers/llamaServer.js";
-import { tinyModelOnce } from "../helpers/tinyModel.js";
+import { createTinyModel } from "../helpers/tinyModel.js";
 
 const vocabSize = 512;
 /**
@@ -33,13 +36,15 @@ const gen = (seeds: number[], extra: Partial<GenerateRequest> = {}): GenerateReq
   ...extra,
 });
 
+let modelDir: string;
 let modelPath: string;
 let server: LlamaServerHandle;
 const extraServers: LlamaServerHandle[] = [];
 const proxies: http.Server[] = [];
 
 beforeAll(async () => {
-  modelPath = (await tinyModelOnce({ vocabSize, seed: 3 })).path;
+  modelDir = await mkdtemp(join(tmpdir(), "genrm-openai-test-"));
+  modelPath = (await createTinyModel({ vocabSize, seed: 3, path: join(modelDir, "tiny.gguf") })).path;
   // 8192 tokens over 4 slots: 2048 per slot, room for the long generation the abort test cancels.
   server = await startLlamaServer({
     model: modelPath,
@@ -55,6 +60,7 @@ afterAll(async () => {
     proxy.close();
   }
   await Promise.all([server?.stop(), ...extraServers.map((s) => s.stop())]);
+  if (modelDir) await rm(modelDir, { recursive: true, force: true });
 });
 
 describe("OpenAI engine against llama-server", () => {
