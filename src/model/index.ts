@@ -1,4 +1,10 @@
 export {
+  type ExportLoraAdapterGgufOptions,
+  type ExportMergedGgufOptions,
+  exportLoraAdapterGguf,
+  exportMergedGguf,
+} from "./export/index.js";
+export {
   type BuildByteBpeVocabOptions,
   type ByteBpeVocab,
   buildByteBpeVocab,
@@ -68,6 +74,17 @@ export {
   type WeightType,
 } from "./llama/index.js";
 export { type LoadModelOptions, loadModel } from "./loadModel.js";
+export {
+  type ApplyLoraOptions,
+  type ApplyLoraResult,
+  allLoraTargets,
+  applyLora,
+  defaultLoraRank,
+  type LoraTargetName,
+  mergeLora,
+  namedLinears,
+  removeLora,
+} from "./lora/index.js";
 export { type ModelIdentityOptions, modelIdentity } from "./modelIdentity.js";
 export {
   type LoadTokenizerOptions,

@@ -1,0 +1,2 @@
+export { type ExportLoraAdapterGgufOptions, exportLoraAdapterGguf } from "./exportLoraAdapterGguf.js";
+export { type ExportMergedGgufOptions, exportMergedGguf } from "./exportMergedGguf.js";

@@ -1,0 +1,11 @@
+export {
+  type ApplyLoraOptions,
+  type ApplyLoraResult,
+  allLoraTargets,
+  applyLora,
+  defaultLoraRank,
+  type LoraTargetName,
+  mergeLora,
+  namedLinears,
+  removeLora,
+} from "./applyLora.js";
