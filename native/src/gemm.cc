@@ -163,15 +163,14 @@ using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_
 
 // op(a)[i0 : i0 + mc, p0 : p0 + kc] into MR-tall panels, each (kc × MR), zero-padded past mc.
 template <int MR>
-void pack_a(float* dst, const float* a, int64_t M, int64_t K, bool transA, int64_t i0, int64_t mc, int64_t p0,
-            int64_t kc) {
+void pack_a(float* dst, const float* a, int64_t lda, bool transA, int64_t i0, int64_t mc, int64_t p0, int64_t kc) {
   for (int64_t ir = 0; ir < mc; ir += MR) {
     const int64_t mr = std::min<int64_t>(MR, mc - ir);
     float* panel = dst + ir * kc;
     if (transA) {
       // Stored (K, M): the MR values of one k are contiguous.
       for (int64_t p = 0; p < kc; p++) {
-        const float* src = a + (p0 + p) * M + i0 + ir;
+        const float* src = a + (p0 + p) * lda + i0 + ir;
         float* d = panel + p * MR;
         int64_t r = 0;
         for (; r < mr; r++) d[r] = src[r];
@@ -179,7 +178,7 @@ void pack_a(float* dst, const float* a, int64_t M, int64_t K, bool transA, int64
       }
     } else {
       for (int64_t r = 0; r < mr; r++) {
-        const float* src = a + (i0 + ir + r) * K + p0;
+        const float* src = a + (i0 + ir + r) * lda + p0;
         for (int64_t p = 0; p < kc; p++) panel[p * MR + r] = src[p];
       }
       for (int64_t r = mr; r < MR; r++)
@@ -190,14 +189,13 @@ void pack_a(float* dst, const float* a, int64_t M, int64_t K, bool transA, int64
 
 // op(b)[p0 : p0 + kc, j0 : j0 + nc] into NR-wide panels, each (kc × NR), zero-padded past nc.
 template <int NR>
-void pack_b(float* dst, const float* b, int64_t N, int64_t K, bool transB, int64_t p0, int64_t kc, int64_t j0,
-            int64_t nc) {
+void pack_b(float* dst, const float* b, int64_t ldb, bool transB, int64_t p0, int64_t kc, int64_t j0, int64_t nc) {
   for (int64_t jr = 0; jr < nc; jr += NR) {
     const int64_t nr = std::min<int64_t>(NR, nc - jr);
     float* panel = dst + jr * kc;
     if (!transB) {
       for (int64_t p = 0; p < kc; p++) {
-        const float* src = b + (p0 + p) * N + j0 + jr;
+        const float* src = b + (p0 + p) * ldb + j0 + jr;
         float* d = panel + p * NR;
         int64_t c = 0;
         for (; c < nr; c++) d[c] = src[c];
@@ -206,7 +204,7 @@ void pack_b(float* dst, const float* b, int64_t N, int64_t K, bool transB, int64
     } else {
       // Stored (N, K): walk each source row once, scattering into the panel's column.
       for (int64_t c = 0; c < nr; c++) {
-        const float* src = b + (j0 + jr + c) * K + p0;
+        const float* src = b + (j0 + jr + c) * ldb + p0;
         for (int64_t p = 0; p < kc; p++) panel[p * NR + c] = src[p];
       }
       for (int64_t c = nr; c < NR; c++)
@@ -239,10 +237,11 @@ float* scratch(std::unique_ptr<float, AlignedFree>& buf, size_t& cap, size_t n) 
   return buf.get();
 }
 
-// One thread's rectangle c[m0 : m1, n0 : n1].
+// One thread's rectangle c[m0 : m1, n0 : n1]; lda/ldb/ldc are the stored matrices' row strides.
 template <int MR, int NR>
-void gemm_block(MicroKernel kernel, float* c, const float* a, const float* b, int64_t M, int64_t N, int64_t K,
-                bool transA, bool transB, bool accumulate, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+void gemm_block(MicroKernel kernel, float* c, int64_t ldc, const float* a, int64_t lda, const float* b, int64_t ldb,
+                int64_t K, bool transA, bool transB, bool accumulate, int64_t m0, int64_t m1, int64_t n0,
+                int64_t n1) {
   thread_local std::unique_ptr<float, AlignedFree> abuf, bbuf;
   thread_local size_t acap = 0, bcap = 0;
   constexpr int64_t MC = (MC_ROWS / MR) * MR;
@@ -255,20 +254,20 @@ void gemm_block(MicroKernel kernel, float* c, const float* a, const float* b, in
     for (int64_t pc = 0; pc < K; pc += KC) {
       const int64_t kc = std::min(KC, K - pc);
       const bool add = accumulate || pc > 0;
-      pack_b<NR>(bp, b, N, K, transB, pc, kc, jc, nc);
+      pack_b<NR>(bp, b, ldb, transB, pc, kc, jc, nc);
       for (int64_t ic = m0; ic < m1; ic += MC) {
         const int64_t mc = std::min(MC, m1 - ic);
-        pack_a<MR>(ap, a, M, K, transA, ic, mc, pc, kc);
+        pack_a<MR>(ap, a, lda, transA, ic, mc, pc, kc);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           const int64_t nr = std::min<int64_t>(NR, nc - jr);
           for (int64_t ir = 0; ir < mc; ir += MR) {
             const int64_t mr = std::min<int64_t>(MR, mc - ir);
-            float* cij = c + (ic + ir) * N + jc + jr;
+            float* cij = c + (ic + ir) * ldc + jc + jr;
             if (mr == MR && nr == NR) {
-              kernel(kc, ap + ir * kc, bp + jr * kc, cij, N, add);
+              kernel(kc, ap + ir * kc, bp + jr * kc, cij, ldc, add);
             } else {
               kernel(kc, ap + ir * kc, bp + jr * kc, tile, NR, false);
-              store_tile(cij, N, tile, NR, mr, nr, add);
+              store_tile(cij, ldc, tile, NR, mr, nr, add);
             }
           }
         }
@@ -293,10 +292,11 @@ void gemm_threaded(MicroKernel kernel, float* c, const float* a, const float* b,
     const int64_t lo = u0 * unit;
     const int64_t hi = std::min((split_n ? N : M), u1 * unit);
     if (lo >= hi) return;
+    const int64_t lda = transA ? M : K, ldb = transB ? K : N;
     if (split_n)
-      gemm_block<MR, NR>(kernel, c, a, b, M, N, K, transA, transB, accumulate, 0, M, lo, hi);
+      gemm_block<MR, NR>(kernel, c, N, a, lda, b, ldb, K, transA, transB, accumulate, 0, M, lo, hi);
     else
-      gemm_block<MR, NR>(kernel, c, a, b, M, N, K, transA, transB, accumulate, lo, hi, 0, N);
+      gemm_block<MR, NR>(kernel, c, N, a, lda, b, ldb, K, transA, transB, accumulate, lo, hi, 0, N);
   };
   if (parts == 1)
     run(0);
@@ -337,18 +337,55 @@ const char* gemm_isa() {
   }
 }
 
-void gemm_naive(float* c, const float* a, const float* b, int64_t M, int64_t N, int64_t K, bool transA, bool transB,
-                bool accumulate) {
+namespace {
+
+void naive_strided(float* c, int64_t ldc, const float* a, int64_t lda, const float* b, int64_t ldb, int64_t M,
+                   int64_t N, int64_t K, bool transA, bool transB, bool accumulate) {
   for (int64_t i = 0; i < M; i++) {
     for (int64_t j = 0; j < N; j++) {
       float s = 0.f;
       for (int64_t p = 0; p < K; p++) {
-        const float x = transA ? a[p * M + i] : a[i * K + p];
-        const float y = transB ? b[j * K + p] : b[p * N + j];
+        const float x = transA ? a[p * lda + i] : a[i * lda + p];
+        const float y = transB ? b[j * ldb + p] : b[p * ldb + j];
         s += x * y;
       }
-      c[i * N + j] = accumulate ? c[i * N + j] + s : s;
+      c[i * ldc + j] = accumulate ? c[i * ldc + j] + s : s;
     }
+  }
+}
+
+}  // namespace
+
+void gemm_naive(float* c, const float* a, const float* b, int64_t M, int64_t N, int64_t K, bool transA, bool transB,
+                bool accumulate) {
+  naive_strided(c, N, a, transA ? M : K, b, transB ? K : N, M, N, K, transA, transB, accumulate);
+}
+
+void gemm_serial(float* c, int64_t ldc, const float* a, int64_t lda, const float* b, int64_t ldb, int64_t M,
+                 int64_t N, int64_t K, bool transA, bool transB, bool accumulate) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!accumulate)
+      for (int64_t i = 0; i < M; i++) std::memset(c + i * ldc, 0, sizeof(float) * static_cast<size_t>(N));
+    return;
+  }
+  if (M * N * K <= NAIVE_MAX_WORK) {
+    naive_strided(c, ldc, a, lda, b, ldb, M, N, K, transA, transB, accumulate);
+    return;
+  }
+  switch (isa()) {
+#if defined(__x86_64__)
+    case Isa::Avx2:
+      gemm_block<6, 16>(kernel_avx2_6x16, c, ldc, a, lda, b, ldb, K, transA, transB, accumulate, 0, M, 0, N);
+      return;
+#endif
+#if defined(__aarch64__)
+    case Isa::Neon:
+      gemm_block<8, 8>(kernel_neon_8x8, c, ldc, a, lda, b, ldb, K, transA, transB, accumulate, 0, M, 0, N);
+      return;
+#endif
+    default:
+      gemm_block<4, 8>(kernel_scalar_4x8, c, ldc, a, lda, b, ldb, K, transA, transB, accumulate, 0, M, 0, N);
   }
 }
 

@@ -18,6 +18,10 @@ void gemm(float* c, const float* a, const float* b, int64_t M, int64_t N, int64_
 // The unblocked triple loop: the fallback for tiny shapes and the oracle in native tests.
 void gemm_naive(float* c, const float* a, const float* b, int64_t M, int64_t N, int64_t K, bool transA,
                 bool transB, bool accumulate);
+// gemm on the calling thread only, with explicit row strides of the stored matrices (lda, ldb,
+// ldc), for kernels that call it from inside their own pool tasks (attention).
+void gemm_serial(float* c, int64_t ldc, const float* a, int64_t lda, const float* b, int64_t ldb, int64_t M,
+                 int64_t N, int64_t K, bool transA, bool transB, bool accumulate);
 // Which micro-kernel gemm dispatched to: "avx2", "neon" or "scalar".
 const char* gemm_isa();
 

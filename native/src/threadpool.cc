@@ -75,7 +75,11 @@ class Pool {
  private:
   void start(int n) {
     quit_ = false;
-    for (int i = 1; i < n; i++) workers_.emplace_back([this] { loop(); });
+    // The generation is read here, not by the new thread: a worker that first ran after the
+    // first job was published would take that job's generation as already seen, sleep through
+    // it, and leave the caller waiting for its check-in forever.
+    const uint64_t gen = generation_.load(std::memory_order_acquire);
+    for (int i = 1; i < n; i++) workers_.emplace_back([this, gen] { loop(gen); });
   }
 
   void stop() {
@@ -99,8 +103,7 @@ class Pool {
     in_task = false;
   }
 
-  void loop() {
-    uint64_t seen = generation_.load(std::memory_order_acquire);
+  void loop(uint64_t seen) {
     for (;;) {
       // Spin a little before sleeping (see the file comment).
       for (int spin = 0; spin < 20000 && generation_.load(std::memory_order_acquire) == seen; spin++) {

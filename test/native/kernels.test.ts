@@ -3,6 +3,8 @@
  * sizes that are not multiples of the GEMM's micro-tile (6×16) or block (144×256). Each case
  * prints its max abs diff. Fails when the addon is not built: run `npm run build:native`.
  */
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Backend } from "../../src/tensor/backend/types.js";
 import { createRng, loadNativeBackend, referenceBackend } from "../../src/tensor/index.js";
@@ -164,6 +166,7 @@ describe("native backend", () => {
       { B: 1, T: 37, H: 3, Hkv: 1, D: 16, mask: "lengths" },
       { B: 3, T: 20, H: 6, Hkv: 3, D: 64, mask: "left" },
       { B: 1, T: 130, H: 2, Hkv: 1, D: 32 },
+      { B: 2, T: 150, H: 4, Hkv: 2, D: 16, mask: "lengths" },
     ];
   for (const { B, T, H, Hkv, D, mask: kind } of attnShapes) {
     it(`attention B=${B} T=${T} H=${H} Hkv=${Hkv} D=${D}${kind ? ` ${kind}` : ""}`, () => {
@@ -266,5 +269,27 @@ describe("native backend", () => {
         -100,
       ),
     ).toThrow(/target 3 is outside/);
+  });
+});
+
+describe("native thread pool", () => {
+  // In a child process: a lost wake-up hangs the synchronous call, which no in-process timeout
+  // can interrupt.
+  it("survives resizing right before a threaded call, many times", () => {
+    const script = `
+      const addon = require(${JSON.stringify(resolve("build/Release/genrm_native.node"))});
+      const M = 96, N = 160, K = 128;
+      const a = new Float32Array(M * K).fill(1), b = new Float32Array(K * N).fill(2);
+      for (let i = 0; i < 300; i++) {
+        addon.setThreads(2 + (i % 3));
+        const c = new Float32Array(M * N);
+        addon.gemm(c, a, b, M, N, K, false, false, false);
+        if (c.some((x) => x !== 2 * K)) throw new Error("wrong result at iteration " + i);
+      }
+      console.log("threads", addon.threads());`;
+    const res = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 });
+    expect(res.signal, "the pool hung").toBeNull();
+    expect(res.stderr).toBe("");
+    expect(res.stdout.trim()).toBe(`threads ${2 + (299 % 3)}`);
   });
 });
