@@ -44,7 +44,9 @@ function findNodeGyp() {
 const gyp = findNodeGyp();
 if (gyp === null) giveUp("node-gyp not found");
 
-const args = [gyp, "rebuild", "--jobs", "max"];
+// configure + build rather than rebuild: rebuild deletes build/ first, so a running process or test
+// would briefly find no addon; build replaces the .node only once the new one is linked.
+const args = [gyp, "configure", "build", "--jobs", "max"];
 const prefix = resolve(dirname(process.execPath), "..");
 if (existsSync(join(prefix, "include", "node", "node_api.h"))) args.push(`--nodedir=${prefix}`);
 

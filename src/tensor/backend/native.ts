@@ -152,12 +152,21 @@ const ADDON_FILE = join("build", "Release", "genrm_native.node");
 
 let cached: { backend: NativeBackend | null; error: string } | null = null;
 
-/** Loads the addon once; never throws. `error` says why when `backend` is null. */
+/**
+ * Loads the addon once; never throws. `error` says why when `backend` is null.
+ * `GENRM_NATIVE_ADDON` names the .node file to load instead of searching for it.
+ */
 export function loadNativeBackend(): { backend: NativeBackend | null; error: string } {
   if (cached !== null) return cached;
-  const path = findAddon();
+  const override = process.env.GENRM_NATIVE_ADDON;
+  const path = override ? (existsSync(override) ? override : null) : findAddon();
   if (path === null) {
-    cached = { backend: null, error: `${ADDON_FILE} not found (the native build was skipped or failed)` };
+    cached = {
+      backend: null,
+      error: override
+        ? `GENRM_NATIVE_ADDON=${override} does not exist`
+        : `${ADDON_FILE} not found (the native build was skipped or failed)`,
+    };
     return cached;
   }
   try {
