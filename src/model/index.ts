@@ -65,12 +65,18 @@ export {
   type CausalLMSource,
   type CausalLMWeights,
   checkpoint,
+  createPairwiseHead,
+  createScalarHead,
   type DecoderLayer,
   type ForwardOptions,
   Linear,
   type LoraWeights,
+  lastTokenRows,
   type NamedParameter,
   readCausalLMConfig,
+  ScalarHead,
+  type ScalarHeadKind,
+  type ScalarHeadOptions,
   type WeightType,
 } from "./llama/index.js";
 export { type LoadModelOptions, loadModel } from "./loadModel.js";

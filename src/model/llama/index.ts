@@ -2,6 +2,14 @@ export { CausalLM, type CausalLMSource, type CausalLMWeights, type DecoderLayer 
 export { checkpoint } from "./checkpoint.js";
 export { Linear, type LoraWeights } from "./Linear.js";
 export { readCausalLMConfig } from "./readCausalLMConfig.js";
+export {
+  createPairwiseHead,
+  createScalarHead,
+  lastTokenRows,
+  ScalarHead,
+  type ScalarHeadKind,
+  type ScalarHeadOptions,
+} from "./ScalarHead.js";
 export type {
   CausalLMArchitecture,
   CausalLMConfig,
