@@ -2,9 +2,15 @@
  * The training tokenizer on a tiny GGUF: llama.cpp's tokens, the GGUF's chat template, and a
  * prompt/completion boundary that matches rendering the whole turn at once.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { getLlama, type Llama, type LlamaModel, resolveChatWrapper } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DisposedError } from "../../../src/errors.js";
+import { ggufValue } from "../../../src/model/gguf/ggufValue.js";
+import { openGguf } from "../../../src/model/gguf/openGguf.js";
+import { writeGguf } from "../../../src/model/gguf/writeGguf.js";
 import { loadTokenizer, type Tokenizer } from "../../../src/model/tokenizer/index.js";
 import type { ChatMessage } from "../../../src/types.js";
 import { tinyModelOnce } from "../../helpers/tinyModel.js";
@@ -100,6 +106,43 @@ describe("loadTokenizer", () => {
       expect(tok.detokenize(tokens.slice(promptLength))).toBe(`${completion}<|im_end|>`);
     },
   );
+
+  it("puts BOS first when the vocabulary asks for it (add_bos_token), once", async () => {
+    const tiny = await tinyModelOnce({ hidden: 32, layers: 1, vocabSize: 400, seed: 2 });
+    const info = await openGguf(tiny.path);
+    const path = join(await mkdtemp(join(tmpdir(), "genrm-tok-")), "bos.gguf");
+    try {
+      const metadata = new Map(info.metadata);
+      metadata.set("tokenizer.ggml.add_bos_token", ggufValue.bool(true));
+      const tensors = await Promise.all(
+        info.tensors.map(async (t) => ({
+          name: t.name,
+          shape: t.shape,
+          type: t.typeName as "F32",
+          data: await info.readTensorBytes(t.name),
+        })),
+      );
+      await writeGguf(path, { metadata, tensors });
+    } finally {
+      await info.dispose();
+    }
+    const bosTok = await loadTokenizer(path, { llama });
+    try {
+      expect(bosTok.addBos).toBe(true);
+      const bos = bosTok.bos!;
+      expect(bosTok.tokenize("hi")[0]).not.toBe(bos);
+      expect(bosTok.tokenize("hi", { addBos: true })).toEqual([bos, ...bosTok.tokenize("hi")]);
+      const prompt = bosTok.renderChat(chat);
+      expect(prompt).toEqual([bos, ...tok.renderChat(chat)]);
+      expect(prompt.filter((t) => t === bos)).toHaveLength(1);
+      const { tokens, promptLength } = bosTok.renderCompletion(chat, "[[A]]");
+      expect(promptLength).toBe(prompt.length);
+      expect(tokens.slice(0, promptLength)).toEqual(prompt);
+    } finally {
+      await bosTok.dispose();
+      await rm(dirname(path), { recursive: true, force: true });
+    }
+  });
 
   it("throws DisposedError after dispose", async () => {
     const tiny = await tinyModelOnce({ hidden: 32, layers: 1, vocabSize: 400, seed: 2 });
