@@ -103,6 +103,14 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
       return (await import("./commands/model.js")).runModelTiny(o);
     case "store":
       return (await import("./commands/store.js")).runStoreStats(o);
+    case "bon": {
+      const { runBonCommand, printBonReport } = await import("./commands/bon.js");
+      const report = await runBonCommand(o);
+      printBonReport(report, { json: Boolean(options.json), out: options.out as string | undefined });
+      return;
+    }
+    case "serve":
+      return (await import("./commands/serve.js")).runServeCommand(o);
     default:
       throw new InternalError(`no dispatcher for command "${command}"`);
   }
@@ -237,6 +245,104 @@ Example:
     .option("--store <file>", "SQLite sample store (default: .genrm/store.db or $GENRM_STORE)")
     .option("--json", "machine-readable output")
     .action((opts) => dispatch("store", opts));
+
+  addJudgeOptions(
+    addEngineOptions(
+      program
+        .command("bon")
+        .description("Best-of-N selection with a pairwise judge, scored against human rankings")
+        .requiredOption(
+          "--data <path>",
+          "BoN JSONL ({prompt, candidates}) or a dataset folder (xstest, llmfao, mt-bench)",
+        )
+        .addOption(
+          new Option("--format <name>", "data format (default: detected)").choices([
+            "jsonl",
+            "xstest",
+            "llmfao",
+            "mt-bench",
+          ]),
+        )
+        .option("--limit <n>", "only the first n prompts", intArg(1))
+        .option("--candidates-per-prompt <n>", "keep a seeded subset of each prompt's candidates", intArg(2))
+        .addOption(
+          new Option("--scheme <name>", "selection scheme")
+            .choices(["knockout", "copeland", "bradley-terry", "reference", "scalar"])
+            .default("knockout"),
+        ),
+    ),
+  )
+    .addOption(
+      new Option("--baseline <name>", "a model-free pairwise judge instead of a model").choices([
+        "length",
+        "random",
+      ]),
+    )
+    .option(
+      "--policy-model <model>",
+      "generate candidates with this GGUF (or served model, with --policy-base-url)",
+    )
+    .option("--policy-base-url <url>", "OpenAI-compatible server of the policy; repeatable", listArg)
+    .option("--n <n>", "candidates generated per prompt", intArg(1, 1024), 4)
+    .option("--policy-temperature <t>", "policy sampling temperature", floatArg(0, 10), 0.8)
+    .option("--policy-max-tokens <n>", "max tokens per generated candidate", intArg(1, 1 << 20), 512)
+    .option("--max-comparisons <n>", "judge calls allowed per prompt", intArg(0))
+    .option("--token-budget <n>", "judge tokens allowed per prompt", intArg(0))
+    .option("--concurrency <n>", "prompts selected at once", intArg(1, 4096), 2)
+    .option("--judge-concurrency <n>", "games judged at once within a prompt", intArg(1, 4096), 4)
+    .option("--store <file>", "SQLite sample store to reuse judge samples across runs")
+    .option("--out <file>", "write the full report (per-prompt results and provenance) as JSON")
+    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .option("--json", "print the report as JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm bon --data ../shared/data/xstest --model judge.gguf --protocol direct --scheme knockout
+  genrm bon --data ../shared/data/llmfao --candidates-per-prompt 8 --model judge.gguf --scheme bradley-terry
+  genrm bon --data ../shared/data/mt-bench --policy-model policy.gguf --n 4 --model judge.gguf --out bon.json
+  genrm bon --data ../shared/data/xstest --baseline length --json`,
+    )
+    .action((opts) => dispatch("bon", opts));
+
+  addJudgeOptions(
+    addEngineOptions(
+      program
+        .command("serve")
+        .description("HTTP reward server: OpenRLHF /get_reward, /v1/judge, /v1/rank, /health, /metrics"),
+    ),
+  )
+    .option("--host <host>", "address to bind", "127.0.0.1")
+    .option("--port <n>", "port", intArg(0, 65535), 8000)
+    .option("--token <token>", "bearer token clients must send (default: $GENRM_SERVE_TOKEN)")
+    .option("--no-auth", "serve beyond loopback without a token")
+    .option("--concurrency <n>", "judgments in flight to the engine", intArg(1, 4096), 8)
+    .option("--max-queue <n>", "requests admitted at once; beyond it 429", intArg(1), 256)
+    .option("--timeout <s>", "per-request deadline in seconds (504)", floatArg(0.001), 120)
+    .option("--max-body <bytes>", "largest request body (413)", intArg(1), 1 << 20)
+    .addOption(
+      new Option("--scheme <name>", "default /v1/rank scheme")
+        .choices(["knockout", "copeland", "bradley-terry", "reference", "scalar"])
+        .default("knockout"),
+    )
+    .addOption(
+      new Option(
+        "--reward-mode <mode>",
+        "/get_reward: reference (labels), group (same-prompt rollouts), or auto",
+      )
+        .choices(["auto", "reference", "group"])
+        .default("auto"),
+    )
+    .option("--drain-timeout <s>", "seconds to let in-flight requests finish on shutdown", floatArg(0), 30)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm serve --model judge.gguf --protocol direct --parallel 8 --port 8000
+  GENRM_SERVE_TOKEN=secret genrm serve --model judge.gguf --host 0.0.0.0 --protocol cot -k 4
+  curl -s localhost:8000/get_reward -d '{"query": ["<|im_start|>user\\nHi<|im_end|>\\n<|im_start|>assistant\\nHello!"], "labels": ["Hi."]}'`,
+    )
+    .action((opts) => dispatch("serve", opts));
 
   return program;
 }

@@ -106,22 +106,30 @@ export function fitBradleyTerry(
     }
     iterations++;
     const step = solveSymmetric(A, g);
-    // Backtracking: halve the step until the posterior does not decrease.
+    // Backtracking: halve the step until the posterior does not decrease. Near the optimum the gain
+    // (~ g²) falls below the rounding of a sum of hundreds of log terms, so "does not decrease" is
+    // judged up to that rounding; otherwise a correct Newton step would be refused and the fit stall.
+    const slack = 1e-12 * Math.max(1, Math.abs(current));
     let t = 1;
-    let next = theta;
+    let next: typeof theta | undefined;
     let value = current;
     for (let tries = 0; tries < 60; tries++, t /= 2) {
       const candidate = theta.map((x, i) => x + t * step[i]);
       const v = logPosterior(candidate);
-      if (v >= current) {
+      if (v >= current - slack) {
         next = candidate;
         value = v;
         break;
       }
     }
-    if (next === theta) break;
+    if (!next) break;
+    const moved = next.reduce((m, x, i) => Math.max(m, Math.abs(x - theta[i])), 0);
     theta = next;
     current = value;
+    if (moved < 1e-13) {
+      converged = true;
+      break;
+    }
   }
   return { theta: Array.from(theta), iterations, converged };
 }

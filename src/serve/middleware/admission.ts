@@ -52,7 +52,7 @@ export class AdmissionState {
 }
 
 export function admission(state: AdmissionState): MiddlewareHandler {
-  return async function admission(c, next) {
+  return async function admission(_c, next) {
     state.enter();
     try {
       await next();

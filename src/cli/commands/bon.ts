@@ -1,0 +1,277 @@
+/**
+ * `genrm bon`: Best-of-N selection with a pairwise judge (or a scalar scorer), scored against human
+ * rankings where the data has them (XSTest, LLMFAO, a BoN JSONL with scores), next to a random pick
+ * and the longest response. Candidates come from the data, or from a policy model through any
+ * engine (`--policy-model`, N samples per prompt; MT-Bench is a prompt pool for this).
+ *
+ * The report (stdout with --json, or --out) carries its provenance inline: data, scheme, seed,
+ * budget, judge and policy identity, genrm version.
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { generateCandidates } from "../../bon/generateCandidates.js";
+import { loadBonItems } from "../../bon/loadBonItems.js";
+import { runBon } from "../../bon/runBon.js";
+import type { BonFormat, BonItemResult, BonMethodSummary, BonSummary } from "../../bon/types.js";
+import { openEngine } from "../../engine/openEngine.js";
+import type { Engine } from "../../engine/types.js";
+import { ConfigError } from "../../errors.js";
+import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
+import type { JudgeOptions } from "../../judge/resolveJudgeConfig.js";
+import type { ErrorPolicy, Judge, OrderMode, Protocol, TiePolicy } from "../../judge/types.js";
+import { createProgressReporter } from "../../progress/index.js";
+import { createLengthScorer } from "../../rank/createLengthScorer.js";
+import type { SelectionScheme } from "../../rank/types.js";
+import { SampleStore } from "../../store/index.js";
+import { genrmVersion } from "../../version.js";
+
+/** The judge and engine flags `addEngineOptions` / `addJudgeOptions` produce (shared with `serve`). */
+export interface JudgeFlags {
+  model?: string;
+  baseUrl?: string[];
+  lora?: string[];
+  threads?: number;
+  parallel?: number;
+  contextSize?: number;
+  protocol?: Protocol;
+  template?: string;
+  k?: number;
+  order?: OrderMode;
+  adaptive?: "decided" | "confidence";
+  confidence?: number;
+  seed?: number;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  tiePolicy?: TiePolicy;
+  errorPolicy?: ErrorPolicy;
+}
+
+export async function openJudgeEngine(flags: JudgeFlags): Promise<Engine> {
+  return openEngine({
+    ...(flags.model ? { model: flags.model } : {}),
+    ...(flags.baseUrl ? { baseUrls: flags.baseUrl } : {}),
+    ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+    ...(flags.parallel !== undefined ? { parallelSequences: flags.parallel } : {}),
+    ...(flags.contextSize !== undefined ? { contextSize: flags.contextSize } : {}),
+    ...(flags.lora ? { lora: flags.lora.map((p) => ({ path: p })) } : {}),
+  });
+}
+
+export async function judgeOptionsFromFlags(flags: JudgeFlags): Promise<JudgeOptions> {
+  const template = flags.template ? await loadTemplate(flags.template) : undefined;
+  return {
+    protocol: flags.protocol ?? "cot",
+    ...(template ? { template } : {}),
+    k: flags.k ?? 1,
+    orderMode: flags.order ?? "both",
+    seed: flags.seed ?? 0,
+    sampling: {
+      temperature: flags.temperature ?? 1.0,
+      topP: flags.topP ?? 0.95,
+      maxTokens: flags.maxTokens ?? 1024,
+    },
+    ...(flags.adaptive
+      ? { adaptive: { mode: flags.adaptive, ...(flags.confidence ? { confidence: flags.confidence } : {}) } }
+      : {}),
+    ...(flags.tiePolicy ? { tiePolicy: flags.tiePolicy } : {}),
+    ...(flags.errorPolicy ? { errorPolicy: flags.errorPolicy } : {}),
+  };
+}
+
+export interface BonCommandOptions extends JudgeFlags {
+  data: string;
+  format?: BonFormat;
+  limit?: number;
+  candidatesPerPrompt?: number;
+  scheme?: SelectionScheme;
+  /** A model-free pairwise judge instead of a model. */
+  baseline?: "length" | "random";
+  policyModel?: string;
+  policyBaseUrl?: string[];
+  n?: number;
+  policyTemperature?: number;
+  policyMaxTokens?: number;
+  maxComparisons?: number;
+  tokenBudget?: number;
+  concurrency?: number;
+  judgeConcurrency?: number;
+  store?: string;
+  out?: string;
+  json?: boolean;
+  progress?: "bar" | "plain" | "silent";
+}
+
+export interface BonReport {
+  provenance: Record<string, unknown>;
+  summary: BonSummary;
+  items: BonItemResult[];
+}
+
+export async function runBonCommand(options: BonCommandOptions): Promise<BonReport> {
+  const { scheme = "knockout", seed = 0 } = options;
+  const pairwise = scheme !== "scalar";
+  if (pairwise && !options.baseline && !options.model && !options.baseUrl) {
+    throw new ConfigError([`judge: scheme "${scheme}" needs a judge model`], {
+      hint: "pass --model judge.gguf (or --base-url), --baseline length|random, or --scheme scalar",
+    });
+  }
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error("SIGINT"));
+  process.once("SIGINT", onSigint);
+  const engines: Engine[] = [];
+  const store = options.store ? SampleStore.open(options.store) : undefined;
+  try {
+    let items = await loadBonItems(options.data, {
+      ...(options.format ? { format: options.format } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.candidatesPerPrompt !== undefined
+        ? { candidatesPerPrompt: options.candidatesPerPrompt }
+        : {}),
+      seed,
+      signal: controller.signal,
+    });
+
+    let policy: Record<string, unknown> | null = null;
+    if (options.policyModel || options.policyBaseUrl) {
+      const policyEngine = await openEngine({
+        ...(options.policyModel ? { model: options.policyModel } : {}),
+        ...(options.policyBaseUrl ? { baseUrls: options.policyBaseUrl } : {}),
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        ...(options.parallel !== undefined ? { parallelSequences: options.parallel } : {}),
+      });
+      engines.push(policyEngine);
+      const sampling = {
+        temperature: options.policyTemperature ?? 0.8,
+        topP: 0.95,
+        maxTokens: options.policyMaxTokens ?? 512,
+      };
+      const progress = createProgressReporter("bon generate", {
+        unit: "prompts",
+        ...(options.progress ? { mode: options.progress } : {}),
+      });
+      const generated = await generateCandidates(policyEngine, items, {
+        n: options.n ?? 4,
+        sampling,
+        seed,
+        signal: controller.signal,
+        onProgress: (p) => progress.update(p),
+      });
+      progress.stop();
+      items = generated.items;
+      policy = {
+        model_id: policyEngine.info.modelId,
+        model_name: policyEngine.info.modelName,
+        n: options.n ?? 4,
+        sampling,
+        prompt_tokens: generated.promptTokens,
+        completion_tokens: generated.completionTokens,
+      };
+    }
+
+    let judge: Judge | undefined;
+    if (pairwise) {
+      if (options.baseline === "length") judge = createLengthJudge();
+      else if (options.baseline === "random") judge = createRandomJudge({ seed });
+      else {
+        const engine = await openJudgeEngine(options);
+        engines.push(engine);
+        judge = createLlmJudge(engine, {
+          ...(await judgeOptionsFromFlags(options)),
+          ...(store
+            ? {
+                cache: { get: (k) => store.getSample(k), put: (k, s) => store.putSample(k, s) },
+                probabilityCache: {
+                  get: (k) => store.getProbability(k),
+                  put: (k, v) => store.putProbability(k, v),
+                },
+              }
+            : {}),
+        });
+      }
+    }
+    const scorer = createLengthScorer();
+    const budget = {
+      ...(options.maxComparisons !== undefined ? { maxComparisons: options.maxComparisons } : {}),
+      ...(options.tokenBudget !== undefined ? { maxTokens: options.tokenBudget } : {}),
+    };
+    const progress = createProgressReporter(`bon ${scheme}`, {
+      unit: "prompts",
+      ...(options.progress ? { mode: options.progress } : {}),
+    });
+    const { results, summary } = await runBon(items, {
+      scheme,
+      judge,
+      scorer,
+      budget,
+      seed,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.judgeConcurrency !== undefined ? { judgeConcurrency: options.judgeConcurrency } : {}),
+      signal: controller.signal,
+      onProgress: (p) => progress.update(p),
+    });
+    progress.stop();
+
+    const judgeRecord = judge
+      ? { ...judge.info, ...(options.baseline ? {} : { options: await judgeOptionsFromFlags(options) }) }
+      : { name: scorer.name, scalar: true };
+    const report: BonReport = {
+      provenance: {
+        genrm_version: genrmVersion(),
+        created_at: new Date().toISOString(),
+        data: {
+          path: path.resolve(options.data),
+          format: items[0]?.source ?? options.format ?? null,
+          items: items.length,
+          limit: options.limit ?? null,
+          candidates_per_prompt: options.candidatesPerPrompt ?? null,
+        },
+        scheme,
+        seed,
+        budget: { max_comparisons: options.maxComparisons ?? null, max_tokens: options.tokenBudget ?? null },
+        judge: judgeRecord,
+        policy,
+      },
+      summary,
+      items: results,
+    };
+    if (options.out) await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    return report;
+  } finally {
+    process.off("SIGINT", onSigint);
+    store?.close();
+    for (const engine of engines) await engine.dispose();
+  }
+}
+
+export function printBonReport(report: BonReport, options: { json?: boolean; out?: string } = {}): void {
+  if (options.json) {
+    const { items, ...rest } = report;
+    // With --out the items are in the file; stdout gets the summary only.
+    process.stdout.write(`${JSON.stringify(options.out ? rest : report, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${formatBonTable(report)}\n`);
+  if (options.out) process.stdout.write(`\nreport: ${options.out}\n`);
+}
+
+export function formatBonTable(report: BonReport): string {
+  const s = report.summary;
+  const judge = report.provenance.judge as { name?: string };
+  const f = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? "—" : x.toFixed(d));
+  const row = (name: string, m: BonMethodSummary, ci: boolean) =>
+    `${name.padEnd(12)}${(m.hitRate ? `${f(m.hitRate.estimate)}${ci ? ` [${f(m.hitRate.lower)}, ${f(m.hitRate.upper)}]` : ""}` : "—").padEnd(26)}${f(m.meanHumanRank, 2).padEnd(18)}${f(m.meanNormalizedRank)}`;
+  const lines = [
+    `Best-of-N: ${s.items} prompts (${s.evaluable} with a human ranking), ${f(s.meanCandidates, 1)} candidates each`,
+    `scheme ${s.scheme}, judge ${judge.name ?? "?"}`,
+    "",
+    `${"".padEnd(12)}${"human-best rate (95% CI)".padEnd(26)}${"mean human rank".padEnd(18)}normalised rank`,
+    row("selection", s.selection, true),
+    row("random", s.random, false),
+    row("longest", s.longest, true),
+    "",
+    `comparisons ${s.comparisons.total} (${f(s.comparisons.perItem, 1)} per prompt), tokens ${s.tokens.prompt + s.tokens.completion} (${f(s.tokens.perItem, 0)} per prompt)${s.budgetExhaustedItems > 0 ? `, budget spent on ${s.budgetExhaustedItems} prompts` : ""}`,
+  ];
+  if (s.evaluable === 0) lines.push("no human rankings in this data: selections are reported, not scored");
+  return lines.join("\n");
+}
