@@ -1,0 +1,62 @@
+/**
+ * Drives every decoding sequence of a context one token per step, in lockstep: each step starts all
+ * participants' next token in the same macrotask, so node-llama-cpp puts them in one llama.cpp batch
+ * (one pass over the weights for all of them) and the batches a workload produces do not depend on
+ * how long each sequence's sampler happened to take.
+ *
+ * With node-llama-cpp's own scheduling each sequence queues its next token when its sampler
+ * finishes, and the batch is dispatched on the next event-loop turn; a sequence whose sampler was
+ * slower misses it and costs a second, nearly empty pass.
+ *
+ * A participant wraps node-llama-cpp's `evaluate` generator: one `next()` evaluates the previous
+ * token and samples the next one.
+ */
+
+interface Participant {
+  step: () => Promise<boolean>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class LockstepDecoder {
+  readonly #active: Participant[] = [];
+  #running = false;
+  /** Steps run, and rows decoded in them. */
+  steps = 0;
+  rows = 0;
+
+  /**
+   * Adds a participant. `step` must call `next()` on its generator before its first await (so the
+   * row is queued with the others) and resolve to whether it wants another step. Resolves when the
+   * participant is done; rejects with the error its step threw.
+   */
+  run(step: () => Promise<boolean>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#active.push({ step, resolve, reject });
+      if (!this.#running) void this.#loop();
+    });
+  }
+
+  async #loop(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#active.length > 0) {
+        // A fresh macrotask: every next() below queues its row before node-llama-cpp dispatches.
+        await new Promise<void>((r) => setImmediate(r));
+        const group = [...this.#active];
+        const results = await Promise.allSettled(group.map((p) => p.step()));
+        this.steps++;
+        this.rows += group.length;
+        group.forEach((p, i) => {
+          const r = results[i]!;
+          if (r.status === "fulfilled" && r.value === true) return;
+          this.#active.splice(this.#active.indexOf(p), 1);
+          if (r.status === "fulfilled") p.resolve();
+          else p.reject(r.reason);
+        });
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}
