@@ -77,7 +77,7 @@ export function encodeExamples(
   const assistantPrefix = template.assistantPrefix ?? defaultVerdictPrefix;
 
   /** The sequence, possibly cut, or null when it must be dropped. */
-  const fit = (seq: TokenSequence, canTruncate: boolean): TokenSequence | null => {
+  const fitLength = (seq: TokenSequence, canTruncate: boolean): TokenSequence | null => {
     if (seq.tokens.length <= maxLength) return seq;
     if (!canTruncate || lengthPolicy === "filter" || seq.completionStart >= maxLength) return null;
     return { tokens: seq.tokens.subarray(0, maxLength), completionStart: seq.completionStart };
@@ -95,7 +95,7 @@ export function encodeExamples(
     if (method === "sft") {
       if (row.type !== "sft") throw wrongRow(row, method);
       const raw = encodeSequence(tokenizer, row.prompt, row.completion);
-      const seq = fit(raw, true);
+      const seq = fitLength(raw, true);
       if (seq === null) {
         report.droppedTooLong++;
         continue;
@@ -111,8 +111,8 @@ export function encodeExamples(
       }
       const rawC = encodeSequence(tokenizer, pref.prompt, pref.chosen);
       const rawR = encodeSequence(tokenizer, pref.prompt, pref.rejected);
-      const chosen = fit(rawC, method === "dpo");
-      const rejected = fit(rawR, method === "dpo");
+      const chosen = fitLength(rawC, method === "dpo");
+      const rejected = fitLength(rawR, method === "dpo");
       if (chosen === null || rejected === null) {
         report.droppedTooLong++;
         continue;
@@ -145,7 +145,7 @@ export function encodeExamples(
           const tokens = Int32Array.from(tokenizer.encodePrompt(messages));
           seq = { tokens, completionStart: tokens.length };
         }
-        if (fit(seq, false) === null) {
+        if (fitLength(seq, false) === null) {
           report.droppedTooLong++;
           continue;
         }

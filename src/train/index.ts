@@ -1,0 +1,40 @@
+/** Public API of the trainer: config, data, losses, loop, checkpoints. */
+export { AdamW, type AdamWConfig, clipGradNorm, globalGradNorm } from "./adamw.js";
+export { collate, completionLength, type SequenceBatch } from "./batch.js";
+export {
+  type CheckpointFile,
+  type CheckpointTensor,
+  checkpointDir,
+  checkpointMagic,
+  checkpointVersion,
+  readCheckpointFile,
+  readLatest,
+  writeCheckpointFile,
+} from "./checkpoint.js";
+export {
+  defaultTrainConfig,
+  type LoraConfig,
+  type LoraTargetName,
+  loraTargetNames,
+  resolveTrainConfig,
+  type TrainConfig,
+  type TrainOptions,
+  trainMethods,
+  trainOptionsSchema,
+} from "./config.js";
+export * from "./data/index.js";
+export { type HeadKind, lastTokenRows, ScalarHead } from "./heads.js";
+export {
+  dataFingerprint,
+  epochOrder,
+  evaluate,
+  type TrainCheckpointMeta,
+  type TrainLogEntry,
+  type TrainResult,
+  type TrainRunOptions,
+  train,
+} from "./loop.js";
+export { applyLora } from "./lora.js";
+export * from "./losses/index.js";
+export { exampleUnits, microBatchLoss, type ObjectiveContext, referenceLogProbs } from "./objectives.js";
+export { learningRate, type ScheduleConfig, warmupSteps } from "./schedule.js";

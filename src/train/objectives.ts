@@ -1,0 +1,172 @@
+/**
+ * One micro-batch through the model for each method: batch the examples, run the decoder, read
+ * logits or a head where the loss needs them, and call the loss. Logits are computed only at
+ * completion positions (SFT, DPO, verdict); BT and PairRM read a scalar head at each sequence's
+ * last token and never touch the vocabulary projection.
+ */
+import { InternalError } from "../errors.js";
+import type { CausalLM } from "../model/llama/CausalLM.js";
+import { gatherRows, narrow, noGrad, type Tensor } from "../tensor/index.js";
+import { collate, completionLength, type SequenceBatch } from "./batch.js";
+import type { TrainConfig } from "./config.js";
+import type { PairwiseExample, PreferenceExample, SequenceExample, TrainExample } from "./data/types.js";
+import { lastTokenRows, type ScalarHead } from "./heads.js";
+import {
+  btLoss,
+  completionRows,
+  dpoLoss,
+  type LossResult,
+  pairwiseLoss,
+  sequenceLogProbs,
+  sftLoss,
+  verdictLoss,
+} from "./losses/index.js";
+
+export interface ObjectiveContext {
+  model: CausalLM;
+  config: TrainConfig;
+  /** BT score head or PairRM head. */
+  head: ScalarHead | null;
+  /** GenRM verdict letters [A, B]. */
+  verdictTokens: [number, number] | null;
+}
+
+export interface MicroBatchResult extends LossResult {
+  /** Real (non-pad) tokens processed. */
+  tokens: number;
+}
+
+/** What the step normalizer counts for one example: completion tokens (SFT) or examples. */
+export function exampleUnits(method: TrainConfig["method"], ex: TrainExample): number {
+  if (method === "sft" && ex.kind === "sequence") return completionLength(ex.seq);
+  return 1;
+}
+
+/**
+ * Loss of a micro-batch divided by `normalizer`. `refs` holds (π_ref(chosen), π_ref(rejected)) per
+ * example for DPO.
+ */
+export function microBatchLoss(
+  ctx: ObjectiveContext,
+  examples: readonly TrainExample[],
+  refs: readonly (readonly [number, number])[] | null,
+  normalizer: number,
+): MicroBatchResult {
+  const { model, config, head } = ctx;
+  const forward = (batch: SequenceBatch): Tensor =>
+    model.forwardHidden(batch.tokens, {
+      batch: batch.batch,
+      seqLen: batch.seqLen,
+      lengths: batch.lengths,
+      recompute: config.recompute,
+    }); // (B·T, C)
+
+  switch (config.method) {
+    case "sft":
+    case "genrm": {
+      const seqs = (examples as SequenceExample[]).map((e) => e.seq);
+      const batch = collate(seqs);
+      const comp = completionRows(batch.targets, batch.batch, batch.seqLen);
+      const logits = model.lmHead(gatherRows(forward(batch), comp.rows)); // (N, V)
+      const result =
+        config.method === "sft"
+          ? sftLoss(logits, comp.targets, { normalizer })
+          : verdictLoss(logits, comp.targets, {
+              normalizer,
+              candidates: required(ctx.verdictTokens, "verdictTokens"),
+            });
+      return { ...result, tokens: batch.realTokens };
+    }
+    case "dpo": {
+      if (refs === null) throw new InternalError("DPO needs reference log-probs");
+      const prefs = examples as PreferenceExample[];
+      const B = prefs.length;
+      const { logps, tokens } = preferenceLogProbs(model, prefs, forward);
+      const result = dpoLoss(
+        {
+          policyChosen: narrow(logps, 0, 0, B),
+          policyRejected: narrow(logps, 0, B, B),
+          refChosen: Float32Array.from(refs, (r) => r[0]),
+          refRejected: Float32Array.from(refs, (r) => r[1]),
+        },
+        { beta: config.beta, labelSmoothing: config.labelSmoothing, normalizer },
+      );
+      return { ...result, tokens };
+    }
+    case "bt": {
+      const prefs = examples as PreferenceExample[];
+      const B = prefs.length;
+      const batch = collate([...prefs.map((p) => p.chosen), ...prefs.map((p) => p.rejected)]);
+      const rewards = required(head, "head").forward(
+        forward(batch),
+        lastTokenRows(batch.lengths, batch.seqLen),
+      ); // (2B)
+      const hasMargin = prefs.some((p) => p.margin !== undefined);
+      const result = btLoss(narrow(rewards, 0, 0, B), narrow(rewards, 0, B, B), {
+        normalizer,
+        centerRewardsCoefficient: config.centerRewardsCoefficient,
+        ...(hasMargin ? { margin: Float32Array.from(prefs, (p) => p.margin ?? 0) } : {}),
+      });
+      return { ...result, tokens: batch.realTokens };
+    }
+    case "pairrm": {
+      const pairs = examples as PairwiseExample[];
+      const batch = collate(pairs.map((p) => p.seq));
+      const logits = required(head, "head").forward(
+        forward(batch),
+        lastTokenRows(batch.lengths, batch.seqLen),
+      ); // (B)
+      const result = pairwiseLoss(
+        logits,
+        Float32Array.from(pairs, (p) => p.label),
+        { normalizer },
+      );
+      return { ...result, tokens: batch.realTokens };
+    }
+  }
+}
+
+/** Sequence log-probs of chosen then rejected completions: (2B). */
+function preferenceLogProbs(
+  model: CausalLM,
+  prefs: readonly PreferenceExample[],
+  forward: (b: SequenceBatch) => Tensor,
+): { logps: Tensor; tokens: number } {
+  const batch = collate([...prefs.map((p) => p.chosen), ...prefs.map((p) => p.rejected)]);
+  const comp = completionRows(batch.targets, batch.batch, batch.seqLen);
+  const logits = model.lmHead(gatherRows(forward(batch), comp.rows)); // (N, V)
+  return { logps: sequenceLogProbs(logits, comp), tokens: batch.realTokens }; // (2B)
+}
+
+/**
+ * π_ref(chosen), π_ref(rejected) of every example, under noGrad, `batchSize` examples at a time:
+ * computed once before training (TRL's `precompute_ref_log_probs`) and kept in checkpoints.
+ */
+export function referenceLogProbs(
+  model: CausalLM,
+  examples: readonly TrainExample[],
+  batchSize: number,
+  onProgress?: (done: number) => void,
+): Float32Array {
+  const out = new Float32Array(examples.length * 2);
+  noGrad(() => {
+    for (let i = 0; i < examples.length; i += batchSize) {
+      const prefs = examples.slice(i, i + batchSize) as PreferenceExample[];
+      const { logps } = preferenceLogProbs(model, prefs, (b) =>
+        model.forwardHidden(b.tokens, { batch: b.batch, seqLen: b.seqLen, lengths: b.lengths }),
+      );
+      const B = prefs.length;
+      for (let j = 0; j < B; j++) {
+        out[2 * (i + j)] = logps.data[j]!;
+        out[2 * (i + j) + 1] = logps.data[B + j]!;
+      }
+      onProgress?.(Math.min(examples.length, i + batchSize));
+    }
+  });
+  return out;
+}
+
+function required<T>(value: T | null, what: string): T {
+  if (value === null) throw new InternalError(`objective: ${what} is missing`);
+  return value;
+}
