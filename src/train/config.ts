@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
+import { allLoraTargets, type LoraTargetName } from "../model/lora/index.js";
 
 export const trainMethods = ["sft", "dpo", "bt", "pairrm", "genrm"] as const;
 
@@ -81,7 +82,7 @@ export const trainOptionsSchema = z
             .array(z.enum(loraTargetNames))
             .min(1)
             .optional()
-            .describe("adapted layers (default all)"),
+            .describe("adapted layers (default every attention and FFN projection)"),
         }),
       ])
       .optional()
@@ -111,7 +112,7 @@ export const trainOptionsSchema = z
 
 export type TrainOptions = z.input<typeof trainOptionsSchema>;
 export type TrainMethodName = (typeof trainMethods)[number];
-export type LoraTargetName = (typeof loraTargetNames)[number];
+export type { LoraTargetName };
 
 export interface LoraConfig {
   rank: number;
@@ -190,7 +191,7 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
   let lora: LoraConfig | null = null;
   if (o.lora !== false) {
     const rank = o.lora?.rank ?? defaultLoraRank;
-    lora = { rank, alpha: o.lora?.alpha ?? 2 * rank, targets: o.lora?.targets ?? [...loraTargetNames] };
+    lora = { rank, alpha: o.lora?.alpha ?? 2 * rank, targets: o.lora?.targets ?? [...allLoraTargets] };
   }
   return {
     method: o.method,

@@ -23,7 +23,6 @@ export {
   trainOptionsSchema,
 } from "./config.js";
 export * from "./data/index.js";
-export { type HeadKind, lastTokenRows, ScalarHead } from "./heads.js";
 export {
   dataFingerprint,
   epochOrder,
@@ -34,7 +33,6 @@ export {
   type TrainRunOptions,
   train,
 } from "./loop.js";
-export { applyLora } from "./lora.js";
 export * from "./losses/index.js";
 export { exampleUnits, microBatchLoss, type ObjectiveContext, referenceLogProbs } from "./objectives.js";
 export { learningRate, type ScheduleConfig, warmupSteps } from "./schedule.js";

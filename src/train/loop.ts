@@ -12,8 +12,15 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError, InputError } from "../errors.js";
-import type { CausalLM } from "../model/llama/CausalLM.js";
+import {
+  type CausalLM,
+  createPairwiseHead,
+  createScalarHead,
+  type ScalarHead,
+  type ScalarHeadKind,
+} from "../model/llama/index.js";
 import type { NamedParameter } from "../model/llama/types.js";
+import { applyLora } from "../model/lora/index.js";
 import { createProgressReporter, type ProgressReporter } from "../progress/index.js";
 import { backward, createRng, noGrad } from "../tensor/index.js";
 import { AdamW, clipGradNorm } from "./adamw.js";
@@ -28,8 +35,6 @@ import {
 } from "./checkpoint.js";
 import type { TrainConfig } from "./config.js";
 import type { PreferenceExample, TrainDataset, TrainExample } from "./data/types.js";
-import { type HeadKind, ScalarHead } from "./heads.js";
-import { applyLora } from "./lora.js";
 import { exampleUnits, microBatchLoss, type ObjectiveContext, referenceLogProbs } from "./objectives.js";
 import { learningRate } from "./schedule.js";
 
@@ -79,7 +84,7 @@ export interface TrainCheckpointMeta {
   totalSteps: number;
   config: TrainConfig;
   modelPath: string | null;
-  head: HeadKind | null;
+  head: ScalarHeadKind | null;
   verdictTokens: [number, number] | null;
   data: { examples: number; fingerprint: string };
   trainable: string[];
@@ -105,13 +110,18 @@ export async function train(
   // Parameters: LoRA factors (or every weight), then the head.
   if (config.lora !== null) {
     if (!model.parameters().some((p) => p.name.endsWith(".lora_a")))
-      applyLora(model, config.lora, config.seed);
+      applyLora(model, { ...config.lora, seed: config.seed });
   } else {
     model.unfreeze();
   }
-  const headKind: HeadKind | null =
+  const headKind: ScalarHeadKind | null =
     config.method === "bt" ? "score" : config.method === "pairrm" ? "pairwise" : null;
-  const head = headKind === null ? null : ScalarHead.create(headKind, model.config.hidden, config.seed);
+  const head =
+    headKind === "score"
+      ? createScalarHead(model, { seed: config.seed })
+      : headKind === "pairwise"
+        ? createPairwiseHead(model, { seed: config.seed })
+        : null;
   const params: NamedParameter[] = [...model.trainableParameters(), ...(head?.parameters() ?? [])];
   const optimizer = new AdamW(params, config);
   const ctx: ObjectiveContext = { model, config, head, verdictTokens: dataset.verdictTokens ?? null };

@@ -5,12 +5,11 @@
  * last token and never touch the vocabulary projection.
  */
 import { InternalError } from "../errors.js";
-import type { CausalLM } from "../model/llama/CausalLM.js";
+import { type CausalLM, lastTokenRows, type ScalarHead } from "../model/llama/index.js";
 import { gatherRows, narrow, noGrad, type Tensor } from "../tensor/index.js";
 import { collate, completionLength, type SequenceBatch } from "./batch.js";
 import type { TrainConfig } from "./config.js";
 import type { PairwiseExample, PreferenceExample, SequenceExample, TrainExample } from "./data/types.js";
-import { lastTokenRows, type ScalarHead } from "./heads.js";
 import {
   btLoss,
   completionRows,

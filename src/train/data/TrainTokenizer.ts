@@ -1,18 +1,13 @@
 /**
- * The tokenizer the trainer needs: llama.cpp's own (through node-llama-cpp), loaded vocabulary-only
- * from the GGUF being trained, so training sees exactly the tokens the embedded engine evaluates.
- *
- * Chat prompts are rendered with the model's Jinja chat template ending in an open assistant turn,
- * and a forced answer prefix (`[[`) is tokenized as its own segment: the same split the llama.cpp
- * engine uses (`engine/llamacpp/PromptFormatter`), so a verdict trained after `[[` is read back at
- * the same position. A completion is its text's tokens followed by the end-of-turn token, which is
- * what makes generation stop there.
- *
- * The model helper's `src/model/tokenizer/` will own this; until it lands, this wrapper is the one
- * place the trainer touches node-llama-cpp.
+ * The tokenizer surface the trainer's data encoding needs, over the model's own llama.cpp tokenizer
+ * (`model/tokenizer`), so training sees token for token what the embedded engine evaluates: chat
+ * prompts through the GGUF's template ending in an open assistant turn, a forced answer prefix
+ * (`[[`) tokenized as its own segment, completions as text tokens plus the end-of-turn token.
+ * Kept as a small interface so data tests can use a character-level stand-in.
  */
-import type { ChatHistoryItem, ChatWrapper, Llama } from "node-llama-cpp";
-import { InputError, UnsupportedError } from "../../errors.js";
+
+import { InputError } from "../../errors.js";
+import { loadTokenizer, type Tokenizer } from "../../model/tokenizer/index.js";
 import type { ChatMessage } from "../../types.js";
 
 export interface TrainTokenizer {
@@ -33,84 +28,25 @@ export interface TrainTokenizer {
   dispose(): Promise<void>;
 }
 
-let llamaPromise: Promise<Llama> | null = null;
-
-async function sharedLlama(): Promise<Llama> {
-  if (llamaPromise === null) {
-    llamaPromise = import("node-llama-cpp").then(({ getLlama, LlamaLogLevel }) =>
-      getLlama({ gpu: false, logLevel: LlamaLogLevel.error, maxThreads: 1 }),
-    );
-  }
-  return llamaPromise;
-}
-
-export async function openTrainTokenizer(ggufPath: string): Promise<TrainTokenizer> {
-  const { resolveChatWrapper, LlamaText } = await import("node-llama-cpp");
-  const llama = await sharedLlama();
-  const model = await llama.loadModel({ modelPath: ggufPath, vocabOnly: true });
-  const template = model.fileInfo.metadata?.tokenizer?.chat_template;
-  let wrapper: ChatWrapper | null = null;
-  const chatWrapper = (): ChatWrapper => {
-    if (wrapper !== null) return wrapper;
-    wrapper = resolveChatWrapper(model, {
-      type: typeof template === "string" && template !== "" ? "jinjaTemplate" : "auto",
-      fallbackToOtherWrappersOnJinjaError: false,
-      warningLogs: false,
-    });
-    if (!wrapper) {
-      throw new UnsupportedError(`${ggufPath} has no chat template`, {
-        hint: "use the standard (plain text) row format: prompt and completion as strings",
-      });
-    }
-    return wrapper;
-  };
-  const eos = model.tokens.eos ?? model.tokens.eot;
-  const endOfTurn = model.tokens.eot ?? model.tokens.eos;
-  if (eos === null || endOfTurn === null) {
-    throw new UnsupportedError(`${ggufPath}: the vocabulary has no end-of-sequence token`);
-  }
-  const bosFirst = (tokens: number[]): number[] => {
-    const bos = model.tokens.bos;
-    if (model.tokens.shouldPrependBosToken && bos !== null && tokens[0] !== bos) tokens.unshift(bos);
-    return tokens;
-  };
-  const vocabSize = model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 0;
-
+export function asTrainTokenizer(tokenizer: Tokenizer): TrainTokenizer {
   return {
-    vocabSize,
-    eos,
-    endOfTurn,
-    encodePrompt(messages, assistantPrefix = "") {
-      const history: ChatHistoryItem[] = messages.map((m, i) => {
-        if (m.role === "system") return { type: "system", text: m.content };
-        if (m.role === "user") return { type: "user", text: m.content };
-        if (m.role === "assistant") return { type: "model", response: [m.content] };
-        throw new InputError("unknown role", {
-          field: `[${i}].role`,
-          expected: "system | user | assistant",
-          got: String((m as { role: unknown }).role),
-        });
-      });
-      history.push({ type: "model", response: [] });
-      const { contextText } = chatWrapper().generateContextState({ chatHistory: history });
-      const text = assistantPrefix === "" ? contextText : LlamaText([contextText, assistantPrefix]);
-      return bosFirst([...text.tokenize(model.tokenizer)]);
-    },
-    encodeCompletion(text) {
-      return [...model.tokenize(text, false), endOfTurn];
-    },
-    encodeText(text, options = {}) {
-      const tokens = [...model.tokenize(text, false)];
-      return options.bos === false ? tokens : bosFirst(tokens);
-    },
+    vocabSize: tokenizer.vocabSize,
+    endOfTurn: tokenizer.endOfTurn,
+    eos: tokenizer.eos ?? tokenizer.endOfTurn,
+    encodePrompt: (messages, assistantPrefix = "") => tokenizer.renderChat(messages, { assistantPrefix }),
+    encodeCompletion: (text) => [...tokenizer.tokenize(text), tokenizer.endOfTurn],
+    encodeText: (text, options = {}) => tokenizer.tokenize(text, { addBos: options.bos !== false }),
     firstToken(text) {
-      const t = model.tokenize(text, false)[0];
+      const t = tokenizer.tokenize(text)[0];
       if (t === undefined)
         throw new InputError("empty text has no first token", { got: JSON.stringify(text) });
       return t;
     },
-    async dispose() {
-      await model.dispose();
-    },
+    dispose: () => tokenizer.dispose(),
   };
+}
+
+/** Loads the GGUF's tokenizer (vocabulary only) for training. */
+export async function openTrainTokenizer(ggufPath: string): Promise<TrainTokenizer> {
+  return asTrainTokenizer(await loadTokenizer(ggufPath));
 }

@@ -7,7 +7,7 @@ export {
 } from "./encodeExamples.js";
 export { type LoadTrainRowsOptions, loadTrainRows } from "./loadTrainData.js";
 export { parseTrainRow, type RowShape, rowShape } from "./parseTrainRow.js";
-export { openTrainTokenizer, type TrainTokenizer } from "./TrainTokenizer.js";
+export { asTrainTokenizer, openTrainTokenizer, type TrainTokenizer } from "./TrainTokenizer.js";
 export type {
   EncodeReport,
   PairwiseExample,
