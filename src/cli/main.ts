@@ -111,6 +111,16 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
     }
     case "serve":
       return (await import("./commands/serve.js")).runServeCommand(o);
+    case "train": {
+      const { runTrainCommand, printTrainResult } = await import("./commands/train.js");
+      const result = await runTrainCommand(o);
+      printTrainResult(result, { json: Boolean(options.json) });
+      if (result.result.stopReason === "aborted") process.exitCode = 130;
+      return;
+    }
+    case "export":
+      await (await import("./commands/export.js")).runExportCommand(o);
+      return;
     default:
       throw new InternalError(`no dispatcher for command "${command}"`);
   }
@@ -343,6 +353,110 @@ Examples:
   curl -s localhost:8000/get_reward -d '{"query": ["<|im_start|>user\\nHi<|im_end|>\\n<|im_start|>assistant\\nHello!"], "labels": ["Hi."]}'`,
     )
     .action((opts) => dispatch("serve", opts));
+
+  program
+    .command("train")
+    .description("fine-tune a GGUF model: SFT, DPO, Bradley–Terry head, PairRM head or GenRM verdict token")
+    .addOption(
+      new Option("--method <method>", "objective (see docs/training.md)").choices([
+        "sft",
+        "dpo",
+        "bt",
+        "pairrm",
+        "genrm",
+      ]),
+    )
+    .option("--model <gguf>", "base model GGUF (llama, qwen2, qwen3; F32/F16/BF16/Q8_0)")
+    .option(
+      "--data <path>",
+      "training rows ({messages} | {prompt, completion} | {prompt, chosen, rejected} | {prompt, response_a, response_b, label}) or any preference format",
+    )
+    .requiredOption("--out <dir>", "run directory: checkpoints, metrics.jsonl, exports")
+    .option("--eval-data <path>", "held-out rows, same formats")
+    .addOption(
+      new Option("--data-format <f>", "read --data as training rows or as preference pairs").choices([
+        "auto",
+        "rows",
+        "pairs",
+      ]),
+    )
+    .option("--pair-format <name>", "pair adapter for --data-format pairs (see `genrm data formats`)")
+    .option("--full", "full fine-tuning instead of LoRA")
+    .option("--lora-rank <r>", "LoRA rank (default 8)", intArg(1, 4096))
+    .option("--lora-alpha <a>", "LoRA alpha; the update is scaled by alpha/r (default 2r)", floatArg(0))
+    .option(
+      "--lora-targets <list>",
+      "adapted layers: attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,ffn_down (default all)",
+      listArg,
+    )
+    .option("--lr <lr>", "peak learning rate (default 1e-4 LoRA, 1e-6 full)", floatArg(0))
+    .option("--epochs <n>", "passes over the data (default 1)", floatArg(0))
+    .option("--max-steps <n>", "optimizer steps; overrides --epochs", intArg(1))
+    .option("--batch-size <n>", "examples per micro-batch (default 4)", intArg(1))
+    .option("--grad-accum <n>", "micro-batches per optimizer step (default 1)", intArg(1))
+    .option("--max-length <n>", "longest example in tokens (default 1024)", intArg(2))
+    .option("--truncate", "cut SFT/DPO examples longer than --max-length instead of dropping them")
+    .option("--warmup <ratio>", "warmup fraction of the steps (default 0.1)", floatArg(0, 1))
+    .option("--min-lr-ratio <r>", "cosine floor as a fraction of --lr (default 0)", floatArg(0, 1))
+    .option("--weight-decay <wd>", "decoupled weight decay on matrices (default 0.1)", floatArg(0))
+    .option("--grad-clip <norm>", "global gradient-norm clip, 0 = off (default 1.0)", floatArg(0))
+    .option("--seed <n>", "shuffling, LoRA/head init and judge orders (default 0)", intArg(0, 2 ** 31 - 1))
+    .option("--beta <b>", "DPO beta (default 1.0, the paper's)", floatArg(0))
+    .option("--label-smoothing <e>", "DPO label smoothing (default 0)", floatArg(0, 0.5))
+    .option("--center-rewards <c>", "BT reward centering coefficient (default 0)", floatArg(0))
+    .addOption(
+      new Option("--orders <mode>", "PairRM/GenRM: one seeded A/B order per pair, or both").choices([
+        "random",
+        "both",
+      ]),
+    )
+    .option("--template <idOrPath>", "judge template for PairRM/GenRM inputs (default direct-pair-v2@1)")
+    .option("--eval-every <n>", "held-out evaluation every n steps (default: at the end)", intArg(0))
+    .option("--save-every <n>", "checkpoint every n steps (default: at the end)", intArg(0))
+    .option("--keep-checkpoints <n>", "checkpoints kept in the run (default 2)", intArg(1))
+    .option("--recompute", "recompute activations in backward: less memory, one more forward")
+    .option("--ref-model <gguf>", "DPO reference model (default: the starting model)")
+    .option("--merge", "LoRA runs: also write the merged model.gguf")
+    .option("--resume", "continue from the run directory's latest checkpoint (settings from its run.json)")
+    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .option("--json", "print the result as JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm train --method sft --model base.gguf --data rationales.jsonl --out runs/star-sft --epochs 3
+  genrm train --method dpo --model base.gguf --data pairs.jsonl --out runs/star-dpo --beta 1.0 --lr 1e-5 --lora-rank 16
+  genrm train --method genrm --model base.gguf --data ../shared/data/llmbar --out runs/genrm --eval-data heldout.jsonl --eval-every 50
+  genrm train --method bt --model base.gguf --data prefs.jsonl --out runs/bt --full --lr 1e-6 --save-every 100
+  genrm train --resume --out runs/star-dpo`,
+    )
+    .action((opts) => dispatch("train", opts));
+
+  program
+    .command("export")
+    .description("write a training checkpoint as GGUF: the merged model, or the LoRA adapter alone")
+    .requiredOption("--checkpoint <path>", "a .ckpt file or a run directory (its latest checkpoint)")
+    .requiredOption("--out <gguf>", "output .gguf (a BT/PairRM head goes to <out>.head.ckpt)")
+    .option("--adapter", "write only the LoRA adapter (llama.cpp loads it next to the base model)")
+    .option("--model <gguf>", "base model, when it moved since training")
+    .addOption(
+      new Option("--tensor-type <t>", "merged matrices' storage (default: as in the base GGUF)").choices([
+        "source",
+        "f32",
+        "f16",
+        "bf16",
+        "q8_0",
+      ]),
+    )
+    .option("--json", "print the result as JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm export --checkpoint runs/star-dpo --out judge.gguf
+  genrm export --checkpoint runs/star-dpo/checkpoints/step-0000200.ckpt --out judge-lora.gguf --adapter`,
+    )
+    .action((opts) => dispatch("export", opts));
 
   return program;
 }

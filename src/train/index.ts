@@ -35,4 +35,12 @@ export {
 } from "./loop.js";
 export * from "./losses/index.js";
 export { exampleUnits, microBatchLoss, type ObjectiveContext, referenceLogProbs } from "./objectives.js";
+export {
+  type HeadFileMeta,
+  type RestoredCheckpoint,
+  readHeadFile,
+  resolveCheckpointFile,
+  restoreCheckpoint,
+  writeHeadFile,
+} from "./restore.js";
 export { learningRate, type ScheduleConfig, warmupSteps } from "./schedule.js";

@@ -1,0 +1,380 @@
+/**
+ * `genrm train`: fine-tune a GGUF model with SFT, DPO, a Bradley–Terry head, a PairRM head or the
+ * GenRM verdict-token loss.
+ *
+ * Run directory (`--out`):
+ *   run.json         the command's options and the resolved TrainConfig (read back by --resume)
+ *   data.json        what encoding did to the rows (kept, truncated, dropped, token counts)
+ *   metrics.jsonl    one line per optimizer step (TRL metric names) and per evaluation (eval/*)
+ *   checkpoints/     step-NNNNNNN.ckpt files and latest.json (see train/checkpoint.ts)
+ *   adapter.gguf     LoRA runs: the adapter llama.cpp loads next to the base model
+ *   model.gguf       full fine-tuning, or LoRA with --merge: the merged model
+ *   head.ckpt        BT / PairRM runs: the scalar head, for scoring with base (+ adapter) + head
+ *   summary.json     final metrics and the paths above
+ *
+ * SIGINT / SIGTERM stop after the current step with a checkpoint; `--resume` continues exactly
+ * where the last checkpoint left off (a SIGKILLed run loses at most `--save-every` steps).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { ConfigError, InputError } from "../../errors.js";
+import { loadTemplate } from "../../judge/templates/loadTemplate.js";
+import { exportLoraAdapterGguf, exportMergedGguf } from "../../model/export/index.js";
+import { loadModel } from "../../model/loadModel.js";
+import type { LoraTargetName } from "../../model/lora/index.js";
+import { readLatest } from "../../train/checkpoint.js";
+import { resolveTrainConfig, type TrainConfig, type TrainOptions } from "../../train/config.js";
+import {
+  type EncodeReport,
+  encodeExamples,
+  loadTrainRows,
+  openTrainTokenizer,
+  type TrainDataset,
+  type TrainMethod,
+} from "../../train/data/index.js";
+import { type TrainLogEntry, type TrainResult, train } from "../../train/loop.js";
+import { writeHeadFile } from "../../train/restore.js";
+import { genrmVersion } from "../../version.js";
+
+export interface TrainCommandOptions {
+  method?: TrainMethod;
+  model?: string;
+  data?: string;
+  out: string;
+  evalData?: string;
+  dataFormat?: "auto" | "rows" | "pairs";
+  pairFormat?: string;
+  full?: boolean;
+  loraRank?: number;
+  loraAlpha?: number;
+  loraTargets?: string[];
+  lr?: number;
+  epochs?: number;
+  maxSteps?: number;
+  batchSize?: number;
+  gradAccum?: number;
+  maxLength?: number;
+  truncate?: boolean;
+  warmup?: number;
+  minLrRatio?: number;
+  weightDecay?: number;
+  gradClip?: number;
+  seed?: number;
+  beta?: number;
+  labelSmoothing?: number;
+  centerRewards?: number;
+  orders?: "random" | "both";
+  template?: string;
+  evalEvery?: number;
+  saveEvery?: number;
+  keepCheckpoints?: number;
+  recompute?: boolean;
+  refModel?: string;
+  merge?: boolean;
+  resume?: boolean;
+  progress?: "bar" | "plain" | "silent";
+  json?: boolean;
+}
+
+/** Options that describe the run; on --resume they come from run.json unless given again. */
+const savedKeys = [
+  "method",
+  "model",
+  "data",
+  "evalData",
+  "dataFormat",
+  "pairFormat",
+  "full",
+  "loraRank",
+  "loraAlpha",
+  "loraTargets",
+  "lr",
+  "epochs",
+  "maxSteps",
+  "batchSize",
+  "gradAccum",
+  "maxLength",
+  "truncate",
+  "warmup",
+  "minLrRatio",
+  "weightDecay",
+  "gradClip",
+  "seed",
+  "beta",
+  "labelSmoothing",
+  "centerRewards",
+  "orders",
+  "template",
+  "evalEvery",
+  "saveEvery",
+  "keepCheckpoints",
+  "recompute",
+  "refModel",
+  "merge",
+] as const satisfies readonly (keyof TrainCommandOptions)[];
+
+export interface TrainCommandResult {
+  runDir: string;
+  config: TrainConfig;
+  result: TrainResult;
+  data: EncodeReport;
+  evalData: EncodeReport | null;
+  artifacts: { adapter?: string; model?: string; head?: string };
+}
+
+export function toTrainOptions(o: TrainCommandOptions): TrainOptions {
+  if (o.method === undefined) throw new ConfigError(["method: required (--method sft|dpo|bt|pairrm|genrm)"]);
+  if (o.full && (o.loraRank !== undefined || o.loraAlpha !== undefined || o.loraTargets !== undefined)) {
+    throw new ConfigError(["lora: --full and --lora-* flags exclude each other"]);
+  }
+  const defined = <T extends object>(x: T) =>
+    Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return defined({
+    method: o.method,
+    lr: o.lr,
+    epochs: o.epochs,
+    maxSteps: o.maxSteps,
+    batchSize: o.batchSize,
+    gradAccum: o.gradAccum,
+    warmupRatio: o.warmup,
+    minLrRatio: o.minLrRatio,
+    weightDecay: o.weightDecay,
+    gradClip: o.gradClip,
+    seed: o.seed,
+    beta: o.beta,
+    labelSmoothing: o.labelSmoothing,
+    centerRewardsCoefficient: o.centerRewards,
+    lora: o.full
+      ? false
+      : defined({
+          rank: o.loraRank,
+          alpha: o.loraAlpha,
+          targets: o.loraTargets as LoraTargetName[] | undefined,
+        }),
+    maxLength: o.maxLength,
+    lengthPolicy: o.truncate ? "truncate" : undefined,
+    orders: o.orders,
+    evalEvery: o.evalEvery,
+    saveEvery: o.saveEvery,
+    keepCheckpoints: o.keepCheckpoints,
+    recompute: o.recompute,
+  }) as TrainOptions;
+}
+
+export async function runTrainCommand(given: TrainCommandOptions): Promise<TrainCommandResult> {
+  const runDir = path.resolve(given.out);
+  const runFile = path.join(runDir, "run.json");
+  const latest = await readLatest(runDir);
+  let options = given;
+  if (given.resume && fs.existsSync(runFile)) {
+    const saved = JSON.parse(fs.readFileSync(runFile, "utf8")).options as Partial<TrainCommandOptions>;
+    options = {
+      ...saved,
+      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    } as TrainCommandOptions;
+  } else if (latest !== null && !given.resume) {
+    throw new ConfigError(
+      [`out: ${runDir} already holds a training run (checkpoint at step ${latest.step})`],
+      {
+        hint: `continue it with \`genrm train --resume --out ${given.out}\`, or pick a new --out`,
+      },
+    );
+  }
+  if (options.model === undefined) throw new ConfigError(["model: required (--model base.gguf)"]);
+  if (options.data === undefined) throw new ConfigError(["data: required (--data rows.jsonl)"]);
+  const config = resolveTrainConfig(toTrainOptions(options));
+  const modelPath = path.resolve(options.model);
+
+  fs.mkdirSync(runDir, { recursive: true });
+  const saved = Object.fromEntries(
+    savedKeys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
+  );
+  writeJsonFile(runFile, { genrm: genrmVersion(), options: saved, config });
+
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(
+    `genrm train ${config.method}: ${modelPath} (${config.lora === null ? "full fine-tuning" : `LoRA r=${config.lora.rank} α=${config.lora.alpha}`})`,
+  );
+
+  const tokenizer = await openTrainTokenizer(modelPath);
+  let dataset: TrainDataset;
+  let evalDataset: TrainDataset | undefined;
+  try {
+    const template = options.template === undefined ? undefined : await loadTemplate(options.template);
+    const encode = async (file: string) => {
+      const rows = await loadTrainRows(file, {
+        ...(options.dataFormat !== undefined ? { format: options.dataFormat } : {}),
+        ...(options.pairFormat !== undefined ? { pairFormat: options.pairFormat } : {}),
+      });
+      return encodeExamples(rows, config.method, tokenizer, {
+        maxLength: config.maxLength,
+        lengthPolicy: config.lengthPolicy,
+        orders: config.orders,
+        seed: config.seed,
+        ...(template !== undefined ? { template } : {}),
+      });
+    };
+    dataset = await encode(options.data);
+    evalDataset = options.evalData === undefined ? undefined : await encode(options.evalData);
+  } finally {
+    await tokenizer.dispose();
+  }
+  const describe = (name: string, r: EncodeReport) =>
+    log(
+      `${name}: ${r.rows} rows -> ${r.examples} examples, ${r.totalTokens} tokens (longest ${r.maxTokens})` +
+        `${r.truncated > 0 ? `, ${r.truncated} truncated` : ""}${r.droppedTooLong > 0 ? `, ${r.droppedTooLong} dropped as longer than ${config.maxLength} tokens` : ""}` +
+        `${r.droppedTies > 0 ? `, ${r.droppedTies} ties dropped` : ""}`,
+    );
+  describe("data", dataset.report);
+  if (evalDataset) describe("eval data", evalDataset.report);
+  writeJsonFile(path.join(runDir, "data.json"), { train: dataset.report, eval: evalDataset?.report ?? null });
+  if (dataset.examples.length === 0) {
+    throw new InputError(
+      "no training examples left",
+      { file: options.data },
+      {
+        hint: `raise --max-length (now ${config.maxLength}) or pass --truncate`,
+      },
+    );
+  }
+
+  const model = await loadModel(modelPath, { trainable: config.lora === null, recompute: config.recompute });
+  const referenceModel =
+    options.refModel === undefined
+      ? undefined
+      : await loadModel(path.resolve(options.refModel), { trainable: false });
+
+  // Metrics of steps after the checkpoint being resumed were never part of the surviving run.
+  const metricsFile = path.join(runDir, "metrics.jsonl");
+  const resumeStep = options.resume ? (latest?.step ?? 0) : 0;
+  keepMetricsUpTo(metricsFile, resumeStep);
+  const append = (entry: TrainLogEntry) => fs.appendFileSync(metricsFile, `${JSON.stringify(entry)}\n`);
+
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    log(`\n${signal}: stopping after this step and saving a checkpoint (send again to quit now)`);
+    controller.abort(new Error(signal));
+    process.once(signal, () => process.exit(130));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  let result: TrainResult;
+  try {
+    result = await train(model, dataset, config, {
+      ...(evalDataset !== undefined ? { evalDataset } : {}),
+      runDir,
+      resume: Boolean(options.resume),
+      ...(referenceModel !== undefined ? { referenceModel } : {}),
+      modelPath,
+      signal: controller.signal,
+      onStep: append,
+      onEval: (e) => {
+        append(e);
+        log(`eval at step ${e.step}: ${formatMetrics(e)}`);
+      },
+      progress: options.progress ?? (process.stderr.isTTY ? "bar" : "plain"),
+    });
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+  }
+  if (result.resumedFrom > 0) log(`resumed from step ${result.resumedFrom}`);
+
+  const artifacts: TrainCommandResult["artifacts"] = {};
+  if (result.stopReason === "completed") {
+    if (config.lora !== null) {
+      artifacts.adapter = path.join(runDir, "adapter.gguf");
+      await exportLoraAdapterGguf(model, artifacts.adapter);
+    }
+    if (config.lora === null || options.merge) {
+      artifacts.model = path.join(runDir, "model.gguf");
+      await exportMergedGguf(model, artifacts.model);
+    }
+    if (result.head !== null) {
+      artifacts.head = path.join(runDir, "head.ckpt");
+      await writeHeadFile(artifacts.head, result.head, {
+        hidden: model.config.hidden,
+        baseModel: modelPath,
+        model: artifacts.model ?? artifacts.adapter ?? null,
+        method: config.method,
+      });
+    }
+  }
+  const last = result.history.at(-1);
+  writeJsonFile(path.join(runDir, "summary.json"), {
+    genrm: genrmVersion(),
+    method: config.method,
+    step: result.step,
+    totalSteps: result.totalSteps,
+    stopReason: result.stopReason,
+    resumedFrom: result.resumedFrom,
+    last: last ?? null,
+    lastEval: result.evalHistory.at(-1) ?? null,
+    checkpoint: result.checkpoint,
+    artifacts,
+  });
+  return {
+    runDir,
+    config,
+    result,
+    data: dataset.report,
+    evalData: evalDataset?.report ?? null,
+    artifacts,
+  };
+}
+
+export function printTrainResult(r: TrainCommandResult, options: { json: boolean }): void {
+  const { result, artifacts, runDir } = r;
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify({ runDir, step: result.step, totalSteps: result.totalSteps, stopReason: result.stopReason, last: result.history.at(-1) ?? null, lastEval: result.evalHistory.at(-1) ?? null, checkpoint: result.checkpoint, artifacts })}\n`,
+    );
+    return;
+  }
+  const lines = [
+    `${result.stopReason === "completed" ? "trained" : "stopped at"} step ${result.step}/${result.totalSteps}: ${runDir}`,
+  ];
+  const last = result.history.at(-1);
+  if (last) lines.push(`  last step: ${formatMetrics(last)}`);
+  const lastEval = result.evalHistory.at(-1);
+  if (lastEval) lines.push(`  eval: ${formatMetrics(lastEval)}`);
+  for (const [k, v] of Object.entries(artifacts)) lines.push(`  ${k}: ${v}`);
+  if (result.stopReason !== "completed") {
+    lines.push(`  checkpoint: ${result.checkpoint}`, `  continue with: genrm train --resume --out ${runDir}`);
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function formatMetrics(e: TrainLogEntry): string {
+  return Object.entries(e)
+    .filter(([k]) => k !== "step")
+    .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toPrecision(4)}`)
+    .join(", ");
+}
+
+function writeJsonFile(file: string, value: unknown): void {
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  fs.renameSync(tmp, file);
+}
+
+function keepMetricsUpTo(file: string, step: number): void {
+  if (!fs.existsSync(file)) return;
+  if (step === 0) {
+    fs.rmSync(file);
+    return;
+  }
+  const kept = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .filter((line) => {
+      try {
+        return (JSON.parse(line) as { step: number }).step <= step;
+      } catch {
+        return false;
+      }
+    });
+  fs.writeFileSync(file, kept.length > 0 ? `${kept.join("\n")}\n` : "");
+}
