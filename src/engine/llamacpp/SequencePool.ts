@@ -28,16 +28,13 @@ interface QueuedJob {
 export class SequencePool {
   readonly #slots: Slot[];
   readonly #free = new Set<number>();
-  readonly #lastUsed: number[];
   readonly #queue: QueuedJob[] = [];
-  #clock = 0;
   #closed = false;
   readonly #running = new Set<Promise<unknown>>();
 
   constructor(sequences: LlamaContextSequence[]) {
     this.#slots = sequences.map((sequence, index) => ({ index, sequence }));
     for (const slot of this.#slots) this.#free.add(slot.index);
-    this.#lastUsed = sequences.map(() => 0);
   }
 
   get size(): number {
@@ -90,7 +87,6 @@ export class SequencePool {
   }
 
   #release(slot: Slot): void {
-    this.#lastUsed[slot.index] = ++this.#clock;
     this.#free.add(slot.index);
     this.#dispatch();
   }
@@ -104,17 +100,18 @@ export class SequencePool {
     }
   }
 
-  /** The free slot holding the longest prefix of `prompt`; among equals the least recently used. */
+  /**
+   * The free slot holding the longest prefix of `prompt`; among equals the lowest index, so the same
+   * workload lands on the same sequences (llama.cpp's numerics depend on which sequences share a
+   * micro-batch; see LockstepDecoder).
+   */
   #bestSlot(prompt: readonly Token[]): Slot {
     let best: Slot | undefined;
     let bestShared = -1;
-    for (const index of this.#free) {
-      const slot = this.#slots[index]!;
+    for (const slot of this.#slots) {
+      if (!this.#free.has(slot.index)) continue;
       const shared = commonPrefixLength(slot.sequence.contextTokens, prompt);
-      if (
-        shared > bestShared ||
-        (shared === bestShared && best && this.#lastUsed[index]! < this.#lastUsed[best.index]!)
-      ) {
+      if (shared > bestShared) {
         best = slot;
         bestShared = shared;
       }

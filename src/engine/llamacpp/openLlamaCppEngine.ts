@@ -355,7 +355,7 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
         this.#stats.promptTokensEvaluated++;
         let map: Map<Token, number> | undefined;
         try {
-          await this.#decoder.run(async () => {
+          await this.#decoder.run(slot.index, async () => {
             const { value, done } = await iterator.next();
             if (!done) map = value.probabilities;
             return false;
@@ -470,7 +470,7 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     });
     this.#stats.promptTokensEvaluated++;
     try {
-      await this.#decoder.run(async () => {
+      await this.#decoder.run(slot.index, async () => {
         const next = iterator.next();
         if (signal?.aborted) {
           await next.catch(() => {});
