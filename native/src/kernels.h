@@ -22,7 +22,7 @@ void gemm_naive(float* c, const float* a, const float* b, int64_t M, int64_t N, 
 // ldc), for kernels that call it from inside their own pool tasks (attention).
 void gemm_serial(float* c, int64_t ldc, const float* a, int64_t lda, const float* b, int64_t ldb, int64_t M,
                  int64_t N, int64_t K, bool transA, bool transB, bool accumulate);
-// Which micro-kernel gemm dispatched to: "avx2", "neon" or "scalar".
+// Which micro-kernel gemm dispatched to: "avx512", "avx2", "neon" or "scalar".
 const char* gemm_isa();
 
 void rmsnorm_forward(float* out, float* rstd, const float* inp, const float* weight, int64_t N, int64_t C,

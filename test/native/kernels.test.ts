@@ -293,3 +293,39 @@ describe("native thread pool", () => {
     expect(res.stdout.trim()).toBe(`threads ${2 + (299 % 3)}`);
   });
 });
+
+describe("GEMM micro-kernels other than the one this CPU picks", () => {
+  // The ISA is fixed per process, so each capped choice runs in a child against a plain loop.
+  for (const isa of ["avx2", "scalar"]) {
+    it(`GENRM_GEMM_ISA=${isa} agrees with a plain loop`, () => {
+      const script = `
+        const addon = require(${JSON.stringify(resolve("build/Release/genrm_native.node"))});
+        let seed = 7;
+        const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+        let worst = 0;
+        for (const [M, N, K] of [[7, 17, 300], [150, 70, 257], [29, 33, 5]]) {
+          for (const ta of [false, true]) for (const tb of [false, true]) for (const acc of [false, true]) {
+            const a = Float32Array.from({ length: M * K }, rnd), b = Float32Array.from({ length: K * N }, rnd);
+            const c = Float32Array.from({ length: M * N }, rnd), ref = Float64Array.from(c);
+            addon.gemm(c, a, b, M, N, K, ta, tb, acc);
+            for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+              let s = acc ? ref[i * N + j] : 0;
+              for (let p = 0; p < K; p++) s += (ta ? a[p * M + i] : a[i * K + p]) * (tb ? b[j * K + p] : b[p * N + j]);
+              worst = Math.max(worst, Math.abs(s - c[i * N + j]));
+            }
+          }
+        }
+        console.log(addon.isa(), worst);`;
+      const res = spawnSync(process.execPath, ["-e", script], {
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, GENRM_GEMM_ISA: isa },
+      });
+      expect(res.stderr).toBe("");
+      const [got, worst] = res.stdout.trim().split(" ");
+      console.log(`gemm isa ${got}: max abs diff vs float64 loop ${Number(worst).toExponential(2)}`);
+      if (isa === "scalar" || process.arch === "x64") expect(got).toBe(isa);
+      expect(Number(worst)).toBeLessThan(1e-4);
+    });
+  }
+});

@@ -16,7 +16,7 @@ import type { Backend, RopeStyle } from "./types.js";
 
 /** The addon's exports, as registered in native/src/addon.cc. */
 interface NativeAddon {
-  /** Instruction set the GEMM micro-kernel dispatched to: "avx2", "neon" or "scalar". */
+  /** Instruction set the GEMM micro-kernel dispatched to: "avx512", "avx2", "neon" or "scalar". */
   isa(): string;
   /** Threads in the pool, including the calling thread. */
   threads(): number;
