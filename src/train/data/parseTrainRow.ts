@@ -59,6 +59,20 @@ export function parseTrainRow(record: unknown, ref: RowRef): TrainRow {
   return parsePairwise(record, ref);
 }
 
+/** What each top-level field must hold, for messages where zod only says "Invalid input". */
+const expectedFor: Record<string, string> = {
+  messages: "a list of {role, content} messages ending with the assistant reply",
+  prompt: "a non-empty string or a list of {role, content} messages",
+  completion: 'a non-empty string or [{role: "assistant", content}]',
+  chosen: "a non-empty string or a list of {role, content} messages",
+  rejected: "a non-empty string or a list of {role, content} messages",
+  margin: "a finite number",
+  response_a: "a non-empty string",
+  response_b: "a non-empty string",
+  label: '"A" | "B" | "tie" | 1 | 0 | 0.5',
+  id: "a string or number",
+};
+
 function check<T>(schema: z.ZodType<T>, record: unknown, ref: RowRef): T {
   const result = schema.safeParse(record);
   if (result.success) return result.data;
@@ -68,9 +82,12 @@ function check<T>(schema: z.ZodType<T>, record: unknown, ref: RowRef): T {
     (v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined),
     record,
   );
-  throw new InputError(issue.message, {
+  const top = String(issue.path[0] ?? "");
+  const expected = issue.path.length === 1 ? expectedFor[top] : undefined;
+  throw new InputError(value === undefined ? "missing field" : issue.message, {
     ...ref,
     field: field || undefined,
+    ...(expected !== undefined ? { expected } : {}),
     got: value === undefined ? "nothing" : JSON.stringify(value),
   });
 }
