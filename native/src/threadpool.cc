@@ -3,6 +3,13 @@
 // One job at a time: a mutex serialises callers (Node worker threads may share the addon).
 // Workers sleep on a condition variable between jobs, after spinning briefly: a training step
 // issues kernels back to back, and waking a sleeping thread costs tens of microseconds.
+//
+// The caller never waits for a worker that has not started: on a busy machine a descheduled
+// worker can take milliseconds to run, and waiting for it would stall every kernel. A worker
+// must first enter the job (a CAS on `state_`, which packs the job's generation, a closed flag
+// and the count of workers inside); the caller runs whatever tasks are left itself, waits only
+// for tasks already taken, and closes the job once no worker is inside. A late worker finds the
+// job closed and goes back to sleep without touching the job's fields.
 #include "threadpool.h"
 
 #include <atomic>
@@ -37,6 +44,18 @@ int default_threads() {
 
 thread_local bool in_task = false;
 
+constexpr uint64_t CLOSED = uint64_t{1} << 31;
+
+uint64_t open_state(uint64_t gen) { return gen << 32; }
+
+inline void cpu_relax() {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 class Pool {
  public:
   Pool() { start(default_threads()); }
@@ -60,24 +79,31 @@ class Pool {
     fn_ = &fn;
     n_tasks_ = n_tasks;
     next_.store(0, std::memory_order_relaxed);
-    pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    uint64_t gen;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      generation_.fetch_add(1, std::memory_order_release);
+      gen = generation_.load(std::memory_order_relaxed) + 1;
+      state_.store(open_state(gen), std::memory_order_release);
+      generation_.store(gen, std::memory_order_release);
     }
     wake_.notify_all();
     work();
-    // Workers that found no task left still check in, so fn_ is not reused while one reads it.
-    while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+    while (done_.load(std::memory_order_acquire) != n_tasks) std::this_thread::yield();
+    // Close the job once no worker is inside it (one that entered late finds no task and leaves).
+    for (;;) {
+      uint64_t expected = open_state(gen);
+      if (state_.compare_exchange_weak(expected, open_state(gen) | CLOSED, std::memory_order_acq_rel)) break;
+      cpu_relax();
+    }
     fn_ = nullptr;
   }
 
  private:
   void start(int n) {
     quit_ = false;
-    // The generation is read here, not by the new thread: a worker that first ran after the
-    // first job was published would take that job's generation as already seen, sleep through
-    // it, and leave the caller waiting for its check-in forever.
+    // The generation is read here, not by the new thread, so a worker that starts after the
+    // first job was published still sees that job as new.
     const uint64_t gen = generation_.load(std::memory_order_acquire);
     for (int i = 1; i < n; i++) workers_.emplace_back([this, gen] { loop(gen); });
   }
@@ -99,26 +125,33 @@ class Pool {
       const int64_t t = next_.fetch_add(1, std::memory_order_relaxed);
       if (t >= n_tasks_) break;
       (*fn_)(t);
+      done_.fetch_add(1, std::memory_order_release);
     }
     in_task = false;
   }
 
+  // Enters job `gen` if it is still open.
+  bool enter(uint64_t gen) {
+    uint64_t s = state_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((s >> 32) != gen || (s & CLOSED) != 0) return false;
+      if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) return true;
+    }
+  }
+
   void loop(uint64_t seen) {
     for (;;) {
-      // Spin a little before sleeping (see the file comment).
-      for (int spin = 0; spin < 20000 && generation_.load(std::memory_order_acquire) == seen; spin++) {
-#if defined(__x86_64__)
-        __builtin_ia32_pause();
-#endif
-      }
+      for (int spin = 0; spin < 20000 && generation_.load(std::memory_order_acquire) == seen; spin++) cpu_relax();
       {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
         seen = generation_.load(std::memory_order_acquire);
         if (quit_) return;
       }
-      work();
-      pending_.fetch_sub(1, std::memory_order_acq_rel);
+      if (enter(seen)) {
+        work();
+        state_.fetch_sub(1, std::memory_order_acq_rel);
+      }
     }
   }
 
@@ -127,8 +160,10 @@ class Pool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::atomic<uint64_t> generation_{0};
+  // (generation << 32) | CLOSED flag | workers inside the job.
+  std::atomic<uint64_t> state_{CLOSED};
   std::atomic<int64_t> next_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<int64_t> done_{0};
   const std::function<void(int64_t)>* fn_ = nullptr;
   int64_t n_tasks_ = 0;
   bool quit_ = false;
