@@ -1,8 +1,11 @@
 """GEMM peer for bench/train-gemm.ts: float32 square matmul through numpy (OpenBLAS).
 
-Usage: python3 gemm_numpy.py N [N ...] [--seconds S]
-Prints one JSON line per size: {"n": N, "gflops": best of three timed runs}, after a first line
-{"blas": core name, "threads": n} when the OpenBLAS core can be asked (scipy-openblas wheels).
+A persistent process, so the benchmark can alternate single timed runs of genrm and numpy under
+the same machine load. Protocol, one JSON object per line:
+  start:          prints {"blas": OpenBLAS core name, "threads": n} (when the core can be asked)
+  stdin "N S":    times float32 (N, N) @ (N, N) repeated for about S seconds and prints
+                  {"n": N, "gflops": G}
+  stdin EOF:      exits
 Run it with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so OpenBLAS picks its own kernel.
 """
 
@@ -21,40 +24,38 @@ def blas_info():
     for path in libs:
         try:
             lib = ctypes.CDLL(path)
-            for suffix in ("64_", ""):
-                name = getattr(lib, f"scipy_openblas_get_corename{suffix}", None)
-                threads = getattr(lib, f"scipy_openblas_get_num_threads{suffix}", None)
-                if name is not None and threads is not None:
-                    name.restype = ctypes.c_char_p
-                    return {"blas": name().decode(), "threads": threads()}
         except OSError:
-            pass
+            continue
+        for suffix in ("64_", ""):
+            name = getattr(lib, f"scipy_openblas_get_corename{suffix}", None)
+            threads = getattr(lib, f"scipy_openblas_get_num_threads{suffix}", None)
+            if name is not None and threads is not None:
+                name.restype = ctypes.c_char_p
+                return {"blas": name().decode(), "threads": threads()}
     return {"blas": "unknown", "threads": None}
 
 
 def main():
-    args = sys.argv[1:]
-    seconds = 0.3
-    if "--seconds" in args:
-        i = args.index("--seconds")
-        seconds = float(args[i + 1])
-        del args[i : i + 2]
     print(json.dumps(blas_info()), flush=True)
     rng = np.random.default_rng(0)
-    for n in map(int, args):
-        a = rng.standard_normal((n, n), dtype=np.float32)
-        b = rng.standard_normal((n, n), dtype=np.float32)
-        c = np.empty((n, n), dtype=np.float32)
-        np.matmul(a, b, out=c)
+    cache = {}
+    for line in sys.stdin:
+        n_str, s_str = line.split()
+        n, seconds = int(n_str), float(s_str)
+        if n not in cache:
+            a = rng.standard_normal((n, n), dtype=np.float32)
+            b = rng.standard_normal((n, n), dtype=np.float32)
+            c = np.empty((n, n), dtype=np.float32)
+            np.matmul(a, b, out=c)
+            cache = {n: (a, b, c)}
+        a, b, c = cache[n]
         flops = 2.0 * n * n * n
-        reps = max(1, int(seconds * 50e9 / flops))
-        best = 0.0
-        for _ in range(3):
-            t = time.perf_counter()
-            for _ in range(reps):
-                np.matmul(a, b, out=c)
-            best = max(best, flops * reps / (time.perf_counter() - t) / 1e9)
-        print(json.dumps({"n": n, "gflops": best}), flush=True)
+        reps = max(1, int(seconds * 100e9 / flops))
+        t = time.perf_counter()
+        for _ in range(reps):
+            np.matmul(a, b, out=c)
+        gflops = flops * reps / (time.perf_counter() - t) / 1e9
+        print(json.dumps({"n": n, "gflops": gflops}), flush=True)
 
 
 if __name__ == "__main__":
