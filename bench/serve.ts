@@ -6,6 +6,11 @@
  * machine. Each level sends a fixed number of requests and waits for all of them, so requests in
  * flight at the end are neither lost nor counted twice.
  *
+ * The two sides alternate level by level (in-process 1, server 1, in-process 16, ...) so that
+ * drifting machine load hits both alike. In-process judgments go through the same JudgeScheduler
+ * (at most `--parallel` in flight) as the server's: an engine handed 64 concurrent callers directly
+ * is slower than one fed 8 at a time, and that difference is scheduling, not HTTP.
+ *
  * The judge uses the direct protocol (verdict-token probability in both orders): two prompt
  * evaluations per judgment and no sampling, so a run takes a few minutes on 2 CPU cores.
  *
@@ -14,13 +19,14 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { openLlamaCppEngine } from "../src/engine/llamacpp/index.js";
-import { createLlmJudge } from "../src/judge/index.js";
+import { createLlmJudge, type Judge } from "../src/judge/index.js";
 import { createTinyModel } from "../src/model/index.js";
+import { JudgeScheduler } from "../src/serve/index.js";
 import type { PairId } from "../src/types.js";
 
 const argv = process.argv.slice(2);
@@ -29,8 +35,9 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
 const clientLevels = opt("clients", "1,16,64").split(",").map(Number);
-const perClient = Number(opt("requests-per-client", "4"));
-const minRequests = Number(opt("min-requests", "24"));
+const perClient = Number(opt("requests-per-client", "2"));
+const minRequests = Number(opt("min-requests", "16"));
+const rounds = Number(opt("rounds", "2"));
 const threads = Number(opt("threads", String(availableParallelism())));
 const parallel = Number(opt("parallel", "8"));
 const contextSize = 1024;
@@ -48,6 +55,14 @@ const pairs = Array.from({ length: 64 }, (_, i) => ({
 
 const requestsFor = (clients: number) => Math.max(minRequests, clients * perClient);
 
+/** One timed run of one side at one level. */
+interface Run {
+  done: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
 interface Row {
   clients: number;
   requests: number;
@@ -61,6 +76,8 @@ interface Row {
     otherNon2xx: number;
   };
   ratio: number;
+  /** Server / in-process throughput of each paired round. */
+  roundRatios: number[];
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -68,42 +85,32 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-/** The limit: the same judgments, same concurrency, same engine settings, no HTTP. */
-async function inProcess(): Promise<Map<number, Row["inProcess"]>> {
-  const engine = await openLlamaCppEngine({ modelPath, threads, parallelSequences: parallel, contextSize });
-  const judge = createLlmJudge(engine, { protocol: "direct" });
-  const out = new Map<number, Row["inProcess"]>();
-  try {
-    // Warm-up: first calls pay for context and sampler setup.
-    await judge.judge(toPair(0));
-    for (const clients of clientLevels) {
-      const total = requestsFor(clients);
-      let next = 0;
-      const latencies: number[] = [];
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: clients }, async () => {
-          while (next < total) {
-            const i = next++;
-            const t = performance.now();
-            await judge.judge(toPair(i));
-            latencies.push(performance.now() - t);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      latencies.sort((a, b) => a - b);
-      out.set(clients, {
-        perSecond: total / seconds,
-        p50: percentile(latencies, 0.5),
-        p99: percentile(latencies, 0.99),
-      });
-      process.stderr.write(`in-process ${clients} clients: ${(total / seconds).toFixed(2)} judgments/s\n`);
-    }
-  } finally {
-    await engine.dispose();
-  }
-  return out;
+/** The limit: the same judgments at the same concurrency through the same scheduler, no HTTP. */
+async function inProcessRun(judge: Judge, clients: number): Promise<Run & { latencies: number[] }> {
+  const total = requestsFor(clients);
+  let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await judge.judge(toPair(i));
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  process.stderr.write(`in-process ${clients} clients: ${(total / seconds).toFixed(2)} judgments/s\n`);
+  return {
+    done: total,
+    seconds,
+    latencies,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+  };
 }
 
 function toPair(i: number) {
@@ -166,69 +173,106 @@ function peakRssMiB(pid: number): number | null {
   }
 }
 
-async function overHttp(url: string): Promise<Map<number, Row["server"]>> {
-  const out = new Map<number, Row["server"]>();
-  const requests = pairs.map((p) => ({
-    method: "POST" as const,
-    path: "/v1/judge",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(p),
-  }));
-  await autocannon({ url, connections: 1, amount: 2, requests, timeout: 600 });
-  for (const clients of clientLevels) {
-    const total = requestsFor(clients);
-    const r = await autocannon({ url, connections: clients, amount: total, requests, timeout: 600 });
-    const status429 = Number(r.statusCodeStats?.["429"]?.count ?? 0);
-    out.set(clients, {
-      perSecond: r["2xx"] / r.duration,
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      errors: r.errors,
-      status429,
-      otherNon2xx: r.non2xx - status429,
-    });
-    process.stderr.write(`server ${clients} clients: ${(r["2xx"] / r.duration).toFixed(2)} req/s\n`);
-  }
-  return out;
+const httpRequests = pairs.map((p) => ({
+  method: "POST" as const,
+  path: "/v1/judge",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(p),
+}));
+
+async function serverRun(url: string, clients: number): Promise<Run & Omit<Row["server"], "perSecond">> {
+  const total = requestsFor(clients);
+  const r = await autocannon({
+    url,
+    connections: clients,
+    amount: total,
+    requests: httpRequests,
+    timeout: 600,
+  });
+  const status429 = Number(r.statusCodeStats?.["429"]?.count ?? 0);
+  process.stderr.write(`server ${clients} clients: ${(r["2xx"] / r.duration).toFixed(2)} req/s\n`);
+  return {
+    done: r["2xx"],
+    seconds: r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    status429,
+    otherNon2xx: r.non2xx - status429,
+  };
 }
 
-const limit = await inProcess();
+const engine = await openLlamaCppEngine({ modelPath, threads, parallelSequences: parallel, contextSize });
+const judge = new JudgeScheduler(createLlmJudge(engine, { protocol: "direct" }), { concurrency: parallel })
+  .judge;
 const { child, url } = await startServe();
-let server: Map<number, Row["server"]>;
+const rows: Row[] = [];
 let rss: number | null;
 try {
-  server = await overHttp(url);
+  // Warm-up on both sides: first calls pay for context and sampler setup.
+  await judge.judge(toPair(0));
+  await autocannon({ url, connections: 1, amount: 2, requests: httpRequests, timeout: 600 });
+  for (const clients of clientLevels) {
+    // Paired rounds in ABBA order, so load that drifts during a level hits both sides alike.
+    const local: (Run & { latencies: number[] })[] = [];
+    const remote: Awaited<ReturnType<typeof serverRun>>[] = [];
+    for (let round = 0; round < rounds; round++) {
+      if (round % 2 === 0) {
+        local.push(await inProcessRun(judge, clients));
+        remote.push(await serverRun(url, clients));
+      } else {
+        remote.push(await serverRun(url, clients));
+        local.push(await inProcessRun(judge, clients));
+      }
+    }
+    const rate = (runs: Run[]) =>
+      runs.reduce((s, r) => s + r.done, 0) / runs.reduce((s, r) => s + r.seconds, 0);
+    const latencies = local.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const inProcess = {
+      perSecond: rate(local),
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+    };
+    const server = {
+      perSecond: rate(remote),
+      // autocannon keeps no raw latencies: the mean of the rounds' medians and the worst p99.
+      p50: remote.reduce((s, r) => s + r.p50, 0) / remote.length,
+      p99: Math.max(...remote.map((r) => r.p99)),
+      errors: remote.reduce((s, r) => s + r.errors, 0),
+      status429: remote.reduce((s, r) => s + r.status429, 0),
+      otherNon2xx: remote.reduce((s, r) => s + r.otherNon2xx, 0),
+    };
+    rows.push({
+      clients,
+      requests: requestsFor(clients) * rounds,
+      inProcess,
+      server,
+      ratio: server.perSecond / inProcess.perSecond,
+      roundRatios: local.map((l, k) => remote[k].done / remote[k].seconds / (l.done / l.seconds)),
+    });
+  }
   rss = peakRssMiB(child.pid!);
 } finally {
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   await exited;
+  await engine.dispose();
 }
-
-const rows: Row[] = clientLevels.map((clients) => {
-  const l = limit.get(clients)!;
-  const s = server.get(clients)!;
-  return {
-    clients,
-    requests: requestsFor(clients),
-    inProcess: l,
-    server: s,
-    ratio: s.perSecond / l.perSecond,
-  };
-});
 
 const f = (x: number, d = 2) => x.toFixed(d);
 const lines = [
   `genrm serve, POST /v1/judge (direct protocol, both orders), threads ${threads}, parallel ${parallel}, model ${modelPath}`,
   "",
-  "| clients | requests | server req/s | p50 ms | p99 ms | errors | 429s | in-process /s | p50 ms | p99 ms | ratio |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "| clients | requests (per side) | server req/s | p50 ms | p99 ms | errors | 429s | in-process /s | p50 ms | p99 ms | ratio | per round |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ...rows.map(
     (r) =>
-      `| ${r.clients} | ${r.requests} | ${f(r.server.perSecond)} | ${f(r.server.p50, 0)} | ${f(r.server.p99, 0)} | ${r.server.errors + r.server.otherNon2xx} | ${r.server.status429} | ${f(r.inProcess.perSecond)} | ${f(r.inProcess.p50, 0)} | ${f(r.inProcess.p99, 0)} | ${f(r.ratio)} |`,
+      `| ${r.clients} | ${r.requests} | ${f(r.server.perSecond)} | ${f(r.server.p50, 0)} | ${f(r.server.p99, 0)} | ${r.server.errors + r.server.otherNon2xx} | ${r.server.status429} | ${f(r.inProcess.perSecond)} | ${f(r.inProcess.p50, 0)} | ${f(r.inProcess.p99, 0)} | ${f(r.ratio)} | ${r.roundRatios.map((x) => f(x)).join(", ")} |`,
   ),
   "",
-  `server peak RSS: ${rss === null ? "unknown" : `${f(rss, 0)} MiB`}`,
+  `server peak RSS: ${rss === null ? "unknown" : `${f(rss, 0)} MiB`}; machine load average at the end: ${loadavg()
+    .map((x) => f(x))
+    .join(", ")} on ${availableParallelism()} cores`,
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
 if (outFile) {
