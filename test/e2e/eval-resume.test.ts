@@ -44,7 +44,8 @@ describe("genrm eval: SIGKILL and resume with a real GGUF judge", () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "genrm-resume-"));
-    model = (await createTinyModel({ path: path.join(dir, "judge.gguf"), hidden: 64, layers: 2, seed: 7 })).path;
+    model = (await createTinyModel({ path: path.join(dir, "judge.gguf"), hidden: 64, layers: 2, seed: 7 }))
+      .path;
     args = (out) => [
       "eval",
       "--data",

@@ -172,7 +172,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
       options.out ??
       path.join(
         "runs",
-        `eval-${path.basename(data).replace(/\.[^.]+$/, "")}-${judge.info.name}-${configHash(runConfig).slice(0, 8)}`,
+        `eval-${slug(path.basename(data).replace(/\.[^.]+$/, ""))}-${slug(judge.info.name)}-${configHash(runConfig).slice(0, 8)}`,
       );
     const dirConfig = options.fresh
       ? prepareRunDirFresh(runDir, runConfig)
