@@ -9,14 +9,22 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/native/**/*.test.ts"], maxWorkers: 2 },
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts", "test/native/**/*.test.ts"],
+          maxWorkers: 2,
+        },
       },
       {
         extends: true,
         // Model and end-to-end tests run llama.cpp with threads = cores. Two such files at once
         // oversubscribe the CPU and llama.cpp's spinning thread barriers collapse decode speed
         // (measured: 0.3 instead of 36 tokens/s), so these files run one at a time.
-        test: { name: "model", include: ["test/model/**/*.test.ts", "test/e2e/**/*.test.ts"], fileParallelism: false },
+        test: {
+          name: "model",
+          include: ["test/model/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          fileParallelism: false,
+        },
       },
     ],
   },
