@@ -1,0 +1,26 @@
+/** Public API of STaR training (docs/star.md). */
+export { classifySample, type SampleClass } from "./classifySample.js";
+export { emptyCounts } from "./emptyCounts.js";
+export { evaluateStarModel } from "./evaluateStarModel.js";
+export { type PairDpoOptions, pairDpoRows } from "./pairDpoRows.js";
+export { lineageOf, type PairSamples, tallySamples } from "./pairSamples.js";
+export { type RationalizerRowsOptions, rationalizerRows } from "./rationalizerRows.js";
+export {
+  defaultStarOptions,
+  defaultStarTrain,
+  resolveStarConfig,
+  type StarConfig,
+  type StarOptions,
+} from "./resolveStarConfig.js";
+export {
+  manifestFileName,
+  type RunStarHooks,
+  type RunStarInput,
+  runStar,
+  type StarProgress,
+  type StarResult,
+} from "./runStar.js";
+export { type SampleSliceOptions, sampleSlice } from "./sampleSlice.js";
+export { type SelectSftOptions, selectSftRows } from "./selectSftRows.js";
+export { toTrlRow } from "./toTrlRow.js";
+export * from "./types.js";

@@ -1,0 +1,561 @@
+/**
+ * STaR training (paper-spec §1.8–1.11, §1.14): the pairs are cut into `iterations` disjoint seeded
+ * slices; iteration t samples K chains per pair of slice t with M_{t−1}, turns them into training
+ * rows (STaR-SFT: correct chains; STaR-DPO: correct × wrong of one prompt; STaR-Rationalizer:
+ * hinted rationales without the hint), trains (LoRA by default), exports the merged GGUF M_t and
+ * evaluates it. M_0 is the base model.
+ *
+ * Everything lands in one run directory described by `manifest.json` (see docs/star.md). The
+ * manifest is rewritten (atomically) after every phase, and each phase is resumable on its own:
+ * sampling through the SQLite store, training through the trainer's checkpoints, evaluation through
+ * judgments.jsonl. A rerun with the same configuration skips finished iterations.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { slicePairs } from "../data/splitPairs.js";
+import type { PreferencePair } from "../data/types.js";
+import { openLlamaCppEngine } from "../engine/index.js";
+import { ConfigError, InputError, throwIfAborted } from "../errors.js";
+import { samplingKey } from "../judge/samplingKey.js";
+import { templateHash } from "../judge/templates/templateHash.js";
+import type { SampleCache } from "../judge/types.js";
+import { exportMergedGguf } from "../model/export/index.js";
+import { loadModel } from "../model/loadModel.js";
+import { modelIdentity } from "../model/modelIdentity.js";
+import { configHash, writeJson } from "../run/runDir.js";
+import { SampleStore } from "../store/index.js";
+import { readLatest } from "../train/checkpoint.js";
+import { encodeExamples, loadTrainRows, openTrainTokenizer, type TrainRow } from "../train/data/index.js";
+import { type TrainLogEntry, train } from "../train/loop.js";
+import { genrmVersion } from "../version.js";
+import { classifySample } from "./classifySample.js";
+import { emptyCounts } from "./emptyCounts.js";
+import { evaluateStarModel } from "./evaluateStarModel.js";
+import { pairDpoRows } from "./pairDpoRows.js";
+import { type PairSamples, tallySamples } from "./pairSamples.js";
+import { rationalizerRows } from "./rationalizerRows.js";
+import { resolveStarConfig, type StarConfig, type StarOptions } from "./resolveStarConfig.js";
+import { sampleSlice } from "./sampleSlice.js";
+import { selectSftRows } from "./selectSftRows.js";
+import { toTrlRow } from "./toTrlRow.js";
+import type {
+  StarCounts,
+  StarDpoRow,
+  StarEvalSet,
+  StarIterationRecord,
+  StarManifest,
+  StarSftRow,
+} from "./types.js";
+
+export interface RunStarInput extends StarOptions {
+  /** GGUF of M_0. */
+  baseModel: string;
+  /** Labelled training pairs; sliced into `iterations` disjoint parts. */
+  pairs: readonly PreferencePair[];
+  /** Evaluated with the base model and after every iteration. Defaults to none. */
+  evalSets?: readonly StarEvalSet[];
+  /** The run directory. */
+  outDir: string;
+  /** SQLite sample store. Defaults to `<outDir>/samples.db`. */
+  store?: string;
+  /** Where the pairs came from, for the manifest. Defaults to null. */
+  dataSource?: string;
+}
+
+export interface StarProgress {
+  iteration: number;
+  phase: "sample" | "train" | "export" | "eval";
+  done: number;
+  total: number;
+}
+
+export interface RunStarHooks {
+  signal?: AbortSignal;
+  onProgress?: (p: StarProgress) => void;
+  /** Human-readable progress lines. Defaults to none. */
+  log?: (line: string) => void;
+  /** Per training step of any iteration. */
+  onTrainStep?: (iteration: number, entry: TrainLogEntry) => void;
+}
+
+export interface StarResult {
+  runDir: string;
+  manifest: StarManifest;
+  /** The last model (M_T), or null when the run stopped early. */
+  finalModel: string | null;
+  stopReason: "completed" | "aborted";
+}
+
+export const manifestFileName = "manifest.json";
+
+export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Promise<StarResult> {
+  const { signal, onProgress, onTrainStep } = hooks;
+  const log = hooks.log ?? (() => {});
+  const config = resolveStarConfig(input);
+  if (input.pairs.length < config.iterations) {
+    throw new InputError("too few training pairs for the STaR slices", {
+      expected: `at least ${config.iterations} (one per iteration)`,
+      got: String(input.pairs.length),
+    });
+  }
+  const runDir = path.resolve(input.outDir);
+  fs.mkdirSync(runDir, { recursive: true });
+  const baseModel = path.resolve(input.baseModel);
+  const base = { path: baseModel, id: await modelIdentity(baseModel, signal ? { signal } : {}) };
+  const evalSets = input.evalSets ?? [];
+  const storePath = path.resolve(input.store ?? path.join(runDir, "samples.db"));
+
+  const slices = slicePairs(input.pairs, config.iterations, config.seed);
+  const written = writtenConfig(config);
+  const hash = configHash({
+    config: written,
+    base: base.id,
+    pairs: slices.map((s) => s.map((p) => p.id)),
+    evalSets: evalSets.map((s) => ({ name: s.name, pairs: s.pairs.map((p) => p.id) })),
+  });
+  const manifestFile = path.join(runDir, manifestFileName);
+  let manifest: StarManifest;
+  if (fs.existsSync(manifestFile)) {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as StarManifest;
+    if (manifest.configHash !== hash) {
+      throw new ConfigError(
+        [
+          `outDir: ${runDir} holds a STaR run with another configuration, base model or data (config hash ${manifest.configHash}, this run ${hash})`,
+        ],
+        { hint: "rerun with the same options to resume it, or pick a new --out" },
+      );
+    }
+    log(
+      `resuming ${runDir}: ${manifest.iterations.filter((r) => r.status === "done").length}/${config.iterations} iterations done`,
+    );
+  } else {
+    manifest = {
+      format: "genrm-star",
+      version: 1,
+      genrm: genrmVersion(),
+      method: config.method,
+      configHash: hash,
+      config: written,
+      baseModel: base,
+      data: {
+        source: input.dataSource ?? null,
+        pairs: input.pairs.length,
+        slices: slices.map((s) => s.length),
+        sliceSeed: config.seed,
+      },
+      store: storePath,
+      baseEvals: [],
+      iterations: [],
+      finalModel: null,
+      status: "running",
+      updatedAt: new Date().toISOString(),
+    };
+  }
+  const save = () => {
+    manifest.updatedAt = new Date().toISOString();
+    writeJson(manifestFile, manifest);
+  };
+  save();
+
+  const store = SampleStore.open(storePath);
+  const cache: SampleCache = {
+    get: (key) => store.getSample(key),
+    put: (key, sample) => store.putSample(key, sample),
+  };
+  try {
+    for (const set of evalSets) {
+      if (manifest.baseEvals.some((e) => e.name === set.name)) continue;
+      log(`evaluating the base model on ${set.name} (${set.pairs.length} pairs)`);
+      onProgress?.({ iteration: 0, phase: "eval", done: 0, total: evalSets.length });
+      manifest.baseEvals.push(
+        await evaluateStarModel(
+          baseModel,
+          set,
+          path.join(runDir, "iter-0", "eval", slug(set.name)),
+          config,
+          cache,
+          signal,
+        ),
+      );
+      save();
+    }
+
+    let current: { path: string; id: string } = base;
+    for (let t = 1; t <= config.iterations; t++) {
+      throwIfAborted(signal);
+      const slice = slices[t - 1]!;
+      const iterDir = path.join(runDir, `iter-${t}`);
+      let rec = manifest.iterations[t - 1];
+      if (rec === undefined || rec.samplingModel.id !== current.id) {
+        rec = newIterationRecord(t, slice, current, base, config);
+        manifest.iterations[t - 1] = rec;
+        manifest.iterations.length = t;
+        save();
+      }
+      if (rec.status === "done" && rec.model !== null) {
+        current = rec.model;
+        continue;
+      }
+      fs.mkdirSync(iterDir, { recursive: true });
+
+      if (rec.status === "pending") {
+        log(
+          `iteration ${t}: sampling ${config.k} chains for each of ${slice.length} pairs with ${path.basename(current.path)}`,
+        );
+        const { counts, rows, samples } = await sampleIteration(
+          t,
+          slice,
+          current.path,
+          config,
+          cache,
+          signal,
+          onProgress,
+        );
+        writeJsonl(path.join(runDir, rec.files.samples), samples);
+        writeJsonl(path.join(runDir, rec.files.train), rows);
+        writeJsonl(path.join(runDir, rec.files.trl), rows.map(toTrlRow));
+        rec.counts = counts;
+        rec.status = "sampled";
+        save();
+        log(`iteration ${t}: ${describeCounts(config, counts)}`);
+      }
+
+      if (rec.status === "sampled") {
+        const trained = await trainIteration(
+          runDir,
+          rec,
+          config,
+          signal,
+          (entry, total) => {
+            onTrainStep?.(t, entry);
+            onProgress?.({ iteration: t, phase: "train", done: entry.step, total });
+          },
+          log,
+        );
+        if (trained === "aborted") {
+          save();
+          return { runDir, manifest, finalModel: null, stopReason: "aborted" };
+        }
+        rec.status = "trained";
+        save();
+      }
+
+      const model = rec.model!;
+      for (const set of evalSets) {
+        if (rec.evals.some((e) => e.name === set.name)) continue;
+        log(`iteration ${t}: evaluating on ${set.name}`);
+        onProgress?.({ iteration: t, phase: "eval", done: rec.evals.length, total: evalSets.length });
+        rec.evals.push(
+          await evaluateStarModel(
+            model.path,
+            set,
+            path.join(iterDir, "eval", slug(set.name)),
+            config,
+            cache,
+            signal,
+          ),
+        );
+        save();
+      }
+      rec.status = "done";
+      save();
+      current = model;
+    }
+    manifest.finalModel = current;
+    manifest.status = "done";
+    save();
+    return { runDir, manifest, finalModel: current.path, stopReason: "completed" };
+  } catch (error) {
+    save();
+    if (signal?.aborted) return { runDir, manifest, finalModel: null, stopReason: "aborted" };
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+function newIterationRecord(
+  t: number,
+  slice: readonly PreferencePair[],
+  current: { path: string; id: string },
+  base: { path: string; id: string },
+  config: StarConfig,
+): StarIterationRecord {
+  const rel = (name: string) => path.join(`iter-${t}`, name);
+  const kind = config.method === "star-dpo" ? "dpo" : "sft";
+  const start = config.restartFromBase ? base : current;
+  return {
+    iteration: t,
+    status: "pending",
+    samplingModel: current,
+    startModel: start,
+    referenceModel: config.method === "star-dpo" ? (config.reference === "base" ? base : current) : null,
+    slice: { index: t - 1, pairs: slice.length, pairIds: slice.map((p) => p.id) },
+    seed: config.seed,
+    template: {
+      id: config.method === "star-rationalizer" ? config.rationalizerTemplate!.id : config.template.id,
+      hash:
+        config.method === "star-rationalizer"
+          ? templateHashOf(config.rationalizerTemplate!)
+          : config.templateHash,
+    },
+    sampling: config.sampling,
+    samplingKey: samplingKey(config.sampling),
+    k: config.k,
+    orders: config.orders,
+    counts: null,
+    files: {
+      samples: rel("samples.jsonl"),
+      train: rel(`${kind}.jsonl`),
+      trl: rel(`${kind}.trl.jsonl`),
+      cumulative: config.restartFromBase
+        ? Array.from({ length: t - 1 }, (_, i) => path.join(`iter-${i + 1}`, `${kind}.jsonl`))
+        : [],
+    },
+    training: null,
+    model: null,
+    evals: [],
+  };
+}
+
+async function sampleIteration(
+  t: number,
+  slice: readonly PreferencePair[],
+  modelPath: string,
+  config: StarConfig,
+  cache: SampleCache,
+  signal: AbortSignal | undefined,
+  onProgress: RunStarHooks["onProgress"],
+): Promise<{ counts: StarCounts; rows: (StarSftRow | StarDpoRow)[]; samples: unknown[] }> {
+  const engine = await openLlamaCppEngine({ modelPath, ...config.engine });
+  const counts = emptyCounts();
+  const rows: (StarSftRow | StarDpoRow)[] = [];
+  const samplesOut: unknown[] = [];
+  const record = (ps: PairSamples, kind: "self" | "hinted") => {
+    for (const s of ps.samples) {
+      samplesOut.push({
+        pairId: ps.pair.id,
+        kind,
+        ...ps.source,
+        order: s.order,
+        index: s.index,
+        seed: s.seed,
+        verdict: s.verdict,
+        gold: ps.pair.label,
+        class: ps.pair.label === "tie" ? "tie" : classifySample(s, ps.pair.label),
+        ...(s.parseError ? { parseError: s.parseError } : {}),
+        stopReason: s.stopReason,
+        completionTokens: s.completionTokens,
+        text: s.text,
+      });
+    }
+  };
+  const onPair = (done: number, total: number) =>
+    onProgress?.({ iteration: t, phase: "sample", done, total });
+  try {
+    const needSelf = config.method !== "star-rationalizer" || config.rationalize === "failed";
+    const self = needSelf
+      ? await sampleSlice(engine, slice, config, {
+          iteration: t,
+          kind: "self",
+          cache,
+          onPair,
+          ...(signal ? { signal } : {}),
+        })
+      : [];
+    for (const ps of self) {
+      record(ps, "self");
+      tallySamples(counts, ps, config.method !== "star-dpo" || config.rejectUnparseable);
+      if (config.method === "star-dpo") rows.push(...pairDpoRows(ps, config));
+      else rows.push(...selectSftRows(ps, config, counts));
+    }
+    if (config.method === "star-rationalizer") {
+      // Classic STaR (OQ-6 "failed"): correct self-samples are kept as they are (above), and only
+      // pairs with no correct chain are rationalised.
+      const solved = new Set(
+        self
+          .filter((ps) =>
+            ps.samples.some((s) => ps.pair.label !== "tie" && classifySample(s, ps.pair.label) === "correct"),
+          )
+          .map((ps) => ps.pair.id),
+      );
+      const todo = slice.filter((p) => !solved.has(p.id));
+      counts.skippedSolved = solved.size;
+      const hinted = await sampleSlice(engine, todo, config, {
+        iteration: t,
+        kind: "hinted",
+        cache,
+        onPair,
+        ...(signal ? { signal } : {}),
+      });
+      for (const ps of hinted) {
+        record(ps, "hinted");
+        if (config.rationalize === "all") tallySamples(counts, ps);
+        rows.push(
+          ...rationalizerRows(
+            ps,
+            {
+              template: config.template,
+              rationalizerTemplate: config.rationalizerTemplate!,
+              keepInconsistent: config.keepInconsistent,
+            },
+            counts,
+          ),
+        );
+      }
+    }
+  } finally {
+    await engine.dispose();
+  }
+  counts.rows = rows.length;
+  return { counts, rows, samples: samplesOut };
+}
+
+/**
+ * Trains M_t from the iteration's rows (plus earlier iterations' with `restartFromBase`), resuming
+ * from `iter-t/train/checkpoints` when a checkpoint exists, then exports the merged GGUF. The export
+ * is written under a temporary name and renamed, so a kill never leaves a half-written model.gguf.
+ */
+async function trainIteration(
+  runDir: string,
+  rec: StarIterationRecord,
+  config: StarConfig,
+  signal: AbortSignal | undefined,
+  onStep: (entry: TrainLogEntry, totalSteps: number) => void,
+  log: (line: string) => void,
+): Promise<"completed" | "aborted"> {
+  const t = rec.iteration;
+  const trainDir = path.join(runDir, `iter-${t}`, "train");
+  fs.mkdirSync(trainDir, { recursive: true });
+  const files = [...rec.files.cumulative, rec.files.train].map((f) => path.join(runDir, f));
+  const rows: TrainRow[] = [];
+  for (const file of files) {
+    if (fs.statSync(file).size === 0) continue;
+    rows.push(...(await loadTrainRows(file, { format: "rows" })));
+  }
+  const startPath = rec.startModel.path;
+  const tokenizer = await openTrainTokenizer(startPath);
+  let dataset: ReturnType<typeof encodeExamples>;
+  try {
+    dataset = encodeExamples(rows, config.train.method, tokenizer, {
+      maxLength: config.train.maxLength,
+      lengthPolicy: config.train.lengthPolicy,
+      seed: config.train.seed,
+    });
+  } finally {
+    await tokenizer.dispose();
+  }
+  const r = dataset.report;
+  rec.training = {
+    runDir: path.relative(runDir, trainDir),
+    encoded: { rows: r.rows, examples: r.examples, droppedTooLong: r.droppedTooLong, truncated: r.truncated },
+    steps: null,
+    resumedFrom: null,
+    lastLoss: null,
+    checkpoint: null,
+  };
+  if (dataset.examples.length === 0) {
+    // Nothing to learn from (e.g. no prompt had both a correct and a wrong chain): M_t = M_{t-1}.
+    log(`iteration ${t}: no training examples; the model carries over unchanged`);
+    rec.model = rec.samplingModel;
+    return "completed";
+  }
+
+  const model = await loadModel(startPath, {
+    trainable: config.train.lora === null,
+    recompute: config.train.recompute,
+  });
+  const refSpec = rec.referenceModel;
+  const referenceModel =
+    config.train.method === "dpo" && refSpec !== null && refSpec.id !== rec.startModel.id
+      ? await loadModel(refSpec.path, { trainable: false })
+      : undefined;
+  const { batchSize, gradAccum, epochs, maxSteps } = config.train;
+  const totalSteps =
+    maxSteps ?? Math.ceil(epochs * Math.ceil(dataset.examples.length / (batchSize * gradAccum)));
+  const metricsFile = path.join(trainDir, "metrics.jsonl");
+  const latest = await readLatest(trainDir);
+  keepMetricsUpTo(metricsFile, latest?.step ?? 0);
+  if (latest !== null) log(`iteration ${t}: resuming training from step ${latest.step}`);
+  log(
+    `iteration ${t}: training ${config.train.method} on ${dataset.examples.length} examples from ${path.basename(startPath)}`,
+  );
+  const result = await train(model, dataset, config.train, {
+    runDir: trainDir,
+    resume: true,
+    modelPath: startPath,
+    ...(referenceModel !== undefined ? { referenceModel } : {}),
+    ...(signal ? { signal } : {}),
+    onStep: (entry) => {
+      fs.appendFileSync(metricsFile, `${JSON.stringify(entry)}\n`);
+      onStep(entry, totalSteps);
+    },
+  });
+  rec.training.steps = result.step;
+  rec.training.resumedFrom = result.resumedFrom;
+  rec.training.lastLoss = result.history.at(-1)?.loss ?? rec.training.lastLoss;
+  rec.training.checkpoint = result.checkpoint === null ? null : path.relative(runDir, result.checkpoint);
+  if (result.stopReason !== "completed") return "aborted";
+
+  const modelPath = path.join(runDir, `iter-${t}`, "model.gguf");
+  const tmp = path.join(runDir, `iter-${t}`, "model.partial.gguf");
+  await exportMergedGguf(model, tmp, signal ? { signal } : {});
+  fs.renameSync(tmp, modelPath);
+  rec.model = { path: modelPath, id: await modelIdentity(modelPath) };
+  return "completed";
+}
+
+/** The config as written to the manifest (templates and numbers only, nothing that is not JSON). */
+function writtenConfig(config: StarConfig): unknown {
+  return JSON.parse(JSON.stringify(config));
+}
+
+function templateHashOf(template: StarConfig["template"]): string {
+  return templateHash(template);
+}
+
+function writeJsonl(file: string, rows: readonly unknown[]): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  fs.renameSync(tmp, file);
+}
+
+/** Metrics of steps after the checkpoint being resumed were never part of the surviving run. */
+function keepMetricsUpTo(file: string, step: number): void {
+  if (!fs.existsSync(file)) return;
+  const kept = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => {
+      try {
+        return line.trim() !== "" && (JSON.parse(line) as { step: number }).step <= step;
+      } catch {
+        return false;
+      }
+    });
+  fs.writeFileSync(file, kept.length > 0 ? `${kept.join("\n")}\n` : "");
+}
+
+function describeCounts(config: StarConfig, c: StarCounts): string {
+  const parts = [
+    `${c.samples} samples (${c.cachedSamples} from the store)`,
+    `${c.correct} correct, ${c.wrongVerdict} wrong verdict, ${c.unparseable} unparseable, ${c.truncated} truncated`,
+    `pairs: ${c.pairsMixed} mixed, ${c.pairsAllCorrect} all correct, ${c.pairsAllWrong} without a correct chain`,
+  ];
+  if (c.droppedDuplicate + c.droppedOverCap > 0)
+    parts.push(`${c.droppedDuplicate} duplicates, ${c.droppedOverCap} over the cap dropped`);
+  if (config.method === "star-rationalizer")
+    parts.push(`${c.droppedInconsistent} rationales against the hint dropped`);
+  parts.push(`${c.rows} ${config.method === "star-dpo" ? "DPO pairs" : "SFT rows"}`);
+  return parts.join("; ");
+}
+
+function slug(s: string): string {
+  return (
+    s
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 48) || "x"
+  );
+}
