@@ -14,8 +14,9 @@
  * The judge uses the direct protocol (verdict-token probability in both orders): two prompt
  * evaluations per judgment and no sampling, so a run takes a few minutes on 2 CPU cores.
  *
- *   npm run bench:serve -- [--model judge.gguf] [--clients 1,16,64] [--requests-per-client 4]
- *                          [--threads 2] [--parallel 8] [--out bench-serve.json]
+ *   npm run bench:serve -- [--model judge.gguf] [--clients 1,16,64] [--rounds 2]
+ *                          [--requests-per-client 4] [--min-requests 64] [--threads N]
+ *                          [--parallel 8] [--out bench-serve.json]
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -24,10 +25,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { openLlamaCppEngine } from "../src/engine/llamacpp/index.js";
+import type { Engine } from "../src/engine/types.js";
 import { createLlmJudge, type Judge } from "../src/judge/index.js";
 import { createTinyModel } from "../src/model/index.js";
-import { JudgeScheduler } from "../src/serve/index.js";
-import type { PairId } from "../src/types.js";
+import { JudgeScheduler, startServer } from "../src/serve/index.js";
+import type { ModelId, PairId } from "../src/types.js";
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -35,10 +37,13 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
 const clientLevels = opt("clients", "1,16,64").split(",").map(Number);
-const perClient = Number(opt("requests-per-client", "2"));
-const minRequests = Number(opt("min-requests", "16"));
+const perClient = Number(opt("requests-per-client", "4"));
+const minRequests = Number(opt("min-requests", "64"));
 const rounds = Number(opt("rounds", "2"));
-const threads = Number(opt("threads", String(availableParallelism())));
+// One core is left to the load generator and the server's own JavaScript: on this 2-core machine
+// two llama.cpp threads competing with them (and with other work) spin-wait on each other, and
+// throughput fell from ~40 to ~3 judgments/s.
+const threads = Number(opt("threads", String(Math.max(1, availableParallelism() - 1))));
 const parallel = Number(opt("parallel", "8"));
 const contextSize = 1024;
 const outFile = argv.includes("--out") ? opt("out", "") : undefined;
@@ -88,15 +93,17 @@ function percentile(sorted: number[], q: number): number {
 /** The limit: the same judgments at the same concurrency through the same scheduler, no HTTP. */
 async function inProcessRun(judge: Judge, clients: number): Promise<Run & { latencies: number[] }> {
   const total = requestsFor(clients);
-  let next = 0;
+  let sent = 0;
   const latencies: number[] = [];
   const started = performance.now();
+  // Each client walks the pair list from the start, as each autocannon connection walks its
+  // `requests` array: both sides send the same mix of prompts at the same moments.
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (next < total) {
-        const i = next++;
+      for (let j = 0; sent < total; j++) {
+        sent++;
         const t = performance.now();
-        await judge.judge(toPair(i));
+        await judge.judge(toPair(j));
         latencies.push(performance.now() - t);
       }
     }),
@@ -259,6 +266,48 @@ try {
   await engine.dispose();
 }
 
+/**
+ * The server's own ceiling: the same requests against an engine that answers instantly (fixed
+ * verdict-token log-probabilities), in this process. What is left is HTTP, JSON, validation,
+ * scheduling and judgment assembly.
+ */
+async function instantEngineCeiling(): Promise<
+  { clients: number; perSecond: number; p50: number; p99: number }[]
+> {
+  const instant: Engine = {
+    info: {
+      kind: "instant",
+      modelId: "bench:instant" as ModelId,
+      modelName: "instant",
+      supportsTokenProbabilities: true,
+      deterministicSeeds: true,
+    },
+    generate: async () => ({ samples: [], promptTokens: 0 }),
+    tokenProbabilities: async () => ({ logprobs: { A: -0.4, B: -1.1 }, promptTokens: 0 }),
+    dispose: async () => {},
+    [Symbol.asyncDispose]: async () => {},
+  };
+  const server = await startServer(instant, { port: 0, judge: { protocol: "direct" } });
+  const out = [];
+  try {
+    for (const clients of clientLevels) {
+      const r = await autocannon({
+        url: server.url,
+        connections: clients,
+        duration: 3,
+        requests: httpRequests,
+        sampleInt: 10,
+      });
+      out.push({ clients, perSecond: r["2xx"] / r.duration, p50: r.latency.p50, p99: r.latency.p99 });
+    }
+  } finally {
+    await server.close();
+  }
+  return out;
+}
+
+const ceiling = await instantEngineCeiling();
+
 const f = (x: number, d = 2) => x.toFixed(d);
 const lines = [
   `genrm serve, POST /v1/judge (direct protocol, both orders), threads ${threads}, parallel ${parallel}, model ${modelPath}`,
@@ -270,6 +319,12 @@ const lines = [
       `| ${r.clients} | ${r.requests} | ${f(r.server.perSecond)} | ${f(r.server.p50, 0)} | ${f(r.server.p99, 0)} | ${r.server.errors + r.server.otherNon2xx} | ${r.server.status429} | ${f(r.inProcess.perSecond)} | ${f(r.inProcess.p50, 0)} | ${f(r.inProcess.p99, 0)} | ${f(r.ratio)} | ${r.roundRatios.map((x) => f(x)).join(", ")} |`,
   ),
   "",
+  `server alone (instant engine, in this process): ${ceiling
+    .map(
+      (c) => `${c.clients} clients ${f(c.perSecond, 0)} req/s (p50 ${f(c.p50, 0)} ms, p99 ${f(c.p99, 0)} ms)`,
+    )
+    .join("; ")}`,
+  "",
   `server peak RSS: ${rss === null ? "unknown" : `${f(rss, 0)} MiB`}; machine load average at the end: ${loadavg()
     .map((x) => f(x))
     .join(", ")} on ${availableParallelism()} cores`,
@@ -278,7 +333,7 @@ process.stdout.write(`${lines.join("\n")}\n`);
 if (outFile) {
   writeFileSync(
     outFile,
-    `${JSON.stringify({ threads, parallel, modelPath, rows, peakRssMiB: rss }, null, 2)}\n`,
+    `${JSON.stringify({ threads, parallel, modelPath, rows, ceiling, peakRssMiB: rss, loadavg: loadavg() }, null, 2)}\n`,
   );
 }
 const worst = rows.find((r) => r.clients === 64);
