@@ -121,6 +121,12 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
     case "export":
       await (await import("./commands/export.js")).runExportCommand(o);
       return;
+    case "world pretrain":
+      await (await import("./commands/world.js")).runWorldPretrain(o);
+      return;
+    case "world measure":
+      await (await import("./commands/world.js")).runWorldMeasure(o);
+      return;
     default:
       throw new InternalError(`no dispatcher for command "${command}"`);
   }
@@ -457,6 +463,53 @@ Examples:
   genrm export --checkpoint runs/star-dpo/checkpoints/step-0000200.ckpt --out judge-lora.gguf --adapter`,
     )
     .action((opts) => dispatch("export", opts));
+
+  const world = program
+    .command("world")
+    .description("the mini world: a synthetic preference domain and its base model");
+  world
+    .command("pretrain")
+    .description(
+      "pretrain the mini world's base model from scratch (corpus, BPE tokenizer, random init, genrm's trainer) and write an F16 GGUF plus <out>.json",
+    )
+    .option("--out <gguf>", "output .gguf (the run directory is <out>.run)", "world-base.gguf")
+    .option("--seed <n>", "seed of the corpus, the weights and the data order", intArg(0, 2 ** 31 - 1), 0)
+    .option("--rows <n>", "corpus rows (default 5000; 1200 with --quick)", intArg(1))
+    .option("--epochs <n>", "passes over the corpus (default 2; 1 with --quick)", floatArg(0.01, 1000))
+    .option("--lr <x>", "peak learning rate (default 2e-3; 3e-3 with --quick)", floatArg(0, 1))
+    .option("--batch-size <n>", "sequences per step (default 16)", intArg(1, 4096))
+    .option("--hidden <n>", "model width (default 192; 128 with --quick); FFN is 3x", intArg(8, 8192))
+    .option("--layers <n>", "decoder layers (default 4; 3 with --quick)", intArg(1, 256))
+    .option("--quick", "a much weaker model in about 2 minutes (for tests)")
+    .option("--resume", "continue from the latest checkpoint in <out>.run")
+    .option("--run-dir <dir>", "run directory (default <out>.run)")
+    .option("--measure", "measure the model as a judge afterwards and record it in <out>.json")
+    .option("--pairs <n>", "pairs per split for --measure", intArg(1), 120)
+    .option("-k, --k <n>", "CoT samples per pair for --measure", intArg(1, 64), 4)
+    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .option("--json", "print the sidecar JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm world pretrain --out base.gguf --measure      # the committed assets/world/base.gguf, from seed 0
+  genrm world pretrain --quick --out /tmp/quick.gguf
+  genrm world pretrain --out base.gguf --resume       # after Ctrl-C`,
+    )
+    .action((opts) => dispatch("world pretrain", opts));
+  world
+    .command("measure")
+    .description(
+      "judge properties of a mini-world model: direct accuracy, CoT maj@1/maj@k, parse rate, step accuracy",
+    )
+    .requiredOption("--model <gguf>", "the model")
+    .option("--pairs <n>", "pairs per split", intArg(1), 120)
+    .option("-k, --k <n>", "CoT samples per pair", intArg(1, 64), 4)
+    .option("--seed <n>", "judge seed", intArg(0, 2 ** 31 - 1), 0)
+    .option("--world-seed <n>", "world seed of the splits", intArg(0, 2 ** 31 - 1), 0)
+    .option("--splits <list>", "comma-separated splits (default test,ood-length,ood-mixed)", listArg)
+    .option("--json", "print JSON")
+    .action((opts) => dispatch("world measure", opts));
 
   return program;
 }

@@ -1,0 +1,213 @@
+/**
+ * `genrm world pretrain`: the mini world's base model from the seed (corpus, tokenizer, random
+ * init, full pretraining with genrm's trainer, F16 GGUF), with a JSON sidecar `<out>.json` that
+ * records everything needed to rebuild it (seed, corpus, model and training configs, template
+ * hashes), its sha256, the training time and, with `--measure`, its measured judge properties.
+ * `genrm world measure`: those judge properties for any mini-world model.
+ *
+ * SIGINT / SIGTERM stop after the current step with a checkpoint in `<out>.run`; `--resume`
+ * continues from it.
+ */
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { templateHash } from "../../judge/templates/templateHash.js";
+import { genrmVersion } from "../../version.js";
+import {
+  measureWorldModel,
+  type PretrainWorldOptions,
+  type PretrainWorldResult,
+  pretrainWorldModel,
+  type WorldModelMeasurement,
+} from "../../world/pretrain/index.js";
+import type { WorldSplitName } from "../../world/types.js";
+import { worldTemplates } from "../../world/worldTemplates.js";
+
+/** The full recipe (the committed base model) and a much weaker one that fits tests. */
+export const worldPretrainPresets = {
+  full: { rows: 5000, epochs: 2, model: {}, lr: 2e-3 },
+  quick: { rows: 1200, epochs: 1, model: { hidden: 128, layers: 3, ffn: 384 }, lr: 3e-3 },
+} as const;
+
+export interface WorldPretrainCommandOptions {
+  out: string;
+  seed?: number;
+  rows?: number;
+  epochs?: number;
+  lr?: number;
+  batchSize?: number;
+  hidden?: number;
+  layers?: number;
+  quick?: boolean;
+  resume?: boolean;
+  runDir?: string;
+  measure?: boolean;
+  pairs?: number;
+  k?: number;
+  json?: boolean;
+  progress?: "bar" | "plain" | "silent";
+}
+
+export interface WorldBaseSidecar {
+  format: "genrm-world-base@1";
+  genrm: string;
+  file: string;
+  bytes: number;
+  sha256: string;
+  preset: "full" | "quick";
+  recipe: PretrainWorldResult["recipe"];
+  templates: Record<string, string>;
+  training: {
+    steps: number;
+    examples: number;
+    corpusTokens: number;
+    trainTokens: number;
+    trainSeconds: number;
+    tokensPerSecond: number;
+    firstLoss: number | null;
+    lastLoss: number | null;
+    resumedFrom: number;
+  };
+  measured: WorldModelMeasurement | null;
+}
+
+export async function runWorldPretrain(
+  options: WorldPretrainCommandOptions,
+): Promise<WorldBaseSidecar | null> {
+  const preset = options.quick ? "quick" : "full";
+  const p = worldPretrainPresets[preset];
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    log(`\n${signal}: stopping after this step and saving a checkpoint (send again to quit now)`);
+    controller.abort(new Error(signal));
+    process.once(signal, () => process.exit(130));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const pretrainOptions: PretrainWorldOptions = {
+    seed: options.seed ?? 0,
+    out: options.out,
+    corpus: { size: options.rows ?? p.rows },
+    model: {
+      ...p.model,
+      ...(options.hidden !== undefined ? { hidden: options.hidden, ffn: 3 * options.hidden } : {}),
+      ...(options.layers !== undefined ? { layers: options.layers } : {}),
+    },
+    train: {
+      epochs: options.epochs ?? p.epochs,
+      lr: options.lr ?? p.lr,
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    },
+    resume: Boolean(options.resume),
+    ...(options.runDir !== undefined ? { runDir: options.runDir } : {}),
+    signal: controller.signal,
+    progress: options.progress ?? (process.stderr.isTTY ? "bar" : "plain"),
+    onPhase: (phase, detail) => log(`${phase}: ${detail}`),
+  };
+  let result: PretrainWorldResult;
+  try {
+    result = await pretrainWorldModel(pretrainOptions);
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+  }
+  if (result.stopReason !== "completed") {
+    log(`stopped at step ${result.steps}/${result.totalSteps}; continue with --resume`);
+    process.exitCode = 130;
+    return null;
+  }
+  const measured = options.measure
+    ? await measureWorldModel({
+        modelPath: options.out,
+        pairs: options.pairs ?? 120,
+        k: options.k ?? 4,
+        onProgress: ({ split, protocol, done, total }) => {
+          if (done === total) log(`measured ${split} ${protocol}: ${total} pairs`);
+        },
+      })
+    : null;
+  const sidecar = await writeSidecar(options.out, preset, result, measured);
+  if (options.json) process.stdout.write(`${JSON.stringify(sidecar, null, 2)}\n`);
+  else printSidecar(sidecar);
+  return sidecar;
+}
+
+export async function writeSidecar(
+  out: string,
+  preset: "full" | "quick",
+  result: PretrainWorldResult,
+  measured: WorldModelMeasurement | null,
+): Promise<WorldBaseSidecar> {
+  const bytes = await readFile(out);
+  const sidecar: WorldBaseSidecar = {
+    format: "genrm-world-base@1",
+    genrm: genrmVersion(),
+    file: out.split("/").at(-1) ?? out,
+    bytes: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    preset,
+    recipe: result.recipe,
+    templates: Object.fromEntries(Object.values(worldTemplates).map((t) => [t.id, templateHash(t)])),
+    training: {
+      steps: result.steps,
+      examples: result.examples,
+      corpusTokens: result.corpusTokens,
+      trainTokens: result.trainTokens,
+      trainSeconds: result.trainSeconds,
+      tokensPerSecond: result.trainSeconds > 0 ? result.trainTokens / result.trainSeconds : 0,
+      firstLoss: result.firstLoss,
+      lastLoss: result.lastLoss,
+      resumedFrom: result.resumedFrom,
+    },
+    measured,
+  };
+  await writeFile(`${out}.json`, `${JSON.stringify(sidecar, null, 2)}\n`);
+  return sidecar;
+}
+
+function printSidecar(s: WorldBaseSidecar): void {
+  const t = s.training;
+  const lines = [
+    `wrote ${s.file} (${(s.bytes / 1e6).toFixed(2)} MB, sha256 ${s.sha256.slice(0, 16)}…) and ${s.file}.json`,
+    `trained ${t.steps} steps on ${t.examples} sequences: ${t.trainTokens} tokens in ${t.trainSeconds.toFixed(0)} s (${t.tokensPerSecond.toFixed(0)} tok/s), loss ${t.firstLoss?.toFixed(3)} -> ${t.lastLoss?.toFixed(3)}`,
+  ];
+  if (s.measured !== null) lines.push(...formatMeasurement(s.measured));
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+export function formatMeasurement(m: WorldModelMeasurement): string[] {
+  const pct = (x: number | null | undefined) => (x === null || x === undefined ? "   -" : x.toFixed(3));
+  const lines = [`split        direct  cot maj@1  maj@${m.k}  parse  steps  sound  length-judge`];
+  for (const s of m.splits) {
+    lines.push(
+      `${s.split.padEnd(12)} ${pct(s.direct)}  ${pct(s.cot?.maj1)}      ${pct(s.cot?.majK)}  ${pct(s.cot?.parseRate)}  ${pct(s.cot?.stepAccuracy)}  ${pct(s.cot?.sound)}  ${pct(s.lengthJudge)}`,
+    );
+  }
+  lines.push(`(${m.splits[0]?.pairs ?? 0} pairs per split, ${m.seconds.toFixed(0)} s)`);
+  return lines;
+}
+
+export interface WorldMeasureCommandOptions {
+  model: string;
+  pairs?: number;
+  k?: number;
+  seed?: number;
+  worldSeed?: number;
+  splits?: string[];
+  json?: boolean;
+}
+
+export async function runWorldMeasure(options: WorldMeasureCommandOptions): Promise<WorldModelMeasurement> {
+  const m = await measureWorldModel({
+    modelPath: options.model,
+    pairs: options.pairs ?? 120,
+    k: options.k ?? 4,
+    seed: options.seed ?? 0,
+    worldSeed: options.worldSeed ?? 0,
+    ...(options.splits !== undefined ? { splits: options.splits as WorldSplitName[] } : {}),
+  });
+  if (options.json) process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
+  else process.stdout.write(`${formatMeasurement(m).join("\n")}\n`);
+  return m;
+}

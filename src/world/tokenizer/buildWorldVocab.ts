@@ -1,0 +1,45 @@
+/**
+ * The mini world's tokenizer: a GPT-2 style byte-level BPE (the fixture learner in
+ * `model/fixtures/byteBpeVocab.ts`) whose merges are learned from the world's own pretraining
+ * corpus, so each number, operator run and template word is one or two tokens and a judge
+ * transcript is ~100 tokens. ChatML control tokens (`<|endoftext|>`, `<|im_start|>`, `<|im_end|>`)
+ * are ids 0..2, as in the fixtures, so the ChatML template works unchanged.
+ *
+ * The GPT-2 pre-tokenizer keeps `[[`, `A`/`B` and `]]` in separate pieces, so a verdict `[[A]]` in
+ * training text is the same tokens `[[` + `A` + `]]` that the direct protocol reads after forcing
+ * `[[`. `checkVerdictTokens` verifies that on the loaded tokenizer.
+ */
+import { type ByteBpeVocab, buildByteBpeVocab } from "../../model/fixtures/byteBpeVocab.js";
+import type { CorpusRow } from "../types.js";
+import { worldTemplates } from "../worldTemplates.js";
+
+export interface WorldVocabOptions {
+  /** Vocabulary size (special + 256 bytes + merges, padded). Defaults to 512. */
+  vocabSize?: number;
+  /** Rows the merges are learned from (the corpus's first rows). Defaults to 4000. */
+  learnRows?: number;
+}
+
+export const defaultWorldVocabOptions = { vocabSize: 512, learnRows: 4000 } as const;
+
+/** The text the merges are learned from: corpus rows, template texts and ChatML role names. */
+export function worldTokenizerText(rows: readonly CorpusRow[], learnRows: number): string {
+  const parts: string[] = ["system\nuser\nassistant\n"];
+  for (const t of Object.values(worldTemplates)) {
+    parts.push(t.system ?? "", t.user, t.hint ?? "");
+  }
+  for (const row of rows.slice(0, learnRows)) {
+    if ("text" in row) parts.push(row.text);
+    else for (const m of row.messages) parts.push(`${m.role}\n${m.content}`);
+  }
+  return parts.join("\n");
+}
+
+export function buildWorldVocab(rows: readonly CorpusRow[], options: WorldVocabOptions = {}): ByteBpeVocab {
+  const vocabSize = options.vocabSize ?? defaultWorldVocabOptions.vocabSize;
+  const learnRows = options.learnRows ?? defaultWorldVocabOptions.learnRows;
+  return buildByteBpeVocab(vocabSize, {
+    corpus: worldTokenizerText(rows, learnRows),
+    maxLearnedMerges: vocabSize,
+  });
+}

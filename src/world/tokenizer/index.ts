@@ -1,0 +1,6 @@
+export {
+  buildWorldVocab,
+  defaultWorldVocabOptions,
+  type WorldVocabOptions,
+  worldTokenizerText,
+} from "./buildWorldVocab.js";
