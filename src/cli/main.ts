@@ -118,6 +118,13 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
       if (result.result.stopReason === "aborted") process.exitCode = 130;
       return;
     }
+    case "star": {
+      const { runStarCommand, printStarResult } = await import("./commands/star.js");
+      const result = await runStarCommand(o);
+      printStarResult(result, { json: Boolean(options.json) });
+      if (result.stopReason === "aborted") process.exitCode = 130;
+      return;
+    }
     case "export":
       await (await import("./commands/export.js")).runExportCommand(o);
       return;
@@ -510,6 +517,119 @@ Examples:
     .option("--splits <list>", "comma-separated splits (default test,ood-length,ood-mixed)", listArg)
     .option("--json", "print JSON")
     .action((opts) => dispatch("world measure", opts));
+
+  program
+    .command("star")
+    .description("STaR iterations: sample rationales, filter / pair / rationalize, train, export, evaluate")
+    .addOption(
+      new Option("--method <method>", "STaR variant (see docs/star.md)").choices([
+        "star-sft",
+        "star-dpo",
+        "star-rationalizer",
+      ]),
+    )
+    .option("--model <gguf>", "base model M0 (GGUF)")
+    .option("--data <path>", "labelled preference pairs (any format `genrm data formats` lists)")
+    .requiredOption("--out <dir>", "run directory: manifest.json, iter-N/ data, checkpoints, models, evals")
+    .option("--format <name>", "data adapter (default: auto-detect)")
+    .option("--map <mapping>", "generic field mapping, e.g. prompt=input,a=output_1,b=output_2,label=pref")
+    .option("--limit <n>", "use only the first n pairs", intArg(1))
+    .option(
+      "--eval-data <[name=]path>",
+      "evaluate the base and every iteration on these pairs; repeatable",
+      listArg,
+    )
+    .option(
+      "--iterations <n>",
+      "iterations, one disjoint slice each (default 3, the paper's)",
+      intArg(1, 1000),
+    )
+    .option("-k, --k <n>", "rationales sampled per pair (default 8)", intArg(1, 1024))
+    .addOption(
+      new Option(
+        "--orders <mode>",
+        "A/B order of samples: one seeded order per pair, or K/2 in each (default random)",
+      ).choices(["random", "both"]),
+    )
+    .option("--seed <n>", "slices, orders, samples, pairing and training (default 0)", intArg(0, 2 ** 31 - 1))
+    .option(
+      "--template <idOrPath>",
+      "CoT judge template (default cot-pair-v2@1; world-cot@1 for the mini world)",
+    )
+    .option(
+      "--rationalizer-template <idOrPath>",
+      "hinted template for star-rationalizer (default: --template plus the built-in hint)",
+    )
+    .option("--temperature <t>", "sampling temperature (default 1.0)", floatArg(0, 10))
+    .option("--top-p <p>", "nucleus sampling (default 0.95)", floatArg(0, 1))
+    .option("--max-tokens <n>", "max new tokens per rationale (default 1024)", intArg(1, 1 << 20))
+    .option("--max-per-pair <n>", "star-sft: keep at most n correct chains per pair (default all)", intArg(1))
+    .option("--dedupe", "star-sft: drop repeated rationales of a pair")
+    .addOption(
+      new Option(
+        "--pairs-per-prompt <n>",
+        "star-dpo: one random correct × wrong pair, or as many disjoint pairs as possible",
+      ).choices(["one", "max"]),
+    )
+    .addOption(
+      new Option("--reference <model>", "star-dpo: DPO reference (default sampler = M(t-1))").choices([
+        "sampler",
+        "base",
+      ]),
+    )
+    .option("--no-reject-unparseable", "star-dpo: never use a chain without a verdict as the rejected side")
+    .addOption(
+      new Option(
+        "--rationalize <which>",
+        "star-rationalizer: all prompts (paper) or only failed ones",
+      ).choices(["all", "failed"]),
+    )
+    .option("--keep-inconsistent", "star-rationalizer: keep rationales that contradict the hint")
+    .option("--restart-from-base", "train each iteration from the base on all data so far (classic STaR)")
+    .option("--full", "full fine-tuning instead of LoRA")
+    .option("--lora-rank <r>", "LoRA rank (default 8)", intArg(1, 4096))
+    .option("--lora-alpha <a>", "LoRA alpha (default 2r)", floatArg(0))
+    .option("--lora-targets <list>", "adapted layers (default all)", listArg)
+    .option("--lr <lr>", "peak learning rate (default 1e-4 LoRA, 1e-6 full)", floatArg(0))
+    .option("--epochs <n>", "epochs per iteration (default 3)", floatArg(0))
+    .option("--max-steps <n>", "optimizer steps per iteration; overrides --epochs", intArg(1))
+    .option("--batch-size <n>", "examples per micro-batch (default 4)", intArg(1))
+    .option("--grad-accum <n>", "micro-batches per optimizer step (default 1)", intArg(1))
+    .option("--max-length <n>", "longest training example in tokens (default 1024)", intArg(2))
+    .option("--truncate", "cut longer examples instead of dropping them")
+    .option("--beta <b>", "star-dpo: DPO beta (default 1.0, the paper's)", floatArg(0))
+    .option("--save-every <n>", "training checkpoint every n steps (default 10)", intArg(0))
+    .option("--eval-k <n>", "samples per order when evaluating (default 1)", intArg(1, 1024))
+    .addOption(
+      new Option("--eval-order <mode>", "A/B order when evaluating (default random)").choices([
+        "both",
+        "random",
+        "fixed",
+      ]),
+    )
+    .option("--concurrency <n>", "pairs sampled at once (default 4)", intArg(1, 4096))
+    .option(
+      "--threads <n>",
+      "CPU threads for the embedded engine (default: real core count)",
+      intArg(1, 1024),
+    )
+    .option("--parallel <n>", "sequences decoded in parallel", intArg(1, 256))
+    .option("--context-size <n>", "engine context size in tokens", intArg(64, 1 << 20))
+    .option("--store <file>", "SQLite sample store (default <out>/samples.db)")
+    .option("--resume", "continue the run in --out with its saved options")
+    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .option("--json", "print the result and manifest as JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm star --method star-dpo --model base.gguf --data prefs.jsonl --out runs/star-dpo --eval-data test=heldout.jsonl
+  genrm star --method star-sft --model base.gguf --data ../shared/data/llmbar --out runs/star-sft -k 16 --max-per-pair 4 --dedupe
+  genrm star --method star-rationalizer --model base.gguf --data prefs.jsonl --out runs/star-rat --rationalize failed
+  genrm star --method star-dpo --model world.gguf --data world-train.jsonl --template world-cot@1 --max-tokens 160 --out runs/w
+  genrm star --resume --out runs/star-dpo          # after a kill: finished iterations are kept, sampling and training resume`,
+    )
+    .action((opts) => dispatch("star", opts));
 
   return program;
 }

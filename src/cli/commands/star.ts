@@ -1,0 +1,248 @@
+/**
+ * `genrm star`: STaR-SFT, STaR-DPO or STaR-Rationalizer iterations on a preference dataset from a
+ * base GGUF (src/star/runStar.ts; layout and manifest in docs/star.md).
+ *
+ * The command's options are saved in `<out>/command.json`; `genrm star --resume --out DIR` reads
+ * them back, and rerunning the same command line does the same. SIGINT / SIGTERM stop after the
+ * current training step (with a checkpoint) or sample batch; exit code 130.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { loadPairs } from "../../data/index.js";
+import { ConfigError } from "../../errors.js";
+import { loadTemplate } from "../../judge/templates/loadTemplate.js";
+import type { JudgeTemplate, OrderMode } from "../../judge/types.js";
+import type { LoraTargetName } from "../../model/lora/index.js";
+import { createProgressReporter } from "../../progress/index.js";
+import { writeJson } from "../../run/runDir.js";
+import { runStar, type StarEvalSet, type StarMethod, type StarResult } from "../../star/index.js";
+import type { TrainOptions } from "../../train/config.js";
+import { worldTemplates } from "../../world/worldTemplates.js";
+
+export interface StarCommandOptions {
+  method?: StarMethod;
+  model?: string;
+  data?: string;
+  out: string;
+  format?: string;
+  map?: string;
+  limit?: number;
+  evalData?: string[];
+  iterations?: number;
+  k?: number;
+  orders?: "random" | "both";
+  seed?: number;
+  template?: string;
+  rationalizerTemplate?: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  maxPerPair?: number;
+  dedupe?: boolean;
+  pairsPerPrompt?: "one" | "max";
+  reference?: "sampler" | "base";
+  rejectUnparseable?: boolean;
+  rationalize?: "all" | "failed";
+  keepInconsistent?: boolean;
+  restartFromBase?: boolean;
+  full?: boolean;
+  loraRank?: number;
+  loraAlpha?: number;
+  loraTargets?: string[];
+  lr?: number;
+  epochs?: number;
+  maxSteps?: number;
+  batchSize?: number;
+  gradAccum?: number;
+  maxLength?: number;
+  truncate?: boolean;
+  beta?: number;
+  saveEvery?: number;
+  evalK?: number;
+  evalOrder?: OrderMode;
+  concurrency?: number;
+  threads?: number;
+  parallel?: number;
+  contextSize?: number;
+  store?: string;
+  resume?: boolean;
+  progress?: "bar" | "plain" | "silent";
+  json?: boolean;
+}
+
+const notSaved = new Set(["resume", "progress", "json"]);
+
+export async function runStarCommand(given: StarCommandOptions): Promise<StarResult> {
+  const runDir = path.resolve(given.out);
+  const commandFile = path.join(runDir, "command.json");
+  let o = given;
+  if (given.resume) {
+    if (!fs.existsSync(commandFile)) {
+      throw new ConfigError([`out: ${runDir} holds no STaR run (no command.json)`], {
+        hint: "start one with `genrm star --method star-dpo --model base.gguf --data pairs.jsonl --out DIR`",
+      });
+    }
+    const saved = JSON.parse(fs.readFileSync(commandFile, "utf8")).options as Partial<StarCommandOptions>;
+    o = {
+      ...saved,
+      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    } as StarCommandOptions;
+  }
+  const issues: string[] = [];
+  if (o.method === undefined) issues.push("method: required (--method star-sft|star-dpo|star-rationalizer)");
+  if (o.model === undefined) issues.push("model: required (--model base.gguf)");
+  if (o.data === undefined) issues.push("data: required (--data pairs.jsonl)");
+  if (o.full && (o.loraRank !== undefined || o.loraAlpha !== undefined || o.loraTargets !== undefined)) {
+    issues.push("lora: --full and --lora-* flags exclude each other");
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const loaded = await loadPairs(o.data!, {
+    ...(o.format ? { format: o.format } : {}),
+    ...(o.map ? { map: o.map } : {}),
+    ...(o.limit !== undefined ? { limit: o.limit } : {}),
+  });
+  const evalSets: StarEvalSet[] = [];
+  for (const spec of o.evalData ?? []) {
+    const eq = spec.indexOf("=");
+    const [name, file] =
+      eq > 0 ? [spec.slice(0, eq), spec.slice(eq + 1)] : [path.basename(spec).replace(/\.[^.]+$/, ""), spec];
+    evalSets.push({ name, pairs: (await loadPairs(file)).pairs });
+  }
+
+  fs.mkdirSync(runDir, { recursive: true });
+  writeJson(commandFile, {
+    options: Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && !notSaved.has(k))),
+  });
+
+  const defined = <T extends object>(x: T) =>
+    Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const trainOptions = defined({
+    lr: o.lr,
+    epochs: o.epochs,
+    maxSteps: o.maxSteps,
+    batchSize: o.batchSize,
+    gradAccum: o.gradAccum,
+    maxLength: o.maxLength,
+    lengthPolicy: o.truncate ? ("truncate" as const) : undefined,
+    beta: o.beta,
+    saveEvery: o.saveEvery,
+    lora: o.full
+      ? (false as const)
+      : defined({
+          rank: o.loraRank,
+          alpha: o.loraAlpha,
+          targets: o.loraTargets as LoraTargetName[] | undefined,
+        }),
+  }) as Omit<TrainOptions, "method">;
+
+  const controller = new AbortController();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    log(
+      `\n${signal}: stopping at the next safe point (send again to quit now); rerun with --resume to continue`,
+    );
+    controller.abort(new Error(signal));
+    process.once(signal, () => process.exit(130));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const mode = o.progress ?? (process.stderr.isTTY ? "bar" : "plain");
+  let reporter: ReturnType<typeof createProgressReporter> | null = null;
+  let phase = "";
+  try {
+    const sampling = {
+      temperature: o.temperature ?? 1.0,
+      topP: o.topP ?? 0.95,
+      maxTokens: o.maxTokens ?? 1024,
+    };
+    return await runStar(
+      {
+        method: o.method!,
+        baseModel: o.model!,
+        pairs: loaded.pairs,
+        evalSets,
+        outDir: runDir,
+        dataSource: path.resolve(o.data!),
+        ...(o.store !== undefined ? { store: path.resolve(o.store) } : {}),
+        ...defined({
+          iterations: o.iterations,
+          k: o.k,
+          orders: o.orders,
+          seed: o.seed,
+          maxPerPair: o.maxPerPair,
+          dedupe: o.dedupe,
+          pairsPerPrompt: o.pairsPerPrompt,
+          reference: o.reference,
+          rejectUnparseable: o.rejectUnparseable,
+          rationalize: o.rationalize,
+          keepInconsistent: o.keepInconsistent,
+          restartFromBase: o.restartFromBase,
+          evalK: o.evalK,
+          evalOrder: o.evalOrder,
+          concurrency: o.concurrency,
+        }),
+        ...(o.template !== undefined ? { template: await resolveTemplate(o.template) } : {}),
+        ...(o.rationalizerTemplate !== undefined
+          ? { rationalizerTemplate: await resolveTemplate(o.rationalizerTemplate) }
+          : {}),
+        sampling,
+        train: trainOptions,
+        engine: defined({ threads: o.threads, contextSize: o.contextSize, parallelSequences: o.parallel }),
+      },
+      {
+        signal: controller.signal,
+        log: (line) => {
+          reporter?.stop();
+          reporter = null;
+          log(line);
+        },
+        onProgress: (p) => {
+          if (mode === "silent") return;
+          const name = `iter ${p.iteration} ${p.phase}`;
+          if (name !== phase || reporter === null) {
+            reporter?.stop();
+            phase = name;
+            reporter = createProgressReporter(name, { unit: p.phase === "train" ? "steps" : "pairs", mode });
+          }
+          reporter.update({ done: p.done, total: p.total });
+        },
+      },
+    );
+  } finally {
+    (reporter as ReturnType<typeof createProgressReporter> | null)?.stop();
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+  }
+}
+
+/** Built-in judge templates, the mini world's, or a JSON template file. */
+async function resolveTemplate(idOrPath: string): Promise<JudgeTemplate> {
+  const world = Object.values(worldTemplates).find((t) => t.id === idOrPath);
+  return world ?? loadTemplate(idOrPath);
+}
+
+export function printStarResult(r: StarResult, options: { json: boolean }): void {
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify({ runDir: r.runDir, stopReason: r.stopReason, finalModel: r.finalModel, manifest: r.manifest })}\n`,
+    );
+    return;
+  }
+  const m = r.manifest;
+  const lines = [`${m.method} ${r.stopReason === "completed" ? "finished" : "stopped"}: ${r.runDir}`];
+  const acc = (evals: { name: string; accuracy: number | null }[]) =>
+    evals.map((e) => `${e.name} ${e.accuracy === null ? "-" : e.accuracy.toFixed(3)}`).join(", ");
+  if (m.baseEvals.length > 0) lines.push(`  base: ${acc(m.baseEvals)}`);
+  for (const it of m.iterations) {
+    const c = it.counts;
+    lines.push(
+      `  iter ${it.iteration} [${it.status}]: ${c ? `${c.samples} samples, ${c.correct} correct, ${c.rows} rows` : "not sampled"}` +
+        `${it.training?.steps != null ? `, ${it.training.steps} steps` : ""}${it.evals.length > 0 ? `; ${acc(it.evals)}` : ""}`,
+    );
+  }
+  if (r.finalModel) lines.push(`  model: ${r.finalModel}`);
+  else lines.push(`  continue with: genrm star --resume --out ${r.runDir}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
