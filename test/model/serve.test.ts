@@ -325,12 +325,13 @@ describe("auth, limits, backpressure, deadlines", () => {
   });
 
   it("a request past its deadline is 504, its queued work is dropped, and the server carries on", async () => {
-    const s = await startExtra({ ...direct, concurrency: 1, timeoutMs: 150 });
-    const candidates = Array.from({ length: 8 }, (_, i) => `candidate number ${i}`);
+    const s = await startExtra({ ...direct, concurrency: 1, timeoutMs: 60 });
+    // 66 games one at a time: far past 60 ms even when every judgment hits the prefix cache.
+    const candidates = Array.from({ length: 12 }, (_, i) => `candidate number ${i}`);
     const slow = await post(s.url, "/v1/rank", { prompt, candidates, scheme: "copeland" });
     expect(slow.status).toBe(504);
     expect(slow.json.error.code).toBe("timeout");
-    // The 28 games that were waiting never reach the engine.
+    // The games that were still waiting never reach the engine.
     await new Promise((r) => setTimeout(r, 300));
     expect(s.serveApp.scheduler.queued).toBe(0);
     expect(s.serveApp.scheduler.running).toBe(0);
@@ -338,7 +339,7 @@ describe("auth, limits, backpressure, deadlines", () => {
       s.serveApp.metrics.value("genrm_judgments_total", { verdict: "A" }) +
         s.serveApp.metrics.value("genrm_judgments_total", { verdict: "B" }) +
         s.serveApp.metrics.value("genrm_judgments_total", { verdict: "tie" }),
-    ).toBeLessThan(28);
+    ).toBeLessThan(66);
     expect((await fetch(`${s.url}/health`)).status).toBe(200);
   });
 });
