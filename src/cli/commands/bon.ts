@@ -24,60 +24,7 @@ import { createLengthScorer } from "../../rank/createLengthScorer.js";
 import type { SelectionScheme } from "../../rank/types.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
-
-/** The judge and engine flags `addEngineOptions` / `addJudgeOptions` produce (shared with `serve`). */
-export interface JudgeFlags {
-  model?: string;
-  baseUrl?: string[];
-  lora?: string[];
-  threads?: number;
-  parallel?: number;
-  contextSize?: number;
-  protocol?: Protocol;
-  template?: string;
-  k?: number;
-  order?: OrderMode;
-  adaptive?: "decided" | "confidence";
-  confidence?: number;
-  seed?: number;
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
-  tiePolicy?: TiePolicy;
-  errorPolicy?: ErrorPolicy;
-}
-
-export async function openJudgeEngine(flags: JudgeFlags): Promise<Engine> {
-  return openEngine({
-    ...(flags.model ? { model: flags.model } : {}),
-    ...(flags.baseUrl ? { baseUrls: flags.baseUrl } : {}),
-    ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
-    ...(flags.parallel !== undefined ? { parallelSequences: flags.parallel } : {}),
-    ...(flags.contextSize !== undefined ? { contextSize: flags.contextSize } : {}),
-    ...(flags.lora ? { lora: flags.lora.map((p) => ({ path: p })) } : {}),
-  });
-}
-
-export async function judgeOptionsFromFlags(flags: JudgeFlags): Promise<JudgeOptions> {
-  const template = flags.template ? await loadTemplate(flags.template) : undefined;
-  return {
-    protocol: flags.protocol ?? "cot",
-    ...(template ? { template } : {}),
-    k: flags.k ?? 1,
-    orderMode: flags.order ?? "both",
-    seed: flags.seed ?? 0,
-    sampling: {
-      temperature: flags.temperature ?? 1.0,
-      topP: flags.topP ?? 0.95,
-      maxTokens: flags.maxTokens ?? 1024,
-    },
-    ...(flags.adaptive
-      ? { adaptive: { mode: flags.adaptive, ...(flags.confidence ? { confidence: flags.confidence } : {}) } }
-      : {}),
-    ...(flags.tiePolicy ? { tiePolicy: flags.tiePolicy } : {}),
-    ...(flags.errorPolicy ? { errorPolicy: flags.errorPolicy } : {}),
-  };
-}
+import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "../judgeFlags.js";
 
 export interface BonCommandOptions extends JudgeFlags {
   data: string;

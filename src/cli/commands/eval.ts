@@ -10,54 +10,27 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadPairs } from "../../data/index.js";
 import type { PreferencePair } from "../../data/types.js";
-import { openEngine } from "../../engine/openEngine.js";
 import type { Engine } from "../../engine/types.js";
 import { formatEvalTable, summarizeEval } from "../../eval/index.js";
-import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
-import type {
-  ErrorPolicy,
-  Judge,
-  OrderMode,
-  Protocol,
-  SampleCache,
-  TiePolicy,
-  VerdictProbabilityCache,
-} from "../../judge/types.js";
+import { createLengthJudge, createLlmJudge, createRandomJudge } from "../../judge/index.js";
+import type { Judge, SampleCache, VerdictProbabilityCache } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { JudgmentLog } from "../../run/JudgmentLog.js";
 import { configHash, prepareRunDir, writeJson } from "../../run/runDir.js";
 import { runJudging } from "../../run/runJudging.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
+import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "../judgeFlags.js";
 import { defaultStorePath } from "../paths.js";
 
-export interface EvalCommandOptions {
+export interface EvalCommandOptions extends JudgeFlags {
   data: string;
   format?: string;
   map?: string;
   skipInvalid?: boolean;
   limit?: number;
-  /** GGUF path (embedded) or served model name (with baseUrl). */
-  model?: string;
-  baseUrl?: string[];
   baseline?: "length" | "random";
-  lora?: string[];
-  protocol?: Protocol;
-  template?: string;
-  k?: number;
-  order?: OrderMode;
-  adaptive?: "decided" | "confidence";
-  confidence?: number;
-  seed?: number;
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
-  tiePolicy?: TiePolicy;
-  errorPolicy?: ErrorPolicy;
   concurrency?: number;
-  threads?: number;
-  parallel?: number;
-  contextSize?: number;
   out?: string;
   store?: string;
   fresh?: boolean;
@@ -111,36 +84,9 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
     if (options.baseline === "length") judge = createLengthJudge();
     else if (options.baseline === "random") judge = createRandomJudge({ seed });
     else {
-      engine = await openEngine({
-        ...(options.model ? { model: options.model } : {}),
-        ...(options.baseUrl ? { baseUrls: options.baseUrl } : {}),
-        ...(options.threads !== undefined ? { threads: options.threads } : {}),
-        ...(options.parallel !== undefined ? { parallelSequences: options.parallel } : {}),
-        ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
-        ...(options.lora ? { lora: options.lora.map((p) => ({ path: p })) } : {}),
-      });
-      const template = options.template ? await loadTemplate(options.template) : undefined;
+      engine = await openJudgeEngine(options);
       judge = createLlmJudge(engine, {
-        protocol,
-        ...(template ? { template } : {}),
-        k,
-        orderMode: order,
-        seed,
-        sampling: {
-          temperature: options.temperature ?? 1.0,
-          topP: options.topP ?? 0.95,
-          maxTokens: options.maxTokens ?? 1024,
-        },
-        ...(options.adaptive
-          ? {
-              adaptive: {
-                mode: options.adaptive,
-                ...(options.confidence ? { confidence: options.confidence } : {}),
-              },
-            }
-          : {}),
-        ...(options.tiePolicy ? { tiePolicy: options.tiePolicy } : {}),
-        ...(options.errorPolicy ? { errorPolicy: options.errorPolicy } : {}),
+        ...(await judgeOptionsFromFlags(options)),
         ...(store ? { cache: sampleCacheOf(store), probabilityCache: probabilityCacheOf(store) } : {}),
       });
     }

@@ -2,28 +2,14 @@
  * `genrm judge`: one pair from the command line, for trying a judge or a template by hand.
  */
 import { buildPair } from "../../data/index.js";
-import { openEngine } from "../../engine/openEngine.js";
-import { createLlmJudge, loadTemplate } from "../../judge/index.js";
-import type { Judgment, OrderMode, Protocol } from "../../judge/types.js";
+import { createLlmJudge } from "../../judge/index.js";
+import type { Judgment } from "../../judge/types.js";
+import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "../judgeFlags.js";
 
-export interface JudgeCommandOptions {
+export interface JudgeCommandOptions extends JudgeFlags {
   prompt: string;
   a: string;
   b: string;
-  model?: string;
-  baseUrl?: string[];
-  lora?: string[];
-  threads?: number;
-  parallel?: number;
-  contextSize?: number;
-  protocol?: Protocol;
-  template?: string;
-  k?: number;
-  order?: OrderMode;
-  seed?: number;
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
   json?: boolean;
 }
 
@@ -35,28 +21,9 @@ export async function runJudgeCommand(options: JudgeCommandOptions): Promise<Jud
     responseB: options.b,
     label: "tie",
   });
-  const engine = await openEngine({
-    ...(options.model ? { model: options.model } : {}),
-    ...(options.baseUrl ? { baseUrls: options.baseUrl } : {}),
-    ...(options.threads !== undefined ? { threads: options.threads } : {}),
-    ...(options.parallel !== undefined ? { parallelSequences: options.parallel } : {}),
-    ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
-    ...(options.lora ? { lora: options.lora.map((p) => ({ path: p })) } : {}),
-  });
+  const engine = await openJudgeEngine(options);
   try {
-    const template = options.template ? await loadTemplate(options.template) : undefined;
-    const judge = createLlmJudge(engine, {
-      protocol: options.protocol ?? "cot",
-      ...(template ? { template } : {}),
-      k: options.k ?? 1,
-      orderMode: options.order ?? "both",
-      seed: options.seed ?? 0,
-      sampling: {
-        temperature: options.temperature ?? 1.0,
-        topP: options.topP ?? 0.95,
-        maxTokens: options.maxTokens ?? 1024,
-      },
-    });
+    const judge = createLlmJudge(engine, await judgeOptionsFromFlags(options));
     const judgment = await judge.judge(pair);
     if (options.json) {
       process.stdout.write(`${JSON.stringify(judgment, null, 2)}\n`);

@@ -7,7 +7,7 @@ import { ConfigError } from "../../errors.js";
 import type { SelectionScheme } from "../../rank/types.js";
 import { startServer } from "../../serve/main.js";
 import type { RewardMode } from "../../serve/types.js";
-import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "./bon.js";
+import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "../judgeFlags.js";
 
 export interface ServeCommandOptions extends JudgeFlags {
   host?: string;
