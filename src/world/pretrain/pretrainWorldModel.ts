@@ -12,10 +12,12 @@
  * Everything that shapes the result is in the returned `recipe`, which is also written next to the
  * model as `<out>.json` by the CLI so the committed base model says how to rebuild it.
  */
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { exportMergedGguf } from "../../model/export/exportMergedGguf.js";
 import { loadModel } from "../../model/loadModel.js";
+import { readLatest } from "../../train/checkpoint.js";
 import { resolveTrainConfig, type TrainConfig } from "../../train/config.js";
 import { openTrainTokenizer } from "../../train/data/TrainTokenizer.js";
 import { type TrainLogEntry, train } from "../../train/loop.js";
@@ -102,7 +104,7 @@ export interface PretrainWorldResult {
   resumedFrom: number;
   examples: number;
   corpusTokens: number;
-  /** Tokens processed by the steps run in this call, and their wall time (training only). */
+  /** Tokens processed by all steps of the run (across resumes), and the steps' summed time. */
   trainTokens: number;
   trainSeconds: number;
   firstLoss: number | null;
@@ -155,25 +157,27 @@ export async function pretrainWorldModel(options: PretrainWorldOptions): Promise
     keepCheckpoints: 1,
   });
   const model = await loadModel(initPath, { trainable: true });
-  let trainTokens = 0;
-  const started = performance.now();
+  // metrics.jsonl holds every step of the run across resumes: steps past the checkpoint a resume
+  // starts from are dropped (they are taken again), and each step is appended as it ends, so
+  // the recorded training time survives a kill.
+  const metricsFile = join(runDir, "metrics.jsonl");
+  const resume = options.resume ?? false;
+  const resumeStep = resume ? ((await readLatest(runDir))?.step ?? 0) : 0;
+  keepMetricsUpTo(metricsFile, resumeStep);
+  let callSteps = 0;
   const result = await train(model, dataset, trainer, {
     runDir,
-    resume: options.resume ?? false,
+    resume,
     modelPath: initPath,
     progress: options.progress ?? "silent",
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     onStep: (entry) => {
-      trainTokens = entry.num_tokens ?? trainTokens;
+      callSteps++;
+      appendFileSync(metricsFile, `${JSON.stringify({ ...entry, call_step: callSteps })}\n`);
       options.onStep?.(entry);
     },
   });
-  const trainSeconds = (performance.now() - started) / 1000;
-  await writeFile(
-    join(runDir, "metrics.jsonl"),
-    result.history.map((e) => JSON.stringify(e)).join("\n") + (result.history.length > 0 ? "\n" : ""),
-    { flag: options.resume ? "a" : "w" },
-  );
+  const totals = trainingTotals(readMetrics(metricsFile));
 
   let bytes = 0;
   if (result.stopReason === "completed") {
@@ -198,10 +202,47 @@ export async function pretrainWorldModel(options: PretrainWorldOptions): Promise
     resumedFrom: result.resumedFrom,
     examples: dataset.report.examples,
     corpusTokens: dataset.report.totalTokens,
-    trainTokens,
-    trainSeconds,
-    firstLoss: result.history[0]?.loss ?? null,
-    lastLoss: result.history.at(-1)?.loss ?? null,
+    trainTokens: totals.tokens,
+    trainSeconds: totals.seconds,
+    firstLoss: totals.firstLoss,
+    lastLoss: totals.lastLoss,
     history: result.history,
   };
+}
+
+function readMetrics(file: string): TrainLogEntry[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as TrainLogEntry);
+}
+
+function keepMetricsUpTo(file: string, step: number): void {
+  const kept = readMetrics(file).filter((e) => e.step <= step);
+  writeFileSync(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(""));
+}
+
+/**
+ * Tokens and seconds over the run's steps. `num_tokens` counts from 0 in each call of the
+ * trainer (`call_step` 1 starts a call), so a step's tokens are the difference to the previous
+ * step of the same call.
+ */
+function trainingTotals(entries: TrainLogEntry[]): {
+  tokens: number;
+  seconds: number;
+  firstLoss: number | null;
+  lastLoss: number | null;
+} {
+  let tokens = 0;
+  let seconds = 0;
+  let previous = 0;
+  for (const e of entries) {
+    const cumulative = e.num_tokens ?? 0;
+    const stepTokens = e.call_step === 1 ? cumulative : cumulative - previous;
+    previous = cumulative;
+    tokens += stepTokens;
+    if ((e.tokens_per_second ?? 0) > 0) seconds += stepTokens / e.tokens_per_second!;
+  }
+  return { tokens, seconds, firstLoss: entries[0]?.loss ?? null, lastLoss: entries.at(-1)?.loss ?? null };
 }

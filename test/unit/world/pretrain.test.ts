@@ -113,5 +113,9 @@ describe("pretrainWorldModel (toy size)", () => {
     const again = await pretrainWorldModel({ ...common, resume: true, tensorType: "F32" });
     expect(again.resumedFrom).toBe(24);
     expect(again.history).toHaveLength(0);
+    // The run's token count and time come from its metrics file, so they survive the resume.
+    expect(first.trainTokens).toBe(2 * first.corpusTokens);
+    expect(again.trainTokens).toBe(first.trainTokens);
+    expect(again.trainSeconds).toBeCloseTo(first.trainSeconds, 6);
   });
 });
