@@ -7,7 +7,6 @@
  * prefix.
  */
 import {
-  type ChatHistoryItem,
   type ChatWrapper,
   isLlamaText,
   type LlamaModel,
@@ -15,7 +14,8 @@ import {
   resolveChatWrapper,
   type Token,
 } from "node-llama-cpp";
-import { InputError, UnsupportedError } from "../../errors.js";
+import { UnsupportedError } from "../../errors.js";
+import { toChatHistory } from "../../model/tokenizer/toChatHistory.js";
 import type { ChatMessage } from "../../types.js";
 import type { ChatFormat } from "./types.js";
 
@@ -55,24 +55,7 @@ export class PromptFormatter {
   }
 
   format(messages: readonly ChatMessage[], assistantPrefix = ""): Token[] {
-    if (messages.length === 0)
-      throw new InputError("a request needs at least one message", { field: "messages" });
-    const history: ChatHistoryItem[] = messages.map((m, i) => {
-      switch (m.role) {
-        case "system":
-          return { type: "system", text: m.content };
-        case "user":
-          return { type: "user", text: m.content };
-        case "assistant":
-          return { type: "model", response: [m.content] };
-        default:
-          throw new InputError("unknown role", {
-            field: `messages[${i}].role`,
-            expected: "system | user | assistant",
-            got: String((m as { role: unknown }).role),
-          });
-      }
-    });
+    const history = toChatHistory(messages);
     // An open model turn: the wrapper renders the assistant header and leaves the turn unterminated.
     history.push({ type: "model", response: [] });
     const { contextText } = this.#wrapper.generateContextState({ chatHistory: history });

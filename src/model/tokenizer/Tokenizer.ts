@@ -15,7 +15,6 @@
  * engine also never merges with what the model generates.
  */
 import {
-  type ChatHistoryItem,
   type ChatWrapper,
   getLlama,
   type Llama,
@@ -27,6 +26,7 @@ import {
 } from "node-llama-cpp";
 import { DisposedError, InputError, UnsupportedError } from "../../errors.js";
 import type { ChatMessage } from "../../types.js";
+import { toChatHistory } from "./toChatHistory.js";
 
 export interface TokenizeOptions {
   /** Parse special-token text (`<|im_start|>`) as the special token. Defaults to false. */
@@ -190,27 +190,10 @@ class LlamaCppTokenizer implements Tokenizer {
 
   renderChat(messages: readonly ChatMessage[], options: RenderChatOptions = {}): number[] {
     const { addGenerationPrompt = true, assistantPrefix = "" } = options;
-    if (messages.length === 0)
-      throw new InputError("a chat needs at least one message", { field: "messages" });
     if (!addGenerationPrompt && assistantPrefix !== "") {
       throw new InputError("assistantPrefix needs addGenerationPrompt", { field: "assistantPrefix" });
     }
-    const history: ChatHistoryItem[] = messages.map((m, i) => {
-      switch (m.role) {
-        case "system":
-          return { type: "system", text: m.content };
-        case "user":
-          return { type: "user", text: m.content };
-        case "assistant":
-          return { type: "model", response: [m.content] };
-        default:
-          throw new InputError("unknown role", {
-            field: `messages[${i}].role`,
-            expected: "system | user | assistant",
-            got: String((m as { role: unknown }).role),
-          });
-      }
-    });
+    const history = toChatHistory(messages);
     if (addGenerationPrompt) history.push({ type: "model", response: [] });
     const { contextText } = this.#chatWrapper().generateContextState({ chatHistory: history });
     const text = assistantPrefix === "" ? contextText : LlamaText([contextText, assistantPrefix]);
