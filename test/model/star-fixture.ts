@@ -67,7 +67,11 @@ export async function verdictModel(): Promise<string> {
   const dataset = encodeExamples(rows, "sft", tokenizer, { maxLength: 512 });
   await tokenizer.dispose();
   const model = await loadModel(base.path, { trainable: true });
-  await train(model, dataset, resolveTrainConfig({ method: "sft", lora: false, lr: 3e-3, maxSteps: 40, batchSize: 8 }));
+  await train(
+    model,
+    dataset,
+    resolveTrainConfig({ method: "sft", lora: false, lr: 3e-3, maxSteps: 40, batchSize: 8 }),
+  );
   const tmp = path.join(dir, "verdict.gguf");
   await exportMergedGguf(model, tmp);
   fs.renameSync(tmp, file);

@@ -83,10 +83,11 @@ export async function runStarCommand(given: StarCommandOptions): Promise<StarRes
       });
     }
     const saved = JSON.parse(fs.readFileSync(commandFile, "utf8")).options as Partial<StarCommandOptions>;
-    o = {
-      ...saved,
-      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-    } as StarCommandOptions;
+    // Commander always sets the negatable flag's default (true); only --no-reject-unparseable is a choice.
+    const explicit = Object.entries(given).filter(
+      ([k, v]) => v !== undefined && !(k === "rejectUnparseable" && v === true),
+    );
+    o = { ...saved, ...Object.fromEntries(explicit) } as StarCommandOptions;
   }
   const issues: string[] = [];
   if (o.method === undefined) issues.push("method: required (--method star-sft|star-dpo|star-rationalizer)");
