@@ -11,11 +11,14 @@
  *
  * Memory: a child process loads a random Qwen2.5-0.5B-shaped GGUF (F16 storage; 24 layers, C 896,
  * 14/2 heads, FFN 4864, vocab 151936), attaches LoRA r=8 and takes two SFT steps on one
- * 1024-token sequence (loss on every position), then reports its peak RSS.
+ * 1024-token sequence (loss on every position), then reports its peak RSS; once keeping every
+ * layer's activations, once with activation recomputation (`--recompute` of genrm train).
  *
  * PyTorch: Debian's `apt-get install -y python3-torch libopenblas0-pthread` (not a test dependency).
  *
  *   npm run bench:train -- [--steps 5] [--threads 2] [--only small,medium,rss] [--no-torch] [--recompute] [--gemm]
+ *
+ * `--recompute` also uses activation recomputation in the throughput runs.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -221,7 +224,7 @@ async function main() {
       console.log(
         `\nQwen2.5-0.5B-shaped random GGUF (F16) written in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
       );
-      for (const mode of recompute ? ["plain", "recompute"] : ["plain"]) {
+      for (const mode of ["plain", "recompute"]) {
         const r = spawnSync(
           process.execPath,
           ["--import", "tsx", fileURLToPath(import.meta.url), "--rss-child", gguf, mode],

@@ -34,7 +34,14 @@ export {
   train,
 } from "./loop.js";
 export * from "./losses/index.js";
-export { exampleUnits, microBatchLoss, type ObjectiveContext, referenceLogProbs } from "./objectives.js";
+export {
+  completionLogProbs,
+  defaultLogitChunkFloats,
+  exampleUnits,
+  microBatchLoss,
+  type ObjectiveContext,
+  referenceLogProbs,
+} from "./objectives.js";
 export {
   type HeadFileMeta,
   type RestoredCheckpoint,

@@ -5,19 +5,22 @@
  * last token and never touch the vocabulary projection.
  */
 import { InternalError } from "../errors.js";
+import { checkpoint } from "../model/llama/checkpoint.js";
 import { type CausalLM, lastTokenRows, type ScalarHead } from "../model/llama/index.js";
-import { gatherRows, narrow, noGrad, type Tensor } from "../tensor/index.js";
+import { concat, gatherRows, narrow, noGrad, type Tensor, tokenLogProbs } from "../tensor/index.js";
 import { collate, completionLength, type SequenceBatch } from "./batch.js";
 import type { TrainConfig } from "./config.js";
 import type { PairwiseExample, PreferenceExample, SequenceExample, TrainExample } from "./data/types.js";
 import {
   btLoss,
+  type CompletionRows,
   completionRows,
   dpoLoss,
   type LossResult,
   pairwiseLoss,
-  sequenceLogProbs,
-  sftLoss,
+  sftLossFromLogProbs,
+  sumBySequence,
+  tokenAccuracy,
   verdictLoss,
 } from "./losses/index.js";
 
@@ -28,7 +31,16 @@ export interface ObjectiveContext {
   head: ScalarHead | null;
   /** GenRM verdict letters [A, B]. */
   verdictTokens: [number, number] | null;
+  /** Largest logits block held at once, in floats. Defaults to `defaultLogitChunkFloats`. */
+  logitChunkFloats?: number;
 }
+
+/**
+ * 16 Mi floats (64 MiB). Completion rows beyond it go through the vocabulary projection in chunks
+ * whose logits are recomputed in backward: with a 150k vocabulary, 1,024 rows of logits and their
+ * gradient would otherwise take 1.2 GB, for one extra projection of those rows.
+ */
+export const defaultLogitChunkFloats = 1 << 24;
 
 export interface MicroBatchResult extends LossResult {
   /** Real (non-pad) tokens processed. */
@@ -61,26 +73,28 @@ export function microBatchLoss(
     }); // (B·T, C)
 
   switch (config.method) {
-    case "sft":
-    case "genrm": {
-      const seqs = (examples as SequenceExample[]).map((e) => e.seq);
-      const batch = collate(seqs);
+    case "sft": {
+      const batch = collate((examples as SequenceExample[]).map((e) => e.seq));
       const comp = completionRows(batch.targets, batch.batch, batch.seqLen);
-      const logits = model.lmHead(gatherRows(forward(batch), comp.rows)); // (N, V)
-      const result =
-        config.method === "sft"
-          ? sftLoss(logits, comp.targets, { normalizer })
-          : verdictLoss(logits, comp.targets, {
-              normalizer,
-              candidates: required(ctx.verdictTokens, "verdictTokens"),
-            });
+      const { logps, hits } = completionLogProbs(model, forward(batch), comp, ctx.logitChunkFloats);
+      return { ...sftLossFromLogProbs(logps, hits, { normalizer }), tokens: batch.realTokens };
+    }
+    case "genrm": {
+      // One verdict row per example: B rows of logits, never worth chunking.
+      const batch = collate((examples as SequenceExample[]).map((e) => e.seq));
+      const comp = completionRows(batch.targets, batch.batch, batch.seqLen);
+      const logits = model.lmHead(gatherRows(forward(batch), comp.rows)); // (B, V)
+      const result = verdictLoss(logits, comp.targets, {
+        normalizer,
+        candidates: required(ctx.verdictTokens, "verdictTokens"),
+      });
       return { ...result, tokens: batch.realTokens };
     }
     case "dpo": {
       if (refs === null) throw new InternalError("DPO needs reference log-probs");
       const prefs = examples as PreferenceExample[];
       const B = prefs.length;
-      const { logps, tokens } = preferenceLogProbs(model, prefs, forward);
+      const { logps, tokens } = preferenceLogProbs(model, prefs, forward, ctx.logitChunkFloats);
       const result = dpoLoss(
         {
           policyChosen: narrow(logps, 0, 0, B),
@@ -130,11 +144,62 @@ function preferenceLogProbs(
   model: CausalLM,
   prefs: readonly PreferenceExample[],
   forward: (b: SequenceBatch) => Tensor,
+  logitChunkFloats: number | undefined,
 ): { logps: Tensor; tokens: number } {
   const batch = collate([...prefs.map((p) => p.chosen), ...prefs.map((p) => p.rejected)]);
   const comp = completionRows(batch.targets, batch.batch, batch.seqLen);
-  const logits = model.lmHead(gatherRows(forward(batch), comp.rows)); // (N, V)
-  return { logps: sequenceLogProbs(logits, comp), tokens: batch.realTokens }; // (2B)
+  const { logps } = completionLogProbs(model, forward(batch), comp, logitChunkFloats);
+  return { logps: sumBySequence(logps, comp), tokens: batch.realTokens }; // (2B)
+}
+
+/**
+ * log p(target) at every completion row: hidden (B·T, C) -> (N), and how many rows have the
+ * target as argmax. Above `logitChunkFloats` the rows go through the vocabulary projection in
+ * chunks under activation recomputation, so only one chunk's logits (and gradient) exist at a time.
+ */
+export function completionLogProbs(
+  model: CausalLM,
+  hidden: Tensor,
+  comp: CompletionRows,
+  logitChunkFloats = defaultLogitChunkFloats,
+): { logps: Tensor; hits: number } {
+  const N = comp.rows.length;
+  const V = model.config.vocabSize;
+  const chunkRows = Math.max(1, Math.floor(logitChunkFloats / V));
+  if (N <= chunkRows) {
+    const logits = model.lmHead(gatherRows(hidden, comp.rows)); // (N, V)
+    return {
+      logps: tokenLogProbs(logits, comp.targets),
+      hits: Math.round(tokenAccuracy(logits, comp.targets) * N),
+    };
+  }
+  const out = model.weights.output;
+  const headParams = [
+    out.weight,
+    ...(out.bias ? [out.bias] : []),
+    ...(out.lora ? [out.lora.a, out.lora.b] : []),
+  ];
+  const parts: Tensor[] = [];
+  let hits = 0;
+  for (let start = 0; start < N; start += chunkRows) {
+    const end = Math.min(N, start + chunkRows);
+    const targets = comp.targets.subarray(start, end);
+    let counted = false;
+    const h = gatherRows(hidden, comp.rows.subarray(start, end)); // (n, C)
+    const part = checkpoint(
+      (x) => {
+        const logits = model.lmHead(x); // (n, V)
+        // The block runs again in backward; count its argmax hits once.
+        if (!counted) hits += Math.round(tokenAccuracy(logits, targets) * targets.length);
+        counted = true;
+        return tokenLogProbs(logits, targets); // (n)
+      },
+      h,
+      headParams,
+    );
+    parts.push(part);
+  }
+  return { logps: concat(parts, 0), hits };
 }
 
 /**
@@ -145,14 +210,18 @@ export function referenceLogProbs(
   model: CausalLM,
   examples: readonly TrainExample[],
   batchSize: number,
-  onProgress?: (done: number) => void,
+  options: { logitChunkFloats?: number; onProgress?: (done: number) => void } = {},
 ): Float32Array {
+  const { logitChunkFloats, onProgress } = options;
   const out = new Float32Array(examples.length * 2);
   noGrad(() => {
     for (let i = 0; i < examples.length; i += batchSize) {
       const prefs = examples.slice(i, i + batchSize) as PreferenceExample[];
-      const { logps } = preferenceLogProbs(model, prefs, (b) =>
-        model.forwardHidden(b.tokens, { batch: b.batch, seqLen: b.seqLen, lengths: b.lengths }),
+      const { logps } = preferenceLogProbs(
+        model,
+        prefs,
+        (b) => model.forwardHidden(b.tokens, { batch: b.batch, seqLen: b.seqLen, lengths: b.lengths }),
+        logitChunkFloats,
       );
       const B = prefs.length;
       for (let j = 0; j < B; j++) {

@@ -55,12 +55,16 @@ export function completionRows(
  * segment-sum op and no backward of its own.
  */
 export function sequenceLogProbs(logits: Tensor, completion: CompletionRows): Tensor {
-  const { targets, sequence, batch: B } = completion;
-  const N = targets.length;
-  const lp = reshape(tokenLogProbs(logits, targets), [N, 1]); // (N, 1)
+  return sumBySequence(tokenLogProbs(logits, completion.targets), completion);
+}
+
+/** Per-token values (N) summed per sequence -> (B). */
+export function sumBySequence(values: Tensor, completion: CompletionRows): Tensor {
+  const { sequence, batch: B } = completion;
+  const N = sequence.length;
   const seg = new Float32Array(B * N);
   for (let i = 0; i < N; i++) seg[sequence[i]! * N + i] = 1;
-  return reshape(matmul(tensor(seg, [B, N]), lp), [B]); // (B)
+  return reshape(matmul(tensor(seg, [B, N]), reshape(values, [N, 1])), [B]); // (B)
 }
 
 /** Completion tokens per sequence (B). */

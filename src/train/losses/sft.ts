@@ -21,6 +21,18 @@ export function sftLoss(logits: Tensor, targets: Int32Array, options: ReductionO
   };
 }
 
+/**
+ * The same loss from per-token log-probs (N) of the targets, when the logits were never held at
+ * once (chunked vocabulary projection); `hits` is how many rows had the target as argmax.
+ */
+export function sftLossFromLogProbs(logps: Tensor, hits: number, options: ReductionOptions = {}): LossResult {
+  const N = logps.size;
+  const loss = scale(sum(logps), -1 / resolveNormalizer(options.normalizer, N));
+  let nll = 0;
+  for (let i = 0; i < N; i++) nll -= logps.data[i]!;
+  return { loss, count: N, metrics: { nll: N > 0 ? nll / N : 0, mean_token_accuracy: N > 0 ? hits / N : 0 } };
+}
+
 /** Fraction of rows whose argmax is the target (TRL's `mean_token_accuracy`). */
 export function tokenAccuracy(logits: Tensor, targets: Int32Array): number {
   const N = targets.length;
