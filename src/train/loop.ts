@@ -164,6 +164,21 @@ export async function train(
         });
   try {
     if (config.method === "dpo") {
+      // After step 0 the policy is no longer the reference: resumed runs must bring their own.
+      if (
+        step > 0 &&
+        referenceModel === undefined &&
+        (refTrain === null || (evalDataset && refEval === null))
+      ) {
+        throw new ConfigError(
+          [
+            "evalDataset: the checkpoint has no DPO reference log-probs for this data, and the policy has moved",
+          ],
+          {
+            hint: "resume with the eval data of the original run, or pass the starting model as referenceModel",
+          },
+        );
+      }
       const ref = referenceModel ?? model;
       if (refTrain === null) refTrain = referenceLogProbs(ref, examples, config.batchSize);
       if (evalDataset !== undefined && refEval === null) {

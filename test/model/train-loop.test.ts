@@ -246,6 +246,16 @@ describe("train", () => {
     ).rejects.toThrow(/seed: the checkpoint has 0, this run asks for 9/);
   });
 
+  it("refuses DPO eval data added on resume: the moved policy is no reference", async () => {
+    const runDir = join(runRoot, "dpo-eval-later");
+    const data = () => dataset("dpo", preferenceRows(8));
+    const cfg = config({ method: "dpo", maxSteps: 4 });
+    await train(await fresh(), data(), cfg, { runDir, stopAtStep: 2 });
+    await expect(
+      train(await fresh(), data(), cfg, { runDir, resume: true, evalDataset: data() }),
+    ).rejects.toThrow(/no DPO reference log-probs/);
+  });
+
   it("evaluates held-out data under eval/* keys", async () => {
     const model = await fresh();
     const evalDataset = dataset("sft", sftRows(4));
