@@ -152,6 +152,11 @@ export async function train(
     resumedFrom = step;
     refTrain = ckpt.tensors.get("ref/train")?.data ?? null;
     refEval = ckpt.tensors.get("ref/eval")?.data ?? null;
+    if (refEval !== null && evalDataset !== undefined && refEval.length !== 2 * evalDataset.examples.length) {
+      throw new ConfigError([
+        `evalDataset: ${evalDataset.examples.length} examples, the checkpoint has reference log-probs for ${refEval.length / 2}`,
+      ]);
+    }
     savedFiles = [latest.file];
   }
 
