@@ -6,13 +6,14 @@
  * 49152, F16), written once into a cache directory. Its text is noise, so verdicts do not parse;
  * samples run to the token cap, which keeps the work per sample fixed and comparable.
  *
- * Rows (all on the same warm machine, same threads, same prompts, same token cap):
+ * Rows (same threads, prompts, token cap and seeds scheme; run pair by pair in alternating order so
+ * that load from other processes hits both alike):
  * - genrm: `judgePair` (k samples per pair, one display order) with the engine's defaults: prompt
  *   evaluated once per pair and copied to the other sequences, k samples decoded in lockstep.
  * - node-llama-cpp, k sequences: one context with k sequences, each `evaluate(prompt)` with its own
- *   seed, all at once: what a user of node-llama-cpp would write. "decode only" counts the tokens after
- *   every sequence has its first token over the time after that moment: the decode speed of k
- *   parallel sequences, the limit for us.
+ *   seed, all at once: what a user of node-llama-cpp would write. "decode only" counts the tokens
+ *   after every sequence has its first one, over the time after that moment: the decode speed of k
+ *   parallel sequences, the limit for us. genrm's "decode only" is its lockstep steps' time.
  * - one at a time: one sequence, each sample evaluates the whole prompt and decodes alone (no
  *   batching, no prefix reuse), on the first pair only to keep the run short.
  *
@@ -23,7 +24,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { availableParallelism, homedir } from "node:os";
 import { join } from "node:path";
-import { getLlama, LlamaLogLevel, type LlamaModel, type Token } from "node-llama-cpp";
+import { getLlama, LlamaLogLevel, type Token } from "node-llama-cpp";
 import { loadPairs } from "../src/data/index.js";
 import type { PreferencePair } from "../src/data/types.js";
 import { openLlamaCppEngine } from "../src/engine/llamacpp/index.js";
@@ -83,7 +84,8 @@ console.log(
     `temperature ${sampling.temperature}, top-p ${sampling.topP}`,
 );
 
-// --- genrm -------------------------------------------------------------------------------------
+// The rows alternate pair by pair (genrm first on even pairs, node-llama-cpp first on odd ones) so
+// that drifting load from other processes hits both alike.
 const engine: LlamaCppEngine = await openLlamaCppEngine({
   modelPath,
   threads,
@@ -91,127 +93,134 @@ const engine: LlamaCppEngine = await openLlamaCppEngine({
   contextSize,
 });
 const prompts: Token[][] = [];
-for (const pair of pairs) {
+for (const pair of pairs)
   prompts.push((await engine.formatPrompt(renderJudgePrompt(template, pair, "AB"))) as Token[]);
-}
 console.log(`  prompt tokens per pair: ${prompts.map((p) => p.length).join(", ")}`);
-// Warm-up: first decode of a fresh context allocates its buffers.
+
+const llama = await getLlama({ gpu: false, maxThreads: threads, logLevel: LlamaLogLevel.error });
+const model = await llama.loadModel({ modelPath });
+const directContext = await model.createContext({ sequences: k, contextSize, threads });
+const directSeqs = Array.from({ length: k }, () => directContext.getSequence());
+const singleContext = await model.createContext({ sequences: 1, contextSize, threads });
+const singleSeq = singleContext.getSequence();
+
+interface Totals {
+  samples: number;
+  tokens: number;
+  ms: number;
+  decodeTokens: number;
+  decodeMs: number;
+}
+const zero = (): Totals => ({ samples: 0, tokens: 0, ms: 0, decodeTokens: 0, decodeMs: 0 });
+const ours = zero();
+const direct = zero();
+const single = zero();
+
+async function runGenrm(pair: PreferencePair): Promise<void> {
+  const before = engine.stats();
+  const t0 = performance.now();
+  const judgment = await judgePair(engine, pair, {
+    k,
+    orderMode: "fixed",
+    fixedOrder: "AB",
+    sampling,
+    seed: 1,
+  });
+  ours.ms += performance.now() - t0;
+  ours.tokens += judgment.usage.completionTokens;
+  ours.samples += judgment.usage.samples;
+  const after = engine.stats();
+  ours.decodeTokens += after.generatedTokens - before.generatedTokens;
+  ours.decodeMs += after.decodeMs - before.decodeMs;
+}
+
+/** node-llama-cpp on its own: each sequence evaluates the whole prompt, then decodes; all at once. */
+async function runDirect(
+  seqs: typeof directSeqs,
+  prompt: Token[],
+  seeds: number[],
+  into: Totals,
+): Promise<void> {
+  for (let i = 0; i < seeds.length; i += seqs.length) {
+    const batch = seeds.slice(i, i + seqs.length);
+    let firstTokens = 0;
+    let decodeStart = 0;
+    const t0 = performance.now();
+    const counts = await Promise.all(
+      batch.map(async (seed, j) => {
+        const seq = seqs[j]!;
+        await seq.clearHistory();
+        let n = 0;
+        const options = {
+          temperature: sampling.temperature,
+          topP: sampling.topP,
+          topK: null as unknown as number,
+          minP: 0,
+          seed,
+        };
+        for await (const _ of seq.evaluate(prompt, options)) {
+          n++;
+          if (n === 1 && ++firstTokens === batch.length) decodeStart = performance.now();
+          if (n >= maxTokens) break;
+        }
+        return n;
+      }),
+    );
+    const t1 = performance.now();
+    const total = counts.reduce((a, b) => a + b, 0);
+    into.ms += t1 - t0;
+    into.tokens += total;
+    into.samples += batch.length;
+    into.decodeTokens += total - batch.length;
+    into.decodeMs += t1 - decodeStart;
+  }
+}
+
+const seedsFor = (p: number) => Array.from({ length: k }, (_, i) => 1000 * p + i);
+// Warm-up: the first decode of a fresh context allocates its buffers.
 await engine.generate({
   messages: [{ role: "user", content: "hi" }],
   seeds: [0, 1],
   sampling: { ...sampling, maxTokens: 4 },
 });
-{
-  const before = engine.stats();
-  const t0 = performance.now();
-  let generated = 0;
-  let samples = 0;
-  for (const pair of pairs as PreferencePair[]) {
-    const judgment = await judgePair(engine, pair, {
-      k,
-      orderMode: "fixed",
-      fixedOrder: "AB",
-      sampling,
-      seed: 1,
-    });
-    generated += judgment.usage.completionTokens;
-    samples += judgment.usage.samples;
-  }
-  const wallS = (performance.now() - t0) / 1000;
-  report({
-    name: "genrm judgePair (engine)",
-    samples,
-    generatedTokens: generated,
-    wallS,
-    tokensPerS: generated / wallS,
-  });
-  const s = engine.stats();
-  console.log(
-    `  prompt tokens: asked ${s.promptTokens - before.promptTokens}, evaluated ${s.promptTokensEvaluated - before.promptTokensEvaluated}, ` +
-      `copied ${s.promptTokensCopied - before.promptTokensCopied}, reused in place ${s.promptTokensReusedInPlace - before.promptTokensReusedInPlace}`,
-  );
+await runDirect(directSeqs.slice(0, 2), model.tokenize("hi"), [0, 1], zero());
+const before = engine.stats();
+for (let p = 0; p < pairs.length; p++) {
+  const steps = [() => runGenrm(pairs[p]!), () => runDirect(directSeqs, prompts[p]!, seedsFor(p), direct)];
+  if (p % 2 === 1) steps.reverse();
+  for (const step of steps) await step();
+  if (p === 0) await runDirect([singleSeq], prompts[0]!, seedsFor(0), single);
+  console.error(`  pair ${p + 1}/${pairs.length} done`);
 }
+const s = engine.stats();
 await engine.dispose();
-
-// --- node-llama-cpp directly -------------------------------------------------------------------
-const llama = await getLlama({ gpu: false, maxThreads: threads, logLevel: LlamaLogLevel.error });
-const model = await llama.loadModel({ modelPath });
-
-async function decodeDirect(
-  m: LlamaModel,
-  sequences: number,
-  work: { prompt: Token[]; seeds: number[] }[],
-): Promise<Row> {
-  const context = await m.createContext({ sequences, contextSize, threads });
-  const seqs = Array.from({ length: sequences }, () => context.getSequence());
-  let generated = 0;
-  let samples = 0;
-  let decodeTokens = 0;
-  let decodeMs = 0;
-  const t0 = performance.now();
-  for (const { prompt, seeds } of work) {
-    for (let i = 0; i < seeds.length; i += sequences) {
-      const batch = seeds.slice(i, i + sequences);
-      let firstTokens = 0;
-      let decodeStart = 0;
-      const counts = await Promise.all(
-        batch.map(async (seed, j) => {
-          const seq = seqs[j]!;
-          // Every sample evaluates its whole prompt: node-llama-cpp shares nothing between sequences.
-          await seq.clearHistory();
-          let n = 0;
-          for await (const _ of seq.evaluate(prompt, {
-            temperature: sampling.temperature,
-            topP: sampling.topP,
-            topK: null as unknown as number,
-            minP: 0,
-            seed,
-          })) {
-            n++;
-            if (n === 1 && ++firstTokens === batch.length) decodeStart = performance.now();
-            if (n >= maxTokens) break;
-          }
-          return n;
-        }),
-      );
-      decodeMs += performance.now() - decodeStart;
-      decodeTokens += counts.reduce((a, b) => a + b, 0) - batch.length;
-      generated += counts.reduce((a, b) => a + b, 0);
-      samples += batch.length;
-    }
-  }
-  const wallS = (performance.now() - t0) / 1000;
-  await context.dispose();
-  return {
-    name: "",
-    samples,
-    generatedTokens: generated,
-    wallS,
-    tokensPerS: generated / wallS,
-    decodeTokensPerS: decodeTokens / (decodeMs / 1000),
-  };
-}
-
-const seedsFor = (p: number) => Array.from({ length: k }, (_, i) => 1000 * p + i);
-// Warm-up, as for the engine.
-await decodeDirect(model, 2, [{ prompt: model.tokenize("hi"), seeds: [0, 1] }]);
-const direct = await decodeDirect(
-  model,
-  k,
-  prompts.map((prompt, p) => ({ prompt, seeds: seedsFor(p) })),
-);
-report({ ...direct, name: `node-llama-cpp, ${k} sequences` });
-const single = await decodeDirect(model, 1, [{ prompt: prompts[0]!, seeds: seedsFor(0) }]);
-report({ ...single, name: "one sample at a time (1 pair)" });
+await directContext.dispose();
+await singleContext.dispose();
 await model.dispose();
 await llama.dispose();
 
-const genrm = rows[0]!;
-const limit = direct.decodeTokensPerS!;
+const row = (name: string, t: Totals): Row => ({
+  name,
+  samples: t.samples,
+  generatedTokens: t.tokens,
+  wallS: t.ms / 1000,
+  tokensPerS: t.tokens / (t.ms / 1000),
+  decodeTokensPerS: t.decodeTokens / (t.decodeMs / 1000),
+});
+report(row("genrm judgePair (engine)", ours));
+report(row(`node-llama-cpp, ${k} sequences`, direct));
+report(row("one sample at a time (pair 1 only)", single));
 console.log(
-  `\n  genrm / node-llama-cpp decode-only limit: ${(genrm.tokensPerS / limit).toFixed(2)}` +
-    `   genrm / node-llama-cpp end to end: ${(genrm.tokensPerS / direct.tokensPerS).toFixed(2)}` +
-    `   genrm / one at a time: ${(genrm.tokensPerS / single.tokensPerS).toFixed(2)}x`,
+  `  genrm prompt tokens: asked ${s.promptTokens - before.promptTokens}, evaluated ${s.promptTokensEvaluated - before.promptTokensEvaluated}, ` +
+    `copied ${s.promptTokensCopied - before.promptTokensCopied}, reused in place ${s.promptTokensReusedInPlace - before.promptTokensReusedInPlace}; ` +
+    `${s.decodeSteps - before.decodeSteps} decode steps, ${((s.decodeRows - before.decodeRows) / (s.decodeSteps - before.decodeSteps)).toFixed(1)} rows per step`,
+);
+const [g, d, one] = rows as [Row, Row, Row];
+console.log(
+  `\n  genrm end to end / node-llama-cpp decode-only limit: ${(g.tokensPerS / d.decodeTokensPerS!).toFixed(2)}\n` +
+    `  genrm decode only / node-llama-cpp decode only:      ${(g.decodeTokensPerS! / d.decodeTokensPerS!).toFixed(2)}\n` +
+    `  genrm end to end / node-llama-cpp end to end:        ${(g.tokensPerS / d.tokensPerS).toFixed(2)}\n` +
+    `  genrm end to end / one sample at a time:             ${(g.tokensPerS / one.tokensPerS).toFixed(2)}x`,
 );
 if (outFile) {
   writeFileSync(

@@ -30,9 +30,10 @@ interface Participant {
 export class LockstepDecoder {
   readonly #active: Participant[] = [];
   #running = false;
-  /** Steps run, and rows decoded in them. */
+  /** Steps run, rows decoded in them, and wall time spent in steps. */
   steps = 0;
   rows = 0;
+  stepMs = 0;
 
   /**
    * Adds a participant, queued at each step by `order` (its sequence's index). `step` must call `next()` on its generator before its first await (so the
@@ -54,7 +55,9 @@ export class LockstepDecoder {
         // A fresh macrotask: every next() below queues its row before node-llama-cpp dispatches.
         await new Promise<void>((r) => setImmediate(r));
         const group = [...this.#active];
+        const started = performance.now();
         const results = await Promise.allSettled(group.map((p) => p.step()));
+        this.stepMs += performance.now() - started;
         this.steps++;
         this.rows += group.length;
         group.forEach((p, i) => {

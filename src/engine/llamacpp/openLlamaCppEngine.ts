@@ -209,7 +209,7 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
   readonly #disposing = new AbortController();
   #disposed: Promise<void> | undefined;
   #snapshotCounter = 0;
-  readonly #stats: LlamaCppEngineStats = {
+  readonly #stats: Omit<LlamaCppEngineStats, "decodeSteps" | "decodeRows" | "decodeMs"> = {
     requests: 0,
     samples: 0,
     generatedTokens: 0,
@@ -249,7 +249,8 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
   }
 
   stats(): LlamaCppEngineStats {
-    return { ...this.#stats };
+    const d = this.#decoder;
+    return { ...this.#stats, decodeSteps: d.steps, decodeRows: d.rows, decodeMs: d.stepMs };
   }
 
   async formatPrompt(messages: ChatMessage[], assistantPrefix?: string): Promise<number[]> {
@@ -302,6 +303,8 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
         signal: jobSignal,
       });
     });
+    // Also when the first job never starts (aborted in the queue), so siblings do not wait forever.
+    first.then(openSnapshot, openSnapshot);
     const rest = seeds.slice(1).map(async (seed) => {
       await snapshotReady;
       return this.#pool.run(prompt, jobSignal, async (slot) => {
@@ -332,7 +335,8 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     if (candidates.length === 0)
       throw new InputError("at least one candidate is needed", { field: "candidates" });
     const firstTokens = candidates.map((c, i) => {
-      const t = this.#model.tokenize(c, false)[0];
+      // "trimLeadingSpace": SentencePiece vocabularies would otherwise give the "▁A" variant.
+      const t = this.#model.tokenize(c, false, "trimLeadingSpace")[0];
       if (t === undefined)
         throw new InputError("empty candidate", { field: `candidates[${i}]`, got: JSON.stringify(c) });
       return t;

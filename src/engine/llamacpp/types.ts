@@ -90,6 +90,10 @@ export interface LlamaCppEngineStats {
   /** KV snapshots written (one per shared prompt) and loaded (one per sequence it was copied into). */
   snapshotsSaved: number;
   snapshotsLoaded: number;
+  /** Lockstep decode steps, the rows decoded in them, and the wall time spent in them. */
+  decodeSteps: number;
+  decodeRows: number;
+  decodeMs: number;
 }
 
 export interface LlamaCppEngine extends Engine {
