@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../../src/cli/main.js";
+import { parseArgv } from "../../helpers/parseArgv.js";
 
-async function parse(argv: string[]) {
-  const calls: { command: string; options: Record<string, unknown> }[] = [];
-  const program = buildProgram(async (command, options) => {
-    calls.push({ command, options });
-  });
-  program.exitOverride();
-  program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  for (const c of program.commands) {
-    c.exitOverride();
-    c.configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await program.parseAsync(["node", "genrm", ...argv]);
-  return calls;
-}
+const parse = parseArgv;
 
 describe("genrm bon / serve argv → options", () => {
   const table: [string[], string, Record<string, unknown>][] = [

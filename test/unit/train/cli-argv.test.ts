@@ -1,22 +1,10 @@
 /** argv → options for `genrm train` and `genrm export` (no command runs). */
 import { describe, expect, it } from "vitest";
 import { toTrainOptions } from "../../../src/cli/commands/train.js";
-import { buildProgram } from "../../../src/cli/main.js";
 import { resolveTrainConfig } from "../../../src/train/config.js";
+import { parseArgv } from "../../helpers/parseArgv.js";
 
-async function parse(argv: string[]) {
-  const calls: { command: string; options: Record<string, unknown> }[] = [];
-  const program = buildProgram(async (command, options) => {
-    calls.push({ command, options });
-  });
-  program.exitOverride();
-  for (const c of program.commands) {
-    c.exitOverride();
-    c.configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await program.parseAsync(["node", "genrm", ...argv]);
-  return calls;
-}
+const parse = parseArgv;
 
 describe("genrm train argv", () => {
   it("parses flags to typed options with no implicit defaults", async () => {
@@ -28,6 +16,7 @@ describe("genrm train argv", () => {
       ...["--eval-every", "50", "--save-every", "100", "--resume"],
     ]);
     expect(call).toEqual({
+      args: [],
       command: "train",
       options: {
         method: "dpo",
@@ -79,6 +68,7 @@ describe("genrm train argv", () => {
   it("parses export", async () => {
     const [call] = await parse(["export", "--checkpoint", "runs/x", "--out", "j.gguf", "--adapter"]);
     expect(call).toEqual({
+      args: [],
       command: "export",
       options: { checkpoint: "runs/x", out: "j.gguf", adapter: true },
     });
