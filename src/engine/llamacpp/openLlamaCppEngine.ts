@@ -349,8 +349,8 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
       const probabilities = await this.#pool.run(prompt, jobSignal, async (slot) => {
         await this.#holdPrefix(slot, prefix, jobSignal);
         // Exact log-probabilities need the softmax over the whole vocabulary; llama.cpp computes it in
-        // C++ and node-llama-cpp hands back the full map once for this one position (a few ms even at
-        // V = 49k). The per-token slowness of full probabilities only bites inside generation loops.
+        // C++ and node-llama-cpp hands back the full map once, for this one position. The slowness of
+        // full probabilities comes from asking for them at every generated token, which we never do.
         const iterator = slot.sequence.evaluateWithMetadata(
           [prompt[prompt.length - 1]!],
           { probabilities: true },
