@@ -16,9 +16,8 @@ import type { BonFormat, BonItemResult, BonMethodSummary, BonSummary } from "../
 import { openEngine } from "../../engine/openEngine.js";
 import type { Engine } from "../../engine/types.js";
 import { ConfigError } from "../../errors.js";
-import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
-import type { JudgeOptions } from "../../judge/resolveJudgeConfig.js";
-import type { ErrorPolicy, Judge, OrderMode, Protocol, TiePolicy } from "../../judge/types.js";
+import { createLengthJudge, createLlmJudge, createRandomJudge } from "../../judge/index.js";
+import type { Judge } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { createLengthScorer } from "../../rank/createLengthScorer.js";
 import type { SelectionScheme } from "../../rank/types.js";
