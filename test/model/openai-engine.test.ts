@@ -212,7 +212,7 @@ describe("OpenAI engine against llama-server", () => {
     );
   });
 
-  it("cancels a running generation on abort, on the server too, and the server stays usable", async () => {
+  it("rejects a running generation at once on abort; the server frees the slot and stays usable", async () => {
     // ignore_eos (a llama-server field) makes the generation run to maxTokens: long enough to catch.
     await using engine = await openOpenAIEngine({
       baseUrls: server.baseUrl,
@@ -228,14 +228,13 @@ describe("OpenAI engine against llama-server", () => {
     );
     long.catch(() => {});
     await started;
-    const cancelled = server.nextLog(/cancel task/);
+    // On an idle machine the tiny model can finish all 1900 tokens before llama-server notices the
+    // closed connection, so a "cancel task" line is not guaranteed; the slot's release is.
     const released = server.nextLog(/release: .*stop processing/);
     const t0 = Date.now();
     controller.abort();
     await expect(long).rejects.toBeInstanceOf(AbortedError);
     expect(Date.now() - t0).toBeLessThan(200);
-    // The closed connection makes llama-server cancel the task and free the slot.
-    await cancelled;
     await released;
     await expect(engine.generate(gen([5], { sampling })).then((r) => r.samples[0].seed)).resolves.toBe(5);
   });
