@@ -6,6 +6,7 @@
  * them back, and rerunning the same command line does the same. SIGINT / SIGTERM stop after the
  * current training step (with a checkpoint) or sample batch; exit code 130.
  */
+
 import fs from "node:fs";
 import path from "node:path";
 import { loadPairs } from "../../data/index.js";
@@ -18,8 +19,9 @@ import { writeJson } from "../../run/runDir.js";
 import { runStar, type StarEvalSet, type StarMethod, type StarResult } from "../../star/index.js";
 import type { TrainOptions } from "../../train/config.js";
 import { worldTemplates } from "../../world/worldTemplates.js";
+import type { TrainerFlags } from "./train.js";
 
-export interface StarCommandOptions {
+export interface StarCommandOptions extends TrainerFlags {
   method?: StarMethod;
   model?: string;
   data?: string;
@@ -45,17 +47,6 @@ export interface StarCommandOptions {
   rationalize?: "all" | "failed";
   keepInconsistent?: boolean;
   restartFromBase?: boolean;
-  full?: boolean;
-  loraRank?: number;
-  loraAlpha?: number;
-  loraTargets?: string[];
-  lr?: number;
-  epochs?: number;
-  maxSteps?: number;
-  batchSize?: number;
-  gradAccum?: number;
-  maxLength?: number;
-  truncate?: boolean;
   beta?: number;
   saveEvery?: number;
   evalK?: number;

@@ -36,14 +36,8 @@ import { type TrainLogEntry, type TrainResult, train } from "../../train/loop.js
 import { writeHeadFile } from "../../train/restore.js";
 import { genrmVersion } from "../../version.js";
 
-export interface TrainCommandOptions {
-  method?: TrainMethod;
-  model?: string;
-  data?: string;
-  out: string;
-  evalData?: string;
-  dataFormat?: "auto" | "rows" | "pairs";
-  pairFormat?: string;
+/** Trainer flags shared by `genrm train` and `genrm star` (which trains each iteration). */
+export interface TrainerFlags {
   full?: boolean;
   loraRank?: number;
   loraAlpha?: number;
@@ -55,6 +49,16 @@ export interface TrainCommandOptions {
   gradAccum?: number;
   maxLength?: number;
   truncate?: boolean;
+}
+
+export interface TrainCommandOptions extends TrainerFlags {
+  method?: TrainMethod;
+  model?: string;
+  data?: string;
+  out: string;
+  evalData?: string;
+  dataFormat?: "auto" | "rows" | "pairs";
+  pairFormat?: string;
   warmup?: number;
   minLrRatio?: number;
   weightDecay?: number;
