@@ -1,0 +1,101 @@
+/**
+ * What `genrm demo` writes to `results.json`: every number the report and the terminal table show,
+ * with what is needed to reproduce it (seeds, template hashes, model identities, configs).
+ */
+
+/** The judges the demo compares, in the order of the paper's Figure 2. */
+export const demoMethodIds = [
+  "zero-shot-direct",
+  "zero-shot-cot",
+  "genrm",
+  "bt",
+  "pairrm",
+  "star-sft",
+  "star-dpo",
+  "star-rationalizer",
+] as const;
+export type DemoMethodId = (typeof demoMethodIds)[number];
+
+/** The mini-world splits the demo evaluates on. */
+export const demoEvalSplits = ["test", "ood-length", "ood-mixed"] as const;
+export type DemoEvalSplit = (typeof demoEvalSplits)[number];
+
+export interface DemoSplitInfo {
+  name: DemoEvalSplit;
+  /** "In-distribution", "OOD: length cue reversed", "OOD: subtraction". */
+  title: string;
+  ood: boolean;
+  pairs: number;
+  /** P(the longer answer is the labelled winner) on these pairs: how much the surface cue pays. */
+  lengthJudgeAccuracy: number;
+}
+
+export interface DemoSplitResult {
+  /** Accuracy against the human labels (ties and unparseable verdicts score 0.5). CoT judges: maj@k. */
+  accuracy: number;
+  /** Bootstrap 95% interval of `accuracy`. */
+  ci: [number, number];
+  n: number;
+  /** CoT judges: accuracy of the majority of the first j samples, j = 1..k (majK[0] is maj@1). */
+  majK: number[] | null;
+  /** Share of samples without a verdict (CoT), else 0. */
+  parseErrorRate: number;
+}
+
+export interface DemoTrainingInfo {
+  /** Rows or pairs the final model was trained on, summed over iterations. */
+  rows: number;
+  steps: number;
+  seconds: number;
+  /** STaR: one entry per iteration. */
+  iterations?: {
+    iteration: number;
+    pairs: number;
+    samples: number;
+    kept: number;
+    /** In-distribution accuracy of the iteration's model on the demo's small per-iteration probe, when measured. */
+    probeAccuracy: number | null;
+  }[];
+  lastLoss: number | null;
+}
+
+export interface DemoMethodResult {
+  id: DemoMethodId;
+  /** Display name, e.g. "STaR-DPO". */
+  name: string;
+  family: "zero-shot" | "verdict-only" | "star";
+  /** Writes a rationale before its verdict. */
+  reasoning: boolean;
+  /** CoT judges: samples per pair (maj@k); otherwise null. */
+  k: number | null;
+  model: { path: string; id: string } | null;
+  template: { id: string; hash: string } | null;
+  training: DemoTrainingInfo | null;
+  results: Record<DemoEvalSplit, DemoSplitResult>;
+  seconds: number;
+}
+
+export interface DemoStageTiming {
+  stage: string;
+  seconds: number;
+}
+
+export interface DemoResults {
+  format: "genrm-demo@1";
+  genrm: string;
+  preset: "full" | "quick";
+  seed: number;
+  startedAt: string;
+  finishedAt: string;
+  wallSeconds: number;
+  machine: { platform: string; arch: string; cpus: number; node: string; engineThreads: number };
+  baseModel: { path: string; id: string; sha256: string };
+  world: { seed: number; noise: number; trainPairs: number };
+  /** Judge templates used, id -> content hash. */
+  templates: Record<string, string>;
+  /** The preset's resolved settings (pairs, k, iterations, epochs, learning rates, …). */
+  config: Record<string, unknown>;
+  splits: DemoSplitInfo[];
+  methods: DemoMethodResult[];
+  timings: DemoStageTiming[];
+}
