@@ -12,13 +12,12 @@ import path from "node:path";
 import { loadPairs } from "../../data/index.js";
 import { ConfigError } from "../../errors.js";
 import { loadTemplate } from "../../judge/templates/loadTemplate.js";
-import type { JudgeTemplate, OrderMode } from "../../judge/types.js";
+import type { OrderMode } from "../../judge/types.js";
 import type { LoraTargetName } from "../../model/lora/index.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { writeJson } from "../../run/runDir.js";
 import { runStar, type StarEvalSet, type StarMethod, type StarResult } from "../../star/index.js";
 import type { TrainOptions } from "../../train/config.js";
-import { worldTemplates } from "../../world/worldTemplates.js";
 import type { TrainerFlags } from "./train.js";
 
 export interface StarCommandOptions extends TrainerFlags {
@@ -175,9 +174,9 @@ export async function runStarCommand(given: StarCommandOptions): Promise<StarRes
           evalOrder: o.evalOrder,
           concurrency: o.concurrency,
         }),
-        ...(o.template !== undefined ? { template: await resolveTemplate(o.template) } : {}),
+        ...(o.template !== undefined ? { template: await loadTemplate(o.template) } : {}),
         ...(o.rationalizerTemplate !== undefined
-          ? { rationalizerTemplate: await resolveTemplate(o.rationalizerTemplate) }
+          ? { rationalizerTemplate: await loadTemplate(o.rationalizerTemplate) }
           : {}),
         sampling,
         train: trainOptions,
@@ -207,12 +206,6 @@ export async function runStarCommand(given: StarCommandOptions): Promise<StarRes
     process.removeListener("SIGINT", stop);
     process.removeListener("SIGTERM", stop);
   }
-}
-
-/** Built-in judge templates, the mini world's, or a JSON template file. */
-async function resolveTemplate(idOrPath: string): Promise<JudgeTemplate> {
-  const world = Object.values(worldTemplates).find((t) => t.id === idOrPath);
-  return world ?? loadTemplate(idOrPath);
 }
 
 export function printStarResult(r: StarResult, options: { json: boolean }): void {

@@ -4,13 +4,20 @@
  */
 import { readFile } from "node:fs/promises";
 import { ConfigError, NotFoundError } from "../../errors.js";
+import { worldTemplates } from "../../world/worldTemplates.js";
 import { type JudgeTemplate, judgeTemplateSchema } from "../types.js";
 import { builtinTemplates } from "./builtinTemplates.js";
 import { validateTemplate } from "./validateTemplate.js";
 
-/** A built-in template id ("cot-pair-v2@1") or a path to a JSON template file. */
+/** Every template a bare id resolves to: the general ones and the mini world's. */
+export const knownTemplates: readonly JudgeTemplate[] = [
+  ...builtinTemplates,
+  ...Object.values(worldTemplates),
+];
+
+/** A built-in template id ("cot-pair-v2@1", "world-cot@1") or a path to a JSON template file. */
 export async function loadTemplate(pathOrId: string): Promise<JudgeTemplate> {
-  const builtin = builtinTemplates.find((t) => t.id === pathOrId);
+  const builtin = knownTemplates.find((t) => t.id === pathOrId);
   if (builtin) return builtin;
 
   let text: string;
@@ -19,7 +26,7 @@ export async function loadTemplate(pathOrId: string): Promise<JudgeTemplate> {
   } catch (cause) {
     throw new NotFoundError(`no built-in judge template "${pathOrId}" and no such file`, {
       cause,
-      hint: `use one of ${builtinTemplates.map((t) => t.id).join(", ")} or a path to a JSON template`,
+      hint: `use one of ${knownTemplates.map((t) => t.id).join(", ")} or a path to a JSON template`,
     });
   }
   let json: unknown;

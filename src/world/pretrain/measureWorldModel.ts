@@ -11,7 +11,6 @@
  *   (`scoreRationale`), `sound` the share of samples right for the right reason;
  * - the length heuristic's accuracy on the same pairs, for reference.
  */
-import { availableParallelism } from "node:os";
 import type { PreferencePair } from "../../data/types.js";
 import { openLlamaCppEngine } from "../../engine/llamacpp/openLlamaCppEngine.js";
 import { createLlmJudge } from "../../judge/createLlmJudge.js";
@@ -38,6 +37,11 @@ export interface MeasureWorldModelOptions {
   seed?: number;
   /** Most tokens per rationale. Defaults to 128 (an ID rationale is ~40). */
   maxTokens?: number;
+  /**
+   * llama.cpp threads. Defaults to 1: a world model's decode step is mostly fixed overhead, and a
+   * second thread spinning at llama.cpp's barriers collapses throughput on a busy machine.
+   */
+  threads?: number;
   /** Skip the CoT judge (direct only). Defaults to false. */
   directOnly?: boolean;
   signal?: AbortSignal;
@@ -96,9 +100,9 @@ export async function measureWorldModel(options: MeasureWorldModelOptions): Prom
   const started = performance.now();
   const engine = await openLlamaCppEngine({
     modelPath: options.modelPath,
-    threads: availableParallelism(),
-    contextSize: 512,
-    parallelSequences: 16,
+    threads: options.threads ?? 1,
+    contextSize: 384,
+    parallelSequences: 32,
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   });
   try {
@@ -132,7 +136,7 @@ export async function measureWorldModel(options: MeasureWorldModelOptions): Prom
         return pairs.map((p) => out.get(p.id)!);
       };
       const directJ = await run(direct, "direct", 8);
-      const cotJ = options.directOnly ? null : await run(cot, "cot", 4);
+      const cotJ = options.directOnly ? null : await run(cot, "cot", 8);
       results.push({
         split,
         pairs: pairs.length,
