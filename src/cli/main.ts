@@ -165,6 +165,10 @@ export function buildProgram(dispatch: Dispatch = dispatchCommand): Command {
     .addOption(
       new Option("--baseline <name>", "a model-free judge instead of a model").choices(["length", "random"]),
     )
+    .option(
+      "--head <file>",
+      "judge with a BT or PairRM head from `genrm train` (<run>/head.ckpt) on its trained model; --model / --lora override the model files it records",
+    )
     .option("--concurrency <n>", "pairs judged at once", intArg(1, 4096), 4)
     .option("--out <dir>", "run directory (default: runs/eval-<data>-<judge>-<config hash>)")
     .option("--store <file>", "SQLite sample store (default: .genrm/store.db or $GENRM_STORE)")
@@ -181,7 +185,9 @@ export function buildProgram(dispatch: Dispatch = dispatchCommand): Command {
 Examples:
   genrm eval --data ../shared/data/llmbar --model judge.gguf -k 8 --order random
   genrm eval --data prefs.jsonl --base-url http://gpu1:8000/v1,http://gpu2:8000/v1 --model Qwen/Qwen2.5-7B-Instruct -k 8
-  genrm eval --data prefs.jsonl --baseline length --json`,
+  genrm eval --data prefs.jsonl --baseline length --json
+  genrm eval --data prefs.jsonl --head runs/bt/head.ckpt --out runs/eval-bt
+  genrm eval --data prefs.jsonl --head runs/pairrm/head.ckpt --model base.gguf --lora runs/pairrm/adapter.gguf --order random`,
     )
     .action((opts) => dispatch("eval", opts));
 

@@ -17,6 +17,7 @@ import {
 } from "../model/llama/index.js";
 import { loadModel } from "../model/loadModel.js";
 import { applyLora } from "../model/lora/index.js";
+import type { TemplateHash } from "../types.js";
 import { checkpointDir, readCheckpointFile, readLatest, writeCheckpointFile } from "./checkpoint.js";
 import type { TrainCheckpointMeta } from "./loop.js";
 
@@ -106,6 +107,12 @@ export interface HeadFileMeta {
   /** The LoRA adapter or merged GGUF exported with it, when known. */
   model: string | null;
   method: string;
+  /**
+   * PairRM heads: the judge template their inputs were rendered with (absent in files written before
+   * it was recorded, which used the trainer's default, `direct-pair-v2@1`). A scorer must render
+   * pairs with the same template; the hash says whether it does.
+   */
+  template?: { id: string; hash: TemplateHash };
 }
 
 export async function writeHeadFile(

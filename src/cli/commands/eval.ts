@@ -5,14 +5,26 @@
  * judgments.jsonl (one Judgment per pair, appended as they finish: the resume point) and
  * summary.json (every metric, with provenance). Samples go to the SQLite store as they arrive, so a
  * killed run loses nothing it generated and an identical rerun is served from the store.
+ *
+ * `--head <head.ckpt>` judges with a BT or PairRM head from `genrm train` on genrm's own decoder
+ * (`openHeadJudge`): no engine and no sample store (nothing is sampled); `--model` / `--lora`
+ * override the model files the head records.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { loadPairs } from "../../data/index.js";
 import type { PreferencePair } from "../../data/types.js";
 import type { Engine } from "../../engine/types.js";
+import { ConfigError } from "../../errors.js";
 import { formatEvalTable, summarizeEval } from "../../eval/index.js";
-import { createLengthJudge, createLlmJudge, createRandomJudge } from "../../judge/index.js";
+import {
+  createLengthJudge,
+  createLlmJudge,
+  createRandomJudge,
+  type HeadJudge,
+  loadTemplate,
+  openHeadJudge,
+} from "../../judge/index.js";
 import type { Judge, SampleCache, VerdictProbabilityCache } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { JudgmentLog } from "../../run/JudgmentLog.js";
@@ -30,6 +42,8 @@ export interface EvalCommandOptions extends JudgeFlags {
   skipInvalid?: boolean;
   limit?: number;
   baseline?: "length" | "random";
+  /** A BT / PairRM head checkpoint (`<run>/head.ckpt`) to judge with. */
+  head?: string;
   concurrency?: number;
   out?: string;
   store?: string;
@@ -71,8 +85,11 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
     );
   }
 
-  const store = options.baseline ? undefined : SampleStore.open(options.store ?? defaultStorePath());
+  checkHeadFlags(options);
+  const modelFree = options.baseline !== undefined || options.head !== undefined;
+  const store = modelFree ? undefined : SampleStore.open(options.store ?? defaultStorePath());
   let engine: Engine | undefined;
+  let headJudge: HeadJudge | undefined;
   const controller = new AbortController();
   const onSigint = () => {
     process.stderr.write("\ninterrupted: finishing in-flight writes; rerun the same command to resume\n");
@@ -83,7 +100,18 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
     let judge: Judge;
     if (options.baseline === "length") judge = createLengthJudge();
     else if (options.baseline === "random") judge = createRandomJudge({ seed });
-    else {
+    else if (options.head !== undefined) {
+      headJudge = await openHeadJudge({
+        headFile: options.head,
+        ...(options.model !== undefined ? { modelPath: options.model } : {}),
+        ...(options.lora !== undefined ? { adapterPath: options.lora[0]! } : {}),
+        ...(options.template !== undefined ? { template: await loadTemplate(options.template) } : {}),
+        orderMode: order,
+        seed,
+        signal: controller.signal,
+      });
+      judge = headJudge;
+    } else {
       engine = await openJudgeEngine(options);
       judge = createLlmJudge(engine, {
         ...(await judgeOptionsFromFlags(options)),
@@ -99,12 +127,13 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
         limit: options.limit ?? null,
       },
       judge: judge.info,
-      protocol: options.baseline ? null : protocol,
-      k: options.baseline ? null : k,
-      order: options.baseline ? null : order,
+      ...(headJudge ? { head: headJudge.files } : {}),
+      protocol: modelFree ? null : protocol,
+      k: modelFree ? null : k,
+      order: options.baseline || headJudge?.kind === "score" ? null : order,
       adaptive: options.adaptive ?? null,
       seed,
-      sampling: options.baseline
+      sampling: modelFree
         ? null
         : {
             temperature: options.temperature ?? 1.0,
@@ -170,8 +199,25 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
   } finally {
     process.off("SIGINT", onSigint);
     await engine?.dispose();
+    await headJudge?.dispose();
     store?.close();
   }
+}
+
+/** Flags that mean nothing for a head judge are errors, not silently ignored. */
+function checkHeadFlags(options: EvalCommandOptions): void {
+  if (options.head === undefined) return;
+  const issues: string[] = [];
+  if (options.baseline !== undefined) issues.push("head: --head and --baseline exclude each other");
+  if (options.baseUrl !== undefined)
+    issues.push("head: --head runs the head on genrm's own decoder; --base-url does not apply");
+  if (options.lora !== undefined && options.lora.length > 1)
+    issues.push(`lora: --head takes one adapter, got ${options.lora.length}`);
+  if (options.k !== undefined && options.k !== 1)
+    issues.push("k: a head is deterministic; -k does not apply");
+  if (options.adaptive !== undefined)
+    issues.push("adaptive: a head draws no samples; --adaptive does not apply");
+  if (issues.length > 0) throw new ConfigError(issues);
 }
 
 function prepareRunDirFresh(dir: string, config: unknown) {

@@ -18,7 +18,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, InputError } from "../../errors.js";
+import { directPairV2 } from "../../judge/templates/builtinTemplates.js";
 import { loadTemplate } from "../../judge/templates/loadTemplate.js";
+import { templateHash } from "../../judge/templates/templateHash.js";
+import type { JudgeTemplate } from "../../judge/types.js";
 import { exportLoraAdapterGguf, exportMergedGguf } from "../../model/export/index.js";
 import { loadModel } from "../../model/loadModel.js";
 import type { LoraTargetName } from "../../model/lora/index.js";
@@ -203,8 +206,9 @@ export async function runTrainCommand(given: TrainCommandOptions): Promise<Train
   const tokenizer = await openTrainTokenizer(modelPath);
   let dataset: TrainDataset;
   let evalDataset: TrainDataset | undefined;
+  let template: JudgeTemplate | undefined;
   try {
-    const template = options.template === undefined ? undefined : await loadTemplate(options.template);
+    template = options.template === undefined ? undefined : await loadTemplate(options.template);
     const encode = async (file: string) => {
       const rows = await loadTrainRows(file, {
         ...(options.dataFormat !== undefined ? { format: options.dataFormat } : {}),
@@ -302,6 +306,10 @@ export async function runTrainCommand(given: TrainCommandOptions): Promise<Train
         baseModel: modelPath,
         model: artifacts.model ?? artifacts.adapter ?? null,
         method: config.method,
+        // PairRM inputs are rendered with a judge template; a scorer must use the same one.
+        ...(config.method === "pairrm"
+          ? { template: { id: (template ?? directPairV2).id, hash: templateHash(template ?? directPairV2) } }
+          : {}),
       });
     }
   }
