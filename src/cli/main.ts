@@ -125,6 +125,9 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
       if (result.stopReason === "aborted") process.exitCode = 130;
       return;
     }
+    case "demo":
+      await (await import("./commands/demo.js")).runDemoCommand(o);
+      return;
     case "export":
       await (await import("./commands/export.js")).runExportCommand(o);
       return;
@@ -636,6 +639,36 @@ Examples:
   genrm star --resume --out runs/star-dpo          # after a kill: finished iterations are kept, sampling and training resume`,
     )
     .action((opts) => dispatch("star", opts));
+
+  program
+    .command("demo")
+    .description(
+      "the paper end to end on the mini world: zero-shot judges, GenRM, BT, PairRM and STaR, in and out of distribution",
+    )
+    .option("--quick", "a few dozen pairs per stage (about 3 minutes): checks the pipeline, not the methods")
+    .option("--out <dir>", "run directory; rerunning resumes it", "genrm-demo")
+    .option("--seed <n>", "seeds the world, A/B orders, samples and training", intArg(0), 0)
+    .option("--base-model <gguf>", "mini-world base model (default: the bundled assets/world/base.gguf)")
+    .option("--threads <n>", "llama.cpp threads (default 1: the world model is tiny)", intArg(1, 1024))
+    .option(
+      "--methods <list>",
+      "comma-separated subset: zero-shot-direct, zero-shot-cot, genrm, bt, pairrm, star-sft, star-dpo, star-rationalizer",
+    )
+    .option("--fresh", "delete the run directory first")
+    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .option("--json", "print results.json instead of the table")
+    .addHelpText(
+      "after",
+      `
+Writes <out>/results.json (every number, with seeds, template hashes and model ids) and
+<out>/report.html (one self-contained file with the charts). See docs/demo.md.
+
+Examples:
+  genrm demo
+  genrm demo --quick --out /tmp/demo
+  genrm demo --methods zero-shot-cot,star-dpo --seed 1 --out runs/demo-seed1`,
+    )
+    .action((opts) => dispatch("demo", opts));
 
   return program;
 }

@@ -1,0 +1,64 @@
+/**
+ * `genrm demo`: the paper's comparison on the mini world (src/demo/runDemo.ts). SIGINT / SIGTERM
+ * stop at the next step or sample batch; rerunning the same command resumes.
+ */
+
+import { type DemoRun, runDemo } from "../../demo/runDemo.js";
+import type { DemoMethodId } from "../../demo/types.js";
+
+export interface DemoCommandOptions {
+  out?: string;
+  quick?: boolean;
+  seed?: number;
+  baseModel?: string;
+  threads?: number;
+  methods?: string;
+  fresh?: boolean;
+  json?: boolean;
+  progress?: "bar" | "plain" | "silent";
+}
+
+export async function runDemoCommand(options: DemoCommandOptions): Promise<DemoRun | null> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    log(`\n${signal}: stopping; rerun the same command to resume (send again to quit now)`);
+    controller.abort(new Error(signal));
+    process.once(signal, () => process.exit(130));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    const run = await runDemo({
+      ...(options.out !== undefined ? { outDir: options.out } : {}),
+      preset: options.quick ? "quick" : "full",
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.baseModel !== undefined ? { baseModel: options.baseModel } : {}),
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.methods !== undefined
+        ? { methods: options.methods.split(",").map((m) => m.trim()) as DemoMethodId[] }
+        : {}),
+      fresh: Boolean(options.fresh),
+      signal: controller.signal,
+      ...(options.progress !== undefined ? { progress: options.progress } : {}),
+      log,
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify(run.results, null, 2)}\n`);
+    else {
+      process.stdout.write(`${run.table}\n`);
+      process.stdout.write(`\nreport: ${run.reportFile}\nresults: ${run.resultsFile}\n`);
+    }
+    return run;
+  } catch (error) {
+    if (controller.signal.aborted) {
+      log("stopped; rerun the same command to resume");
+      process.exitCode = 130;
+      return null;
+    }
+    throw error;
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * One judge on every evaluation split through the normal eval path: `runJudging` with a
+ * judgments.jsonl per split (a killed demo resumes where it stopped) and `summarizeEval` for the
+ * accuracy, its bootstrap interval and the maj@k curve.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { PreferencePair } from "../data/types.js";
+import { summarizeEval } from "../eval/summarizeEval.js";
+import type { Judge } from "../judge/types.js";
+import { JudgmentLog } from "../run/JudgmentLog.js";
+import { writeJson } from "../run/runDir.js";
+import { runJudging } from "../run/runJudging.js";
+import type { DemoEvalSplit, DemoSplitResult } from "./types.js";
+
+export interface EvaluateOnSplitsOptions {
+  /** Per-split run directories go under it: `<dir>/<split>/judgments.jsonl`, `summary.json`. */
+  dir: string;
+  seed: number;
+  concurrency: number;
+  /** CoT judges: report the maj@1..k curve. */
+  majK: boolean;
+  signal?: AbortSignal;
+  onProgress?: (split: DemoEvalSplit, done: number, total: number) => void;
+}
+
+export async function evaluateOnSplits(
+  judge: Judge,
+  splits: Readonly<Record<DemoEvalSplit, readonly PreferencePair[]>>,
+  options: EvaluateOnSplitsOptions,
+): Promise<Record<DemoEvalSplit, DemoSplitResult>> {
+  const out = {} as Record<DemoEvalSplit, DemoSplitResult>;
+  for (const [split, pairs] of Object.entries(splits) as [DemoEvalSplit, PreferencePair[]][]) {
+    const dir = path.join(options.dir, split);
+    fs.mkdirSync(dir, { recursive: true });
+    const log = JudgmentLog.open(path.join(dir, "judgments.jsonl"), { resume: true });
+    let result: Awaited<ReturnType<typeof runJudging>>;
+    try {
+      result = await runJudging(judge, [...pairs], log, {
+        concurrency: options.concurrency,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onProgress: ({ done, total }) => options.onProgress?.(split, done, total),
+      });
+    } finally {
+      log.close();
+    }
+    options.signal?.throwIfAborted();
+    const summary = summarizeEval(result.judgments, pairs, { bootstrap: { seed: options.seed } });
+    writeJson(path.join(dir, "summary.json"), { ...summary, split, judge: judge.info });
+    const acc = summary.accuracy;
+    out[split] = {
+      accuracy: acc.accuracy ?? 0,
+      ci: acc.ci === null ? [acc.accuracy ?? 0, acc.accuracy ?? 0] : [acc.ci.lower, acc.ci.upper],
+      n: acc.n,
+      majK: options.majK ? summary.majAtK.map((p) => p.accuracy) : null,
+      parseErrorRate: summary.parse.parseErrorRate ?? 0,
+    };
+  }
+  return out;
+}

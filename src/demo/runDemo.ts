@@ -1,0 +1,495 @@
+/**
+ * `genrm demo`: the paper's comparison (Figure 2) end to end on the mini world, with the committed
+ * base model, on one machine.
+ *
+ * Stages, each resumable and cached in `<out>/stages/<method>.json` (keyed by the demo's config
+ * hash), so a killed demo continues where it stopped:
+ * 1. the world (seeded pairs, written to `<out>/data/*.jsonl`);
+ * 2. zero-shot judges of the base model: verdict probability ("direct") and CoT with k samples;
+ * 3. verdict-only judges trained on the labels: GenRM, Bradley–Terry, PairRM;
+ * 4. STaR-SFT, STaR-DPO and STaR-Rationalizer (`runStar`), then CoT evaluation of their last model;
+ * 5. `results.json`, `report.html` and the terminal table.
+ *
+ * Every judge sees the same evaluation pairs in the same seeded A/B order; samples go to one SQLite
+ * store (`<out>/samples.db`), so evaluations resume without regenerating anything.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { PreferencePair } from "../data/types.js";
+import { writePairsJsonl } from "../data/writePairsJsonl.js";
+import { openLlamaCppEngine } from "../engine/llamacpp/openLlamaCppEngine.js";
+import { ConfigError, NotFoundError } from "../errors.js";
+import { scorePair } from "../eval/scorePair.js";
+import { createLlmJudge } from "../judge/createLlmJudge.js";
+import { openHeadJudge } from "../judge/openHeadJudge.js";
+import { templateHash } from "../judge/templates/templateHash.js";
+import type { Judge, JudgeTemplate, SampleCache, VerdictProbabilityCache } from "../judge/types.js";
+import { modelIdentity } from "../model/modelIdentity.js";
+import { createProgressReporter } from "../progress/index.js";
+import { configHash, writeJson } from "../run/runDir.js";
+import { runStar } from "../star/runStar.js";
+import type { StarManifest, StarMethod } from "../star/types.js";
+import { SampleStore } from "../store/index.js";
+import { genrmVersion } from "../version.js";
+import { generateWorld } from "../world/generateWorld.js";
+import { worldTemplates } from "../world/worldTemplates.js";
+import { type DemoPreset, demoPresets } from "./demoPresets.js";
+import { evaluateOnSplits } from "./evaluateOnSplits.js";
+import { formatDemoTable } from "./formatDemoTable.js";
+import { renderDemoReport } from "./report/renderDemoReport.js";
+import { trainVerdictJudge } from "./trainVerdictJudge.js";
+import {
+  type DemoEvalSplit,
+  type DemoMethodId,
+  type DemoMethodResult,
+  type DemoResults,
+  type DemoSplitInfo,
+  type DemoSplitResult,
+  demoEvalSplits,
+  demoMethodIds,
+} from "./types.js";
+
+export interface DemoOptions {
+  /** Run directory. Defaults to "genrm-demo". */
+  outDir?: string;
+  /** Defaults to "full". */
+  preset?: "full" | "quick";
+  /** Seeds the world, orders, samples and training. Defaults to 0. */
+  seed?: number;
+  /** Base model. Defaults to the committed mini-world model (`assets/world/base.gguf`). */
+  baseModel?: string;
+  /**
+   * llama.cpp threads. Defaults to 1: the world model is so small that a decode step is mostly
+   * fixed overhead, and a second spinning thread only costs (docs/engines-embedded.md).
+   */
+  threads?: number;
+  /** Methods to run, in Figure 2 order. Defaults to all. */
+  methods?: readonly DemoMethodId[];
+  /** Delete the run directory first. Defaults to false (resume). */
+  fresh?: boolean;
+  signal?: AbortSignal;
+  progress?: "bar" | "plain" | "silent";
+  log?: (line: string) => void;
+}
+
+export interface DemoRun {
+  results: DemoResults;
+  outDir: string;
+  resultsFile: string;
+  reportFile: string;
+  table: string;
+}
+
+/** The committed base model, next to the package's `dist/` or `src/`. */
+export function bundledBaseModel(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../assets/world/base.gguf");
+}
+
+const methodNames: Record<
+  DemoMethodId,
+  { name: string; family: DemoMethodResult["family"]; reasoning: boolean }
+> = {
+  "zero-shot-direct": { name: "LLM judge (no reasoning)", family: "zero-shot", reasoning: false },
+  "zero-shot-cot": { name: "LLM judge (CoT)", family: "zero-shot", reasoning: true },
+  genrm: { name: "GenRM", family: "verdict-only", reasoning: false },
+  bt: { name: "Bradley-Terry RM", family: "verdict-only", reasoning: false },
+  pairrm: { name: "PairRM", family: "verdict-only", reasoning: false },
+  "star-sft": { name: "STaR-SFT", family: "star", reasoning: true },
+  "star-dpo": { name: "STaR-DPO", family: "star", reasoning: true },
+  "star-rationalizer": { name: "STaR-Rationalizer", family: "star", reasoning: true },
+};
+
+const splitTitles: Record<DemoEvalSplit, string> = {
+  test: "In-distribution",
+  "ood-length": "OOD: length cue reversed",
+  "ood-mixed": "OOD: subtraction",
+};
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const presetName = options.preset ?? "full";
+  const preset: DemoPreset = demoPresets[presetName];
+  const seed = options.seed ?? 0;
+  const threads = options.threads ?? 1;
+  const outDir = path.resolve(options.outDir ?? "genrm-demo");
+  const log = options.log ?? (() => {});
+  const signal = options.signal;
+  const progressMode = options.progress ?? (process.stderr.isTTY ? "bar" : "plain");
+  const unknown = (options.methods ?? []).filter((m) => !(demoMethodIds as readonly string[]).includes(m));
+  if (unknown.length > 0) {
+    throw new ConfigError([
+      `methods: unknown ${unknown.join(", ")}; expected any of ${demoMethodIds.join(", ")}`,
+    ]);
+  }
+  const methods = demoMethodIds.filter((m) => (options.methods ?? demoMethodIds).includes(m));
+
+  const baseModel = path.resolve(options.baseModel ?? bundledBaseModel());
+  if (!fs.existsSync(baseModel)) {
+    throw new NotFoundError(`base model not found: ${baseModel}`, {
+      hint: "reinstall genrm (the package ships assets/world/base.gguf), or pass --base-model",
+    });
+  }
+  if (options.fresh) fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(outDir, "stages"), { recursive: true });
+
+  const baseId = await modelIdentity(baseModel, signal ? { signal } : {});
+  const sha256 = createHash("sha256").update(fs.readFileSync(baseModel)).digest("hex");
+  const world = generateWorld({
+    seed,
+    sizes: {
+      train: preset.trainPairs,
+      test: preset.evalPairs,
+      "ood-length": preset.evalPairs,
+      "ood-mixed": preset.evalPairs,
+      "ood-long": 0,
+    },
+  });
+  const templates = Object.fromEntries(Object.values(worldTemplates).map((t) => [t.id, templateHash(t)]));
+  const demoConfig = { preset: presetName, settings: preset, seed, baseModel: baseId, templates };
+  const hash = configHash(demoConfig);
+  const configFile = path.join(outDir, "demo.json");
+  if (fs.existsSync(configFile)) {
+    const prior = JSON.parse(fs.readFileSync(configFile, "utf8")) as { configHash: string };
+    if (prior.configHash !== hash) {
+      throw new ConfigError(
+        [
+          `out: ${outDir} holds a demo run with another configuration (${prior.configHash}, this one ${hash})`,
+        ],
+        { hint: "pass --fresh to start over there, or another --out" },
+      );
+    }
+    log(`resuming the demo in ${outDir}`);
+  } else {
+    writeJson(configFile, {
+      genrm: genrmVersion(),
+      configHash: hash,
+      config: demoConfig,
+      createdAt: startedAt,
+    });
+  }
+
+  const dataDir = path.join(outDir, "data");
+  fs.mkdirSync(dataDir, { recursive: true });
+  for (const split of ["train", ...demoEvalSplits] as const) {
+    await writePairsJsonl(world.splits[split], path.join(dataDir, `${split}.jsonl`));
+  }
+  const evalSplits = Object.fromEntries(demoEvalSplits.map((s) => [s, world.splits[s]])) as Record<
+    DemoEvalSplit,
+    PreferencePair[]
+  >;
+  const splits: DemoSplitInfo[] = demoEvalSplits.map((name) => ({
+    name,
+    title: splitTitles[name],
+    ood: name !== "test",
+    pairs: evalSplits[name].length,
+    lengthJudgeAccuracy: lengthJudgeAccuracy(evalSplits[name]),
+  }));
+  log(
+    `mini world (seed ${seed}): ${preset.trainPairs} training pairs, ${preset.evalPairs} pairs per evaluation split; base model ${path.relative(process.cwd(), baseModel) || baseModel}`,
+  );
+
+  const store = SampleStore.open(path.join(outDir, "samples.db"));
+  const cache: SampleCache = { get: (k) => store.getSample(k), put: (k, s) => store.putSample(k, s) };
+  const probabilityCache: VerdictProbabilityCache = {
+    get: (k) => store.getProbability(k),
+    put: (k, v) => store.putProbability(k, v),
+  };
+  const engineOptions = { threads, contextSize: 384, parallelSequences: 32 };
+  const sampling = { temperature: 1, topP: 0.95, maxTokens: preset.maxTokens };
+  const timings: DemoResults["timings"] = [];
+
+  /** Evaluates an LLM judge of `modelPath` on every split. */
+  const evaluateLlm = async (
+    modelPath: string,
+    protocol: "direct" | "cot",
+    dir: string,
+    label: string,
+  ): Promise<Record<DemoEvalSplit, DemoSplitResult>> => {
+    const engine = await openLlamaCppEngine({ modelPath, ...engineOptions, ...(signal ? { signal } : {}) });
+    try {
+      const judge = createLlmJudge(engine, {
+        protocol,
+        template: protocol === "cot" ? worldTemplates.cot : worldTemplates.direct,
+        orderMode: "random",
+        seed,
+        k: protocol === "cot" ? preset.k : 1,
+        sampling,
+        cache,
+        probabilityCache,
+      });
+      return await evaluateJudge(judge, dir, label, protocol === "cot");
+    } finally {
+      await engine.dispose();
+    }
+  };
+  const evaluateJudge = async (judge: Judge, dir: string, label: string, majK: boolean) => {
+    const total = demoEvalSplits.reduce((n, s) => n + evalSplits[s].length, 0);
+    const bar = createProgressReporter(`eval ${label}`, { unit: "pairs", mode: progressMode });
+    const offsets = new Map<DemoEvalSplit, number>();
+    let offset = 0;
+    for (const s of demoEvalSplits) {
+      offsets.set(s, offset);
+      offset += evalSplits[s].length;
+    }
+    try {
+      return await evaluateOnSplits(judge, evalSplits, {
+        dir,
+        seed,
+        concurrency: 8,
+        majK,
+        ...(signal ? { signal } : {}),
+        onProgress: (split, done) => bar.update({ done: (offsets.get(split) ?? 0) + done, total }),
+      });
+    } finally {
+      bar.stop();
+    }
+  };
+
+  const starRun = async (
+    id: StarMethod,
+    dir: string,
+  ): Promise<{ model: string; manifest: StarManifest; seconds: number }> => {
+    const t0 = performance.now();
+    const bar = createProgressReporter(id, { unit: "steps", mode: progressMode });
+    try {
+      const probe =
+        preset.probePairs > 0 ? [{ name: "probe", pairs: evalSplits.test.slice(0, preset.probePairs) }] : [];
+      const result = await runStar(
+        {
+          method: id,
+          baseModel,
+          pairs: world.splits.train,
+          evalSets: probe,
+          outDir: dir,
+          store: path.join(outDir, "samples.db"),
+          dataSource: path.join(dataDir, "train.jsonl"),
+          iterations: preset.star.iterations,
+          k: preset.star.k,
+          seed,
+          template: worldTemplates.cot,
+          rationalizerTemplate: worldTemplates.rationalizer,
+          sampling,
+          maxPerPair: id === "star-dpo" ? null : preset.star.maxPerPair,
+          train: {
+            lora: false,
+            lr: preset.star.lr,
+            epochs: preset.star.epochs,
+            batchSize: preset.star.batchSize,
+            beta: preset.star.beta,
+            saveEvery: 20,
+          },
+          evalK: 1,
+          evalOrder: "random",
+          concurrency: 8,
+          engine: engineOptions,
+        },
+        {
+          ...(signal ? { signal } : {}),
+          log,
+          onProgress: (p) =>
+            bar.update({
+              done: p.done,
+              total: p.total,
+              metrics: { iter: p.iteration, phase: p.phase },
+            }),
+        },
+      );
+      signal?.throwIfAborted();
+      if (result.finalModel === null)
+        throw new ConfigError([`${id}: the STaR run stopped before its last model`]);
+      return {
+        model: result.finalModel,
+        manifest: result.manifest,
+        seconds: (performance.now() - t0) / 1000,
+      };
+    } finally {
+      bar.stop();
+    }
+  };
+
+  const runMethod = async (id: DemoMethodId): Promise<DemoMethodResult> => {
+    const dir = path.join(outDir, id);
+    const meta = methodNames[id];
+    const base = {
+      id,
+      ...meta,
+      k: meta.reasoning ? preset.k : null,
+      template: meta.reasoning ? templateRef(worldTemplates.cot) : templateRef(worldTemplates.direct),
+    };
+    switch (id) {
+      case "zero-shot-direct":
+      case "zero-shot-cot": {
+        const protocol = id === "zero-shot-cot" ? "cot" : "direct";
+        const results = await evaluateLlm(baseModel, protocol, path.join(dir, "eval"), meta.name);
+        return { ...base, model: { path: baseModel, id: baseId }, training: null, results, seconds: 0 };
+      }
+      case "genrm":
+      case "bt":
+      case "pairrm": {
+        const trained = await trainVerdictJudge({
+          method: id,
+          baseModel,
+          pairs: world.splits.train,
+          template: worldTemplates.direct,
+          outDir: path.join(dir, "train"),
+          seed,
+          ...preset.verdict,
+          progress: progressMode,
+          ...(signal ? { signal } : {}),
+        });
+        signal?.throwIfAborted();
+        if (trained.stopReason !== "completed") throw new ConfigError([`${id}: training stopped early`]);
+        const training = {
+          rows: trained.examples,
+          steps: trained.steps,
+          seconds: trained.seconds,
+          lastLoss: trained.lastLoss,
+        };
+        const model = { path: trained.model, id: await modelIdentity(trained.model) };
+        if (id === "genrm") {
+          const results = await evaluateLlm(trained.model, "direct", path.join(dir, "eval"), meta.name);
+          return { ...base, model, training, results, seconds: 0 };
+        }
+        const judge = await openHeadJudge({
+          headFile: trained.head!,
+          modelPath: trained.model,
+          template: worldTemplates.direct,
+          orderMode: "random",
+          seed,
+        });
+        try {
+          const results = await evaluateJudge(judge, path.join(dir, "eval"), meta.name, false);
+          return {
+            ...base,
+            template: id === "bt" ? null : base.template,
+            model: { path: trained.model, id: judge.info.modelId },
+            training,
+            results,
+            seconds: 0,
+          };
+        } finally {
+          await judge.dispose();
+        }
+      }
+      case "star-sft":
+      case "star-dpo":
+      case "star-rationalizer": {
+        const { model: finalModel, manifest, seconds } = await starRun(id, path.join(dir, "star"));
+        const results = await evaluateLlm(finalModel, "cot", path.join(dir, "eval"), meta.name);
+        return {
+          ...base,
+          model: { path: finalModel, id: manifest.finalModel?.id ?? (await modelIdentity(finalModel)) },
+          training: starTraining(manifest, seconds),
+          results,
+          seconds: 0,
+        };
+      }
+    }
+  };
+
+  const results: DemoMethodResult[] = [];
+  try {
+    for (const id of methods) {
+      signal?.throwIfAborted();
+      const stageFile = path.join(outDir, "stages", `${id}.json`);
+      if (fs.existsSync(stageFile)) {
+        const cached = JSON.parse(fs.readFileSync(stageFile, "utf8")) as {
+          configHash: string;
+          result: DemoMethodResult;
+        };
+        if (cached.configHash === hash) {
+          log(`${methodNames[id].name}: done in an earlier run`);
+          results.push(cached.result);
+          timings.push({ stage: id, seconds: cached.result.seconds });
+          continue;
+        }
+      }
+      log(`${methodNames[id].name}: starting`);
+      const t0 = performance.now();
+      const result = await runMethod(id);
+      result.seconds = (performance.now() - t0) / 1000;
+      writeJson(stageFile, { configHash: hash, result });
+      results.push(result);
+      timings.push({ stage: id, seconds: result.seconds });
+      log(
+        `${meta(id)}: ${demoEvalSplits.map((s) => `${s} ${result.results[s].accuracy.toFixed(3)}`).join(", ")} (${result.seconds.toFixed(0)} s)`,
+      );
+    }
+  } finally {
+    store.close();
+  }
+
+  const finishedAt = new Date().toISOString();
+  const demo: DemoResults = {
+    format: "genrm-demo@1",
+    genrm: genrmVersion(),
+    preset: presetName,
+    seed,
+    startedAt,
+    finishedAt,
+    wallSeconds: (performance.now() - started) / 1000,
+    machine: {
+      platform: os.platform(),
+      arch: os.arch(),
+      cpus: os.availableParallelism(),
+      node: process.version,
+      engineThreads: threads,
+    },
+    baseModel: { path: baseModel, id: baseId, sha256 },
+    world: { seed, noise: world.config.noise, trainPairs: world.splits.train.length },
+    templates,
+    config: { ...preset, methods },
+    splits,
+    methods: results,
+    timings,
+  };
+  const resultsFile = path.join(outDir, "results.json");
+  const reportFile = path.join(outDir, "report.html");
+  writeJson(resultsFile, demo);
+  fs.writeFileSync(reportFile, renderDemoReport(demo));
+  return { results: demo, outDir, resultsFile, reportFile, table: formatDemoTable(demo) };
+}
+
+function meta(id: DemoMethodId): string {
+  return methodNames[id].name;
+}
+
+function templateRef(t: JudgeTemplate): { id: string; hash: string } {
+  return { id: t.id, hash: templateHash(t) };
+}
+
+function lengthJudgeAccuracy(pairs: readonly PreferencePair[]): number {
+  let total = 0;
+  let n = 0;
+  for (const p of pairs) {
+    const longer =
+      p.responseA.length === p.responseB.length ? "tie" : p.responseA.length > p.responseB.length ? "A" : "B";
+    const s = scorePair(longer, p.label);
+    if (s === null) continue;
+    total += s;
+    n++;
+  }
+  return n === 0 ? 0 : total / n;
+}
+
+function starTraining(manifest: StarManifest, seconds: number): DemoMethodResult["training"] {
+  const baseProbe = manifest.baseEvals.find((e) => e.name === "probe")?.accuracy ?? null;
+  const start = { iteration: 0, pairs: 0, samples: 0, kept: 0, probeAccuracy: baseProbe };
+  const iterations = manifest.iterations.map((it) => ({
+    iteration: it.iteration,
+    pairs: it.counts?.pairs ?? 0,
+    samples: it.counts?.samples ?? 0,
+    kept: it.counts?.rows ?? 0,
+    probeAccuracy: it.evals.find((e) => e.name === "probe")?.accuracy ?? null,
+  }));
+  return {
+    rows: iterations.reduce((n, it) => n + it.kept, 0),
+    steps: manifest.iterations.reduce((n, it) => n + (it.training?.steps ?? 0), 0),
+    seconds,
+    iterations: baseProbe === null ? iterations : [start, ...iterations],
+    lastLoss: manifest.iterations.at(-1)?.training?.lastLoss ?? null,
+  };
+}
