@@ -3,7 +3,8 @@
  * of the SAME pair shown in the SAME order, so both completions continue one prompt. OQ-3: by
  * default one pair per prompt, a seeded random correct × a seeded random wrong; "max" forms
  * min(#correct, #wrong) disjoint pairs. Truncated chains are never used (OQ-13); chains that
- * finished without a verdict are wrong (§1.8) unless `rejectUnparseable` is false. Pairs whose
+ * finished without a verdict are wrong (§1.8) unless `rejectUnparseable` is false; empty chains are
+ * skipped. Pairs whose
  * chains are all correct or all wrong yield nothing (counted by `tallySamples`).
  */
 import { hash32 } from "../judge/hash32.js";
@@ -31,6 +32,9 @@ export function pairDpoRows(ps: PairSamples, options: PairDpoOptions): StarDpoRo
     const rejected: JudgeSample[] = [];
     for (const s of ps.samples) {
       if (s.order !== order) continue;
+      // A chain that ended at once (EOS first) has no reply text to train away from; TRL and
+      // genrm's row format both require a non-empty assistant message.
+      if ((prefix + s.text).trim() === "") continue;
       const c = classifySample(s, gold);
       if (c === "correct") chosen.push(s);
       else if (c === "wrong" || (c === "unparseable" && rejectUnparseable)) rejected.push(s);

@@ -136,6 +136,14 @@ describe("pairDpoRows", () => {
       rejected: max[0]!.rejected,
     });
   });
+  it("never uses an empty chain (EOS first) as the rejected reply", () => {
+    const samples = [sample("A"), sample("error", { text: "" }), sample("error", { text: "  " })];
+    expect(pairDpoRows(ps(samples), base)).toEqual([]);
+    const withWrong = [...samples, sample("B")];
+    const rows = pairDpoRows(ps(withWrong), { ...base, pairsPerPrompt: "max" });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.lineage.rejected.verdict).toBe("B");
+  });
   it("never uses truncated chains, and unparseable ones only when allowed", () => {
     const samples = [
       sample("A"),
