@@ -391,6 +391,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
   };
 
   const results: DemoMethodResult[] = [];
+  const setupSeconds = (performance.now() - started) / 1000;
   try {
     for (const id of methods) {
       signal?.throwIfAborted();
@@ -430,7 +431,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     seed,
     startedAt,
     finishedAt,
-    wallSeconds: (performance.now() - started) / 1000,
+    // Stages finished by an earlier (killed) run count with their recorded time, so a resumed
+    // demo reports what the whole computation took rather than what was left of it.
+    wallSeconds: setupSeconds + timings.reduce((t, s) => t + s.seconds, 0),
     machine: {
       platform: os.platform(),
       arch: os.arch(),
