@@ -1,12 +1,9 @@
 /**
  * The committed mini-world base model (assets/world/base.gguf): the file is the one its sidecar
  * describes, llama.cpp loads it, and through the real judging path it writes rationales whose
- * verdicts parse and whose steps are mostly right arithmetic. Thresholds come from the sidecar's own
- * measurement (test split), halved, so the checks follow the model rather than numbers typed here.
- *
- * Not checked (yet): CoT accuracy clearly above chance. The committed model does not reach it
- * (docs/mini-world.md, "Base model": maj@1 0.50 on 50 test pairs); it writes well-formed rationales
- * with 63% correct steps but finishes a whole chain right in only 17% of samples.
+ * verdicts parse, whose steps are mostly right arithmetic, and whose majority verdict is above
+ * chance in distribution but far from perfect (the property the demo's STaR runs start from).
+ * Thresholds for the live measurement come from the sidecar's own measurement where they can.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -26,17 +23,23 @@ describe("committed mini-world base model", () => {
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(sidecar.sha256);
     const recorded = sidecar.measured?.splits.find((s) => s.split === "test")?.cot;
     expect(recorded).toBeDefined();
+    // As recorded on 120 test pairs: clearly above chance, far from perfect.
+    expect(recorded!.maj1).toBeGreaterThan(0.55);
+    expect(recorded!.majK).toBeGreaterThan(0.55);
+    expect(recorded!.majK).toBeLessThan(0.85);
 
     const m = await measureWorldModel({
       modelPath,
       splits: ["test"],
-      pairs: 40,
-      k: 2,
+      pairs: 80,
+      k: 4,
       worldSeed: 5,
       seed: 1,
     });
     const test = m.splits[0]!;
-    expect(test.pairs).toBe(40);
+    expect(test.pairs).toBe(80);
+    // Other pairs, other seeds: the majority of 4 rationales still beats a coin.
+    expect(test.cot!.majK).toBeGreaterThan(0.55);
     expect(test.cot!.parseRate).toBeGreaterThanOrEqual(0.9);
     // The rationales do the arithmetic: many of their steps are right (a random result would almost
     // never be).

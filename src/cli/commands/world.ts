@@ -32,7 +32,7 @@ import { worldTemplates } from "../../world/worldTemplates.js";
 const drillHeavyMix = { drill: 0.4, answer: 0.02, cot: 0.45, direct: 0.03, rationalizer: 0.1 };
 export const worldPretrainPresets = {
   full: {
-    rows: 12000,
+    rows: 24000,
     epochs: 2,
     model: { hidden: 128, layers: 4, heads: 4, kvHeads: 2, ffn: 384 },
     lr: 3e-3,
