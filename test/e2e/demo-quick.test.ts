@@ -12,7 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoPresets } from "../../src/demo/demoPresets.js";
 import { type DemoResults, demoEvalSplits, demoMethodIds } from "../../src/demo/types.js";
-import { type CliResult, repoRoot, runCli } from "../helpers/cli.js";
+import { type CliResult, repoRoot, runCli, spawnCli } from "../helpers/cli.js";
 
 let dir: string;
 let out: string;
@@ -149,4 +149,43 @@ describe("genrm demo --quick", () => {
     expect(other.stderr).toMatch(/another configuration/);
     expect(other.stderr).toMatch(/--fresh/);
   }, 60_000);
+});
+
+describe("genrm demo killed mid-stage", () => {
+  it("resumes after SIGKILL during STaR training: finished stages are kept, the rest completes", async () => {
+    const killed = path.join(dir, "killed");
+    const args = [
+      "demo",
+      "--quick",
+      "--out",
+      killed,
+      "--methods",
+      "zero-shot-direct,star-dpo",
+      "--progress",
+      "plain",
+    ];
+    const child = spawnCli(args);
+    let stderr = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stderr?.on("data", (d) => {
+        stderr += d;
+        if (/star-dpo: .*phase train/.test(stderr) && child.exitCode === null) child.kill("SIGKILL");
+      });
+      child.on("close", (_code, signal) =>
+        signal === "SIGKILL" ? resolve() : reject(new Error(`not killed:\n${stderr}`)),
+      );
+    });
+    expect(existsSync(path.join(killed, "stages", "zero-shot-direct.json"))).toBe(true);
+    expect(existsSync(path.join(killed, "stages", "star-dpo.json"))).toBe(false);
+    expect(existsSync(path.join(killed, "results.json"))).toBe(false);
+
+    const resumed = await runCli([...args.slice(0, -2), "--progress", "plain", "--json"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming the demo/);
+    expect(resumed.stderr).toMatch(/LLM judge \(no reasoning\): done in an earlier run/);
+    expect(resumed.stderr).toMatch(/resuming .*star: /);
+    const results = JSON.parse(resumed.stdout) as DemoResults;
+    expect(results.methods.map((m) => m.id)).toEqual(["zero-shot-direct", "star-dpo"]);
+    expect(results.methods[1]!.results.test.n).toBe(demoPresets.quick.evalPairs);
+  }, 600_000);
 });
