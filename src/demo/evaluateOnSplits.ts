@@ -11,6 +11,7 @@ import type { Judge } from "../judge/types.js";
 import { JudgmentLog } from "../run/JudgmentLog.js";
 import { writeJson } from "../run/runDir.js";
 import { runJudging } from "../run/runJudging.js";
+import { rationaleStats } from "./rationaleStats.js";
 import type { DemoEvalSplit, DemoSplitResult } from "./types.js";
 
 export interface EvaluateOnSplitsOptions {
@@ -54,6 +55,7 @@ export async function evaluateOnSplits(
       n: acc.n,
       majK: options.majK ? summary.majAtK.map((p) => p.accuracy) : null,
       parseErrorRate: summary.parse.parseErrorRate ?? 0,
+      rationales: options.majK ? rationaleStats(result.judgments, pairs) : null,
     };
   }
   return out;

@@ -83,6 +83,28 @@ export function formatDemoTable(results: DemoResults): string {
     lines.push(...alignColumns(curveTable));
   }
 
+  const reasoned = orderedMethods(results).filter((m) => splits.some((s) => m.results[s.name]?.rationales));
+  if (reasoned.length > 0) {
+    const rationaleTable: string[][] = [
+      ["method", ...splits.map((s) => `${splitLabel(s.name)} worked/shortcut/sound`)],
+    ];
+    for (const m of reasoned) {
+      rationaleTable.push([
+        m.name,
+        ...splits.map((s) => {
+          const st = m.results[s.name]?.rationales;
+          return st ? `${fmt3(st.worked)} ${fmt3(st.heuristic)} ${fmt3(st.sound)}` : "—";
+        }),
+      ]);
+    }
+    lines.push(
+      "",
+      "rationales: share of samples that work the sum out / skip to a shortcut / are right for the right reason",
+      "",
+    );
+    lines.push(...alignColumns(rationaleTable));
+  }
+
   lines.push(
     "",
     `wall time ${fmtDuration(results.wallSeconds)} (${results.startedAt} to ${results.finishedAt})`,

@@ -30,6 +30,17 @@ export interface DemoSplitInfo {
   lengthJudgeAccuracy: number;
 }
 
+/** Shares of a CoT judge's samples on one split (`rationaleStats`). */
+export interface DemoRationaleStats {
+  samples: number;
+  /** Work the sum out and conclude from the result. */
+  worked: number;
+  /** Skip the work: "B is more detailed", "A comes first". */
+  heuristic: number;
+  /** Right arithmetic, right quotes and the hidden rule's verdict: right for the right reason. */
+  sound: number;
+}
+
 export interface DemoSplitResult {
   /** Accuracy against the human labels (ties and unparseable verdicts score 0.5). CoT judges: maj@k. */
   accuracy: number;
@@ -40,6 +51,8 @@ export interface DemoSplitResult {
   majK: number[] | null;
   /** Share of samples without a verdict (CoT), else 0. */
   parseErrorRate: number;
+  /** CoT judges: what their rationales do; null otherwise. */
+  rationales?: DemoRationaleStats | null;
 }
 
 export interface DemoTrainingInfo {

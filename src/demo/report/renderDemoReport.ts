@@ -58,6 +58,7 @@ export function renderDemoReport(results: DemoResults): string {
     figureSection(results, rows),
     tableSection(results, rows, best),
     majKSection(results),
+    rationaleSection(results),
     starSection(results),
     provenanceSection(results),
     `<footer>Rendered by genrm ${esc(results.genrm)} from the demo's results.json (format ${esc(results.format)}). ` +
@@ -394,6 +395,29 @@ function majKSection(r: DemoResults): string {
     `<p class="note">Accuracy of the majority verdict of a judge's first k samples per pair, for each split; all panels share the y scale ` +
     `(${fmt3(lo)} to ${fmt3(hi)}). The table gives the values at powers of two and at K; "no verdict" is the share of samples ` +
     `without a parseable verdict.</p>${numbersTable}</section>`
+  );
+}
+
+/** Whether CoT judges reach their verdicts by working the sum out or by a shortcut. */
+function rationaleSection(r: DemoResults): string {
+  const cot = orderedMethods(r).filter((m) => r.splits.some((s) => m.results[s.name]?.rationales));
+  if (cot.length === 0) return "";
+  const head = ["Method", ...r.splits.flatMap((s) => [`${splitLabel(s.name)}: worked`, "shortcut", "sound"])];
+  const body = cot.map((m) => [
+    esc(m.name),
+    ...r.splits.flatMap((s) => {
+      const st = m.results[s.name]?.rationales;
+      return st ? [esc(fmt3(st.worked)), esc(fmt3(st.heuristic)), esc(fmt3(st.sound))] : ["—", "—", "—"];
+    }),
+  ]);
+  return (
+    `<section id="rationales"><h2>What the rationales do</h2>` +
+    `<p class="note">Shares of each chain-of-thought judge's samples, checked step by step against the mini world's hidden facts: ` +
+    `"worked" rationales add the numbers up and conclude from the result; "shortcut" ones skip the work ("B is more detailed", ` +
+    `"A comes first"); "sound" ones have every step, both quotes and the verdict right, i.e. are right for the right reason. ` +
+    `A judge that gains accuracy in distribution while its shortcut share grows has learned the surface cue, not the task.</p>` +
+    table(head, body, { numeric: head.map((_, i) => i > 0) }) +
+    `</section>`
   );
 }
 

@@ -1,0 +1,35 @@
+/**
+ * What a CoT judge's rationales do on mini-world pairs (`scoreRationale`): whether they work the
+ * sum out or skip to a heuristic ("B is more detailed"), and how many are right for the right
+ * reason. Accuracy alone cannot tell a judge that reasons from one that learned the length cue;
+ * these shares can (docs/mini-world.md).
+ */
+import type { PreferencePair } from "../data/types.js";
+import type { Judgment } from "../judge/types.js";
+import { judgeView } from "../world/judgeView.js";
+import { scoreRationale } from "../world/scoreRationale.js";
+import type { DemoRationaleStats } from "./types.js";
+
+export function rationaleStats(
+  judgments: readonly Judgment[],
+  pairs: readonly PreferencePair[],
+): DemoRationaleStats {
+  const byId = new Map(pairs.map((p) => [p.id, p]));
+  let samples = 0;
+  let worked = 0;
+  let heuristic = 0;
+  let sound = 0;
+  for (const j of judgments) {
+    const pair = byId.get(j.pairId);
+    if (pair === undefined) continue;
+    for (const s of j.samples) {
+      const score = scoreRationale(s.text, judgeView(pair, s.order));
+      samples++;
+      if (score.route === "worked") worked++;
+      else if (score.route === "heuristic") heuristic++;
+      if (score.sound) sound++;
+    }
+  }
+  const share = (n: number) => (samples === 0 ? 0 : n / samples);
+  return { samples, worked: share(worked), heuristic: share(heuristic), sound: share(sound) };
+}
