@@ -645,7 +645,7 @@ Examples:
     .description(
       "the paper end to end on the mini world: zero-shot judges, GenRM, BT, PairRM and STaR, in and out of distribution",
     )
-    .option("--quick", "a few dozen pairs per stage (about 3 minutes): checks the pipeline, not the methods")
+    .option("--quick", "a few dozen pairs per stage (about 2 minutes): checks the pipeline, not the methods")
     .option("--out <dir>", "run directory; rerunning resumes it", "genrm-demo")
     .option("--seed <n>", "seeds the world, A/B orders, samples and training", intArg(0), 0)
     .option("--base-model <gguf>", "mini-world base model (default: the bundled assets/world/base.gguf)")

@@ -65,6 +65,23 @@ describe("genrm argv → command options", () => {
       "model tiny",
       { out: "t.gguf", hidden: 32, layers: 2 },
     ],
+    [["demo"], "demo", { out: "genrm-demo", seed: 0 }],
+    [
+      [
+        "demo",
+        "--quick",
+        "--out",
+        "/tmp/d",
+        "--seed",
+        "2",
+        "--methods",
+        "zero-shot-cot,star-dpo",
+        "--threads",
+        "2",
+      ],
+      "demo",
+      { quick: true, out: "/tmp/d", seed: 2, methods: "zero-shot-cot,star-dpo", threads: 2 },
+    ],
   ];
   for (const [argv, command, expected, args] of table) {
     it(argv.join(" "), async () => {
