@@ -9,3 +9,9 @@ export {
   namedLinears,
   removeLora,
 } from "./applyLora.js";
+export {
+  isAdapterGguf,
+  type LoadLoraAdapterOptions,
+  type LoadLoraAdapterResult,
+  loadLoraAdapterGguf,
+} from "./loadLoraAdapterGguf.js";
