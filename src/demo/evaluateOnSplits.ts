@@ -46,7 +46,12 @@ export async function evaluateOnSplits(
       log.close();
     }
     options.signal?.throwIfAborted();
-    const summary = summarizeEval(result.judgments, pairs, { bootstrap: { seed: options.seed } });
+    // maj@j as the mean over every j-subset of the k samples: the unbiased estimate from one run,
+    // far less noisy than voting with the first j (maj@1 is then the mean accuracy of a sample).
+    const summary = summarizeEval(result.judgments, pairs, {
+      bootstrap: { seed: options.seed },
+      majAtK: { mode: "expected" },
+    });
     writeJson(path.join(dir, "summary.json"), { ...summary, split, judge: judge.info });
     const acc = summary.accuracy;
     out[split] = {

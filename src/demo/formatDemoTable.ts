@@ -79,27 +79,31 @@ export function formatDemoTable(results: DemoResults): string {
         curveTable.push([i === 0 ? m.name : "", c.label, ...ks.map((k) => fmt3(c.curve[k - 1]))]);
       });
     }
-    lines.push("", "maj@k: accuracy of the majority verdict of the first k samples (CoT judges)", "");
+    lines.push(
+      "",
+      "maj@k: expected accuracy of the majority verdict of k of the samples (mean over all k-subsets; CoT judges)",
+      "",
+    );
     lines.push(...alignColumns(curveTable));
   }
 
   const reasoned = orderedMethods(results).filter((m) => splits.some((s) => m.results[s.name]?.rationales));
   if (reasoned.length > 0) {
     const rationaleTable: string[][] = [
-      ["method", ...splits.map((s) => `${splitLabel(s.name)} worked/shortcut/sound`)],
+      ["method", ...splits.map((s) => `${splitLabel(s.name)} worked/fallback/shortcut/sound`)],
     ];
     for (const m of reasoned) {
       rationaleTable.push([
         m.name,
         ...splits.map((s) => {
           const st = m.results[s.name]?.rationales;
-          return st ? `${fmt3(st.worked)} ${fmt3(st.heuristic)} ${fmt3(st.sound)}` : "—";
+          return st ? `${fmt3(st.worked)} ${fmt3(st.fallback)} ${fmt3(st.heuristic)} ${fmt3(st.sound)}` : "—";
         }),
       ]);
     }
     lines.push(
       "",
-      "rationales: share of samples that work the sum out / skip to a shortcut / are right for the right reason",
+      "rationales: share of samples that conclude from their sum / fall back on a cue when it matches neither answer / skip to a cue / are right for the right reason",
       "",
     );
     lines.push(...alignColumns(rationaleTable));

@@ -1,7 +1,8 @@
 /**
  * What a CoT judge's rationales do on mini-world pairs (`scoreRationale`): whether they work the
- * sum out or skip to a heuristic ("B is more detailed"), and how many are right for the right
- * reason. Accuracy alone cannot tell a judge that reasons from one that learned the length cue;
+ * sum out, fall back on a cue when their result matches neither answer ("Neither is right; B is
+ * more detailed"), or skip to the cue at once ("B is more detailed"), and how many are right for
+ * the right reason. Accuracy alone cannot tell a judge that reasons from one that learned the length cue;
  * these shares can (docs/mini-world.md).
  */
 import type { PreferencePair } from "../data/types.js";
@@ -17,6 +18,7 @@ export function rationaleStats(
   const byId = new Map(pairs.map((p) => [p.id, p]));
   let samples = 0;
   let worked = 0;
+  let fallback = 0;
   let heuristic = 0;
   let sound = 0;
   for (const j of judgments) {
@@ -26,10 +28,17 @@ export function rationaleStats(
       const score = scoreRationale(s.text, judgeView(pair, s.order));
       samples++;
       if (score.route === "worked") worked++;
+      else if (score.route === "fallback") fallback++;
       else if (score.route === "heuristic") heuristic++;
       if (score.sound) sound++;
     }
   }
   const share = (n: number) => (samples === 0 ? 0 : n / samples);
-  return { samples, worked: share(worked), heuristic: share(heuristic), sound: share(sound) };
+  return {
+    samples,
+    worked: share(worked),
+    fallback: share(fallback),
+    heuristic: share(heuristic),
+    sound: share(sound),
+  };
 }

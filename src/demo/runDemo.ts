@@ -101,6 +101,9 @@ const methodNames: Record<
   "star-rationalizer": { name: "STaR-Rationalizer", family: "star", reasoning: true },
 };
 
+/** Bumped when what a stage computes from its artifacts changes (metrics, fields). */
+const demoStageVersion = 2;
+
 const splitTitles: Record<DemoEvalSplit, string> = {
   test: "In-distribution",
   "ood-length": "OOD: length cue reversed",
@@ -390,6 +393,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     }
   };
 
+  // A stage record is reused only when it was computed the way this genrm computes it; otherwise
+  // the stage runs again, resuming from its judgments, checkpoints and samples.
+  const stageKey = `${hash}/${demoStageVersion}`;
   const results: DemoMethodResult[] = [];
   const setupSeconds = (performance.now() - started) / 1000;
   try {
@@ -401,7 +407,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
           configHash: string;
           result: DemoMethodResult;
         };
-        if (cached.configHash === hash) {
+        if (cached.configHash === stageKey) {
           log(`${methodNames[id].name}: done in an earlier run`);
           results.push(cached.result);
           timings.push({ stage: id, seconds: cached.result.seconds });
@@ -412,7 +418,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
       const t0 = performance.now();
       const result = await runMethod(id);
       result.seconds = (performance.now() - t0) / 1000;
-      writeJson(stageFile, { configHash: hash, result });
+      writeJson(stageFile, { configHash: stageKey, result });
       results.push(result);
       timings.push({ stage: id, seconds: result.seconds });
       log(

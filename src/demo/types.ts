@@ -35,6 +35,8 @@ export interface DemoRationaleStats {
   samples: number;
   /** Work the sum out and conclude from the result. */
   worked: number;
+  /** Work it out, find the result matches neither answer, and pick by a cue ("Neither is right; B is more detailed"). */
+  fallback: number;
   /** Skip the work: "B is more detailed", "A comes first". */
   heuristic: number;
   /** Right arithmetic, right quotes and the hidden rule's verdict: right for the right reason. */
@@ -47,7 +49,10 @@ export interface DemoSplitResult {
   /** Bootstrap 95% interval of `accuracy`. */
   ci: [number, number];
   n: number;
-  /** CoT judges: accuracy of the majority of the first j samples, j = 1..k (majK[0] is maj@1). */
+  /**
+   * CoT judges: expected accuracy of the majority of j of the k samples (mean over every j-subset,
+   * `majAtK` mode "expected"), j = 1..k; majK[0] is the mean accuracy of one sample, majK[k−1] the vote of all k.
+   */
   majK: number[] | null;
   /** Share of samples without a verdict (CoT), else 0. */
   parseErrorRate: number;

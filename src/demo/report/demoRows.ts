@@ -2,8 +2,8 @@
  * The row model shared by the terminal table and the HTML report, so both show the same rows, the
  * same rounding and the same "best in column" marks.
  *
- * A chain-of-thought judge (one whose split results carry `majK`) gets two rows: maj@1 (the first
- * sample's verdict, `majK[0]`) and maj@k (the vote of all k samples, `accuracy`, the only one with a
+ * A chain-of-thought judge (one whose split results carry `majK`) gets two rows: maj@1 (the mean
+ * accuracy of one sample, `majK[0]`) and maj@k (the vote of all k samples, `accuracy`, the only one with a
  * bootstrap CI). Two rows rather than "maj@1 / maj@k" in one cell keep every cell a single number,
  * so columns stay narrow and a best mark points at exactly one value.
  */

@@ -280,7 +280,7 @@ function figureSection(r: DemoResults, rows: DemoRow[]): string {
   return (
     `<section id="figure"><h2>Accuracy by judge and split</h2><figure>${svg}<figcaption>` +
     `The paper's Figure 2 on the mini world. Bars: accuracy against the human labels; whiskers: bootstrap 95% interval; ` +
-    `dashed line: chance (0.5). ${anyVote ? "Chain-of-thought judges show the first sample's verdict (maj@1, solid) and the majority of all samples (maj@k, hatched). " : ""}` +
+    `dashed line: chance (0.5). ${anyVote ? "Chain-of-thought judges show the mean accuracy of one sample (maj@1, solid) and the majority of all samples (maj@k, hatched). " : ""}` +
     `Hover a bar for its value.</figcaption></figure></section>`
   );
 }
@@ -316,7 +316,7 @@ function tableSection(r: DemoResults, rows: DemoRow[], best: DemoBest): string {
   return (
     `<section id="results"><h2>Results</h2><div class="table-wrap"><table id="results-table"><thead>${head}</thead><tbody>${body.join("")}</tbody></table></div>` +
     `<p class="note">Accuracy against the human labels with its bootstrap 95% interval; bold: best value in the column (compared at three decimals). ` +
-    `Chain-of-thought judges have two rows: maj@1 (first sample's verdict, no interval recorded) and maj@k (majority of k samples). ` +
+    `Chain-of-thought judges have two rows: maj@1 (mean accuracy of one sample, no interval recorded) and maj@k (majority of k samples). ` +
     `OOD mean: mean over the out-of-distribution splits. Pairs per split: ${esc(ns)}.</p></section>`
   );
 }
@@ -354,7 +354,7 @@ function majKSection(r: DemoResults): string {
     const svg = lineChart({
       id: `fig-majk-${i}`,
       title: s.title,
-      description: `Line chart: accuracy of the majority of the first k samples, k = 1 to ${maxK}, on ${s.title}, one line per chain-of-thought judge.`,
+      description: `Line chart: expected accuracy of the majority of k samples, k = 1 to ${maxK}, on ${s.title}, one line per chain-of-thought judge.`,
       xValues,
       yDomain: [lo, hi],
       series: series(s.name),
@@ -392,7 +392,7 @@ function majKSection(r: DemoResults): string {
   });
   return (
     `${headline}${legend}<div class="multiples">${panels.join("")}</div>` +
-    `<p class="note">Accuracy of the majority verdict of a judge's first k samples per pair, for each split; all panels share the y scale ` +
+    `<p class="note">Expected accuracy of the majority verdict of k of a judge's samples per pair (mean over every k-subset), for each split; all panels share the y scale ` +
     `(${fmt3(lo)} to ${fmt3(hi)}). The table gives the values at powers of two and at K; "no verdict" is the share of samples ` +
     `without a parseable verdict.</p>${numbersTable}</section>`
   );
@@ -402,20 +402,26 @@ function majKSection(r: DemoResults): string {
 function rationaleSection(r: DemoResults): string {
   const cot = orderedMethods(r).filter((m) => r.splits.some((s) => m.results[s.name]?.rationales));
   if (cot.length === 0) return "";
-  const head = ["Method", ...r.splits.flatMap((s) => [`${splitLabel(s.name)}: worked`, "shortcut", "sound"])];
+  const head = [
+    "Method",
+    ...r.splits.flatMap((s) => [`${splitLabel(s.name)}: worked`, "fallback", "shortcut", "sound"]),
+  ];
   const body = cot.map((m) => [
     esc(m.name),
     ...r.splits.flatMap((s) => {
       const st = m.results[s.name]?.rationales;
-      return st ? [esc(fmt3(st.worked)), esc(fmt3(st.heuristic)), esc(fmt3(st.sound))] : ["—", "—", "—"];
+      return st
+        ? [esc(fmt3(st.worked)), esc(fmt3(st.fallback)), esc(fmt3(st.heuristic)), esc(fmt3(st.sound))]
+        : ["—", "—", "—", "—"];
     }),
   ]);
   return (
     `<section id="rationales"><h2>What the rationales do</h2>` +
     `<p class="note">Shares of each chain-of-thought judge's samples, checked step by step against the mini world's hidden facts: ` +
-    `"worked" rationales add the numbers up and conclude from the result; "shortcut" ones skip the work ("B is more detailed", ` +
+    `"worked" rationales add the numbers up and conclude from the result; "fallback" ones find a result that matches neither answer ` +
+    `and pick by a cue ("Neither is right; B is more detailed"); "shortcut" ones skip the work ("B is more detailed", ` +
     `"A comes first"); "sound" ones have every step, both quotes and the verdict right, i.e. are right for the right reason. ` +
-    `A judge that gains accuracy in distribution while its shortcut share grows has learned the surface cue, not the task.</p>` +
+    `A judge that gains accuracy in distribution while its fallback and shortcut shares grow has learned the surface cue, not the task.</p>` +
     table(head, body, { numeric: head.map((_, i) => i > 0) }) +
     `</section>`
   );

@@ -32,15 +32,21 @@ describe("rationaleStats", () => {
         sample("B is more detailed. [[B]]", order, 1),
         sample("A comes first. [[A]]", order, 2),
         sample("", order, 3),
+        sample(
+          `${p.meta ? "1+1=2." : ""} A says 1. B says 3. Neither is right; B is more detailed. [[B]]`,
+          order,
+          4,
+        ),
       ]);
     });
     const stats = rationaleStats(judgments, pairs);
-    expect(stats.samples).toBe(pairs.length * 4);
-    expect(stats.worked).toBeCloseTo(0.25, 10);
-    expect(stats.heuristic).toBeCloseTo(0.5, 10);
+    expect(stats.samples).toBe(pairs.length * 5);
+    expect(stats.worked).toBeCloseTo(0.2, 10);
+    expect(stats.fallback).toBeCloseTo(0.2, 10);
+    expect(stats.heuristic).toBeCloseTo(0.4, 10);
     // A perfect reasoner is right for the right reason wherever exactly one answer is correct,
     // which the world guarantees.
-    expect(stats.sound).toBeCloseTo(0.25, 10);
+    expect(stats.sound).toBeCloseTo(0.2, 10);
   });
 
   it("reads each sample in its own display order", () => {
@@ -56,6 +62,7 @@ describe("rationaleStats", () => {
     expect(rationaleStats([judgment("elsewhere", [sample("x", "AB", 0)])], pairs)).toEqual({
       samples: 0,
       worked: 0,
+      fallback: 0,
       heuristic: 0,
       sound: 0,
     });

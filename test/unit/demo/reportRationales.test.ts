@@ -7,7 +7,13 @@ describe("report rationale section", () => {
   it("shows worked / shortcut / sound shares of the CoT judges that have them", () => {
     const r = demoResultsFixture();
     const dpo = r.methods.find((m) => m.id === "star-dpo")!;
-    dpo.results.test.rationales = { samples: 1600, worked: 0.015, heuristic: 0.62, sound: 0.0123 };
+    dpo.results.test.rationales = {
+      samples: 1600,
+      worked: 0.015,
+      fallback: 0.3,
+      heuristic: 0.62,
+      sound: 0.0123,
+    };
     const html = renderDemoReport(r);
     const section = /<section id="rationales">([\s\S]*?)<\/section>/.exec(html)?.[1];
     expect(section).toBeDefined();
@@ -28,11 +34,17 @@ describe("terminal rationale table", () => {
     const r = demoResultsFixture();
     expect(formatDemoTable(r)).not.toContain("rationales:");
     const cot = r.methods.find((m) => m.id === "zero-shot-cot")!;
-    cot.results.test.rationales = { samples: 800, worked: 0.374, heuristic: 0.193, sound: 0.146 };
+    cot.results.test.rationales = {
+      samples: 800,
+      worked: 0.374,
+      fallback: 0.25,
+      heuristic: 0.193,
+      sound: 0.146,
+    };
     const text = formatDemoTable(r);
     const line = text.split("\n").find((l) => l.startsWith(cot.name) && l.includes("0.374"));
     expect(line).toBeDefined();
-    expect(line).toContain("0.374 0.193 0.146");
+    expect(line).toContain("0.374 0.250 0.193 0.146");
     expect(line).toContain("—");
   });
 });
