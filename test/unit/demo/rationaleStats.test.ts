@@ -32,11 +32,7 @@ describe("rationaleStats", () => {
         sample("B is more detailed. [[B]]", order, 1),
         sample("A comes first. [[A]]", order, 2),
         sample("", order, 3),
-        sample(
-          `${p.meta ? "1+1=2." : ""} A says 1. B says 3. Neither is right; B is more detailed. [[B]]`,
-          order,
-          4,
-        ),
+        sample("1+1=2. A says 1. B says 3. Neither is right; B is more detailed. [[B]]", order, 4),
       ]);
     });
     const stats = rationaleStats(judgments, pairs);
