@@ -103,7 +103,7 @@ export function formatDemoTable(results: DemoResults): string {
     }
     lines.push(
       "",
-      "rationales: share of samples that conclude from their sum / fall back on a cue when it matches neither answer / skip to a cue / are right for the right reason",
+      "rationales: share of samples whose worked sum matches an answer / matches neither answer / that skip the work for a cue / right for the right reason",
       "",
     );
     lines.push(...alignColumns(rationaleTable));

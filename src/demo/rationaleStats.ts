@@ -1,8 +1,8 @@
 /**
- * What a CoT judge's rationales do on mini-world pairs (`scoreRationale`): whether they work the
- * sum out, fall back on a cue when their result matches neither answer ("Neither is right; B is
- * more detailed"), or skip to the cue at once ("B is more detailed"), and how many are right for
- * the right reason. Accuracy alone cannot tell a judge that reasons from one that learned the length cue;
+ * What a CoT judge's rationales do on mini-world pairs (`scoreRationale` routes): whether they
+ * work the sum out to a result one answer states, to a result neither states (where the verdict
+ * cannot follow from the work; the taught move is a cue, "Neither is right; B is more detailed"),
+ * or skip the work for a cue ("B is more detailed"), and how many are right for the right reason. Accuracy alone cannot tell a judge that reasons from one that learned the length cue;
  * these shares can (docs/mini-world.md).
  */
 import type { PreferencePair } from "../data/types.js";

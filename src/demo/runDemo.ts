@@ -102,7 +102,7 @@ const methodNames: Record<
 };
 
 /** Bumped when what a stage computes from its artifacts changes (metrics, fields). */
-const demoStageVersion = 2;
+const demoStageVersion = 3;
 
 const splitTitles: Record<DemoEvalSplit, string> = {
   test: "In-distribution",

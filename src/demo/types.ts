@@ -33,9 +33,9 @@ export interface DemoSplitInfo {
 /** Shares of a CoT judge's samples on one split (`rationaleStats`). */
 export interface DemoRationaleStats {
   samples: number;
-  /** Work the sum out and conclude from the result. */
+  /** Work the sum out to a result that one of the answers states. */
   worked: number;
-  /** Work it out, find the result matches neither answer, and pick by a cue ("Neither is right; B is more detailed"). */
+  /** Work the sum out to a result neither answer states, so the verdict cannot follow from it (the taught move is a cue: "Neither is right; B is more detailed"). */
   fallback: number;
   /** Skip the work: "B is more detailed", "A comes first". */
   heuristic: number;

@@ -418,8 +418,9 @@ function rationaleSection(r: DemoResults): string {
   return (
     `<section id="rationales"><h2>What the rationales do</h2>` +
     `<p class="note">Shares of each chain-of-thought judge's samples, checked step by step against the mini world's hidden facts: ` +
-    `"worked" rationales add the numbers up and conclude from the result; "fallback" ones find a result that matches neither answer ` +
-    `and pick by a cue ("Neither is right; B is more detailed"); "shortcut" ones skip the work ("B is more detailed", ` +
+    `"worked" rationales add the numbers up to a result one of the answers states; "fallback" ones reach a result neither answer ` +
+    `states, so their verdict cannot follow from the work (the taught move is a cue: "Neither is right; B is more detailed"); ` +
+    `"shortcut" ones skip the work ("B is more detailed", ` +
     `"A comes first"); "sound" ones have every step, both quotes and the verdict right, i.e. are right for the right reason. ` +
     `A judge that gains accuracy in distribution while its fallback and shortcut shares grow has learned the surface cue, not the task.</p>` +
     table(head, body, { numeric: head.map((_, i) => i > 0) }) +
