@@ -572,7 +572,11 @@ Examples:
     .option("--temperature <t>", "sampling temperature (default 1.0)", floatArg(0, 10))
     .option("--top-p <p>", "nucleus sampling (default 0.95)", floatArg(0, 1))
     .option("--max-tokens <n>", "max new tokens per rationale (default 1024)", intArg(1, 1 << 20))
-    .option("--max-per-pair <n>", "star-sft: keep at most n correct chains per pair (default all)", intArg(1))
+    .option(
+      "--max-per-pair <n>",
+      "star-sft, star-rationalizer: keep at most n chains per pair (default all)",
+      intArg(1),
+    )
     .option("--dedupe", "star-sft: drop repeated rationales of a pair")
     .addOption(
       new Option(

@@ -35,7 +35,7 @@ export interface StarOptions {
   rationalizerTemplate?: JudgeTemplate;
   /** Defaults to temperature 1.0, top-p 0.95 (App. A.2.2), 1024 new tokens. */
   sampling?: SamplingConfig;
-  /** star-sft: keep at most this many correct chains per pair (OQ-5). Defaults to no cap. */
+  /** star-sft and star-rationalizer: keep at most this many chains per pair (OQ-5). Defaults to no cap. */
   maxPerPair?: number | null;
   /** star-sft: drop correct chains whose text repeats a kept one of the same pair (OQ-5). Defaults to false. */
   dedupe?: boolean;

@@ -398,6 +398,8 @@ async function sampleIteration(
               template: config.template,
               rationalizerTemplate: config.rationalizerTemplate!,
               keepInconsistent: config.keepInconsistent,
+              maxPerPair: config.maxPerPair,
+              seed: config.seed,
             },
             counts,
           ),

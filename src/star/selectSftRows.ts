@@ -4,9 +4,9 @@
  * controls: drop repeated texts within a pair, and cap the chains per pair (a seeded choice, so
  * easy pairs with K correct chains do not dominate).
  */
-import { hash32 } from "../judge/hash32.js";
 import { renderJudgePrompt } from "../judge/templates/renderJudgePrompt.js";
 import type { JudgeTemplate } from "../judge/types.js";
+import { capPerPair } from "./capPerPair.js";
 import { classifySample } from "./classifySample.js";
 import { lineageOf, type PairSamples } from "./pairSamples.js";
 import type { StarCounts, StarSftRow } from "./types.js";
@@ -35,12 +35,7 @@ export function selectSftRows(ps: PairSamples, options: SelectSftOptions, counts
       return true;
     });
   }
-  if (maxPerPair !== null && kept.length > maxPerPair) {
-    const rank = (s: (typeof kept)[number]) => hash32("genrm/star/cap", seed, ps.pair.id, s.order, s.index);
-    const chosen = new Set([...kept].sort((a, b) => rank(a) - rank(b)).slice(0, maxPerPair));
-    counts.droppedOverCap += kept.length - chosen.size;
-    kept = kept.filter((s) => chosen.has(s));
-  }
+  kept = capPerPair(kept, ps.pair.id, { seed, maxPerPair }, counts);
   const prefix = template.assistantPrefix ?? "";
   return kept.map((s) => ({
     prompt: renderJudgePrompt(template, ps.pair, s.order),

@@ -186,6 +186,8 @@ describe("rationalizerRows", () => {
         template: worldCotTemplate,
         rationalizerTemplate: worldRationalizerTemplate,
         keepInconsistent: false,
+        maxPerPair: null,
+        seed: 0,
       },
       counts,
     );
@@ -193,6 +195,26 @@ describe("rationalizerRows", () => {
     expect(counts.droppedInconsistent).toBe(1);
     expect(rows[0]!.lineage.hinted).toBe(true);
     expect(JSON.stringify(rows[0]!.prompt)).not.toContain("Explain why");
+  });
+  it("keeps at most maxPerPair rationales per pair, the same seeded choice as STaR-SFT's cap", () => {
+    const samples = Array.from({ length: 6 }, () => sample("A"));
+    const options = {
+      template: worldCotTemplate,
+      rationalizerTemplate: worldRationalizerTemplate,
+      keepInconsistent: false,
+      seed: 4,
+    };
+    const counts = emptyCounts();
+    const capped = rationalizerRows(ps(samples), { ...options, maxPerPair: 2 }, counts);
+    expect(capped).toHaveLength(2);
+    expect(counts.droppedOverCap).toBe(4);
+    const sft = selectSftRows(
+      ps(samples),
+      { template: worldCotTemplate, seed: 4, maxPerPair: 2, dedupe: false },
+      emptyCounts(),
+    );
+    expect(capped.map((r) => r.lineage.index)).toEqual(sft.map((r) => r.lineage.index));
+    expect(rationalizerRows(ps(samples), { ...options, maxPerPair: null }, emptyCounts())).toHaveLength(6);
   });
 });
 
