@@ -167,6 +167,36 @@ describe("genrm train", () => {
     expect(JSON.parse(exp.stdout).head).toMatch(/bt-merged\.head\.ckpt$/);
   });
 
+  it("PairRM: export carries the judge template the run trained with into the head file", async () => {
+    const out = join(dir, "pairrm");
+    const r = await runCli([
+      "train",
+      ...["--method", "pairrm", "--model", modelPath, "--data", join(dir, "prefs.jsonl"), "--out", out],
+      ...[
+        "--template",
+        "world-direct@1",
+        "--max-steps",
+        "2",
+        "--batch-size",
+        "5",
+        "--progress",
+        "silent",
+        "--json",
+      ],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const exp = await runCli(["export", "--checkpoint", out, "--out", join(dir, "pairrm.gguf"), "--json"]);
+    expect(exp.code, exp.stderr).toBe(0);
+    const exported = await readCheckpointFile<{ template?: { id: string; hash: string } }>(
+      JSON.parse(exp.stdout).head,
+    );
+    const trained = await readCheckpointFile<{ template?: { id: string; hash: string } }>(
+      join(out, "head.ckpt"),
+    );
+    expect(exported.meta.template?.id).toBe("world-direct@1");
+    expect(exported.meta.template).toEqual(trained.meta.template);
+  });
+
   it("stops on a bad row with file, line and field, and refuses to overwrite a run", async () => {
     const bad = join(dir, "bad.jsonl");
     await writeFile(
