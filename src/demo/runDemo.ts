@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { PreferencePair } from "../data/types.js";
 import { writePairsJsonl } from "../data/writePairsJsonl.js";
 import { openLlamaCppEngine } from "../engine/llamacpp/openLlamaCppEngine.js";
@@ -84,7 +85,7 @@ export interface DemoRun {
 
 /** The committed base model, next to the package's `dist/` or `src/`. */
 export function bundledBaseModel(): string {
-  return path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../assets/world/base.gguf");
+  return fileURLToPath(new URL("../../assets/world/base.gguf", import.meta.url));
 }
 
 const methodNames: Record<
