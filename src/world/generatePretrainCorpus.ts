@@ -10,6 +10,7 @@
  */
 import type { PreferencePair } from "../data/types.js";
 import { renderJudgePrompt } from "../judge/templates/renderJudgePrompt.js";
+import { worldTemplates } from "../judge/templates/worldTemplates.js";
 import type { JudgeTemplate } from "../judge/types.js";
 import type { ChatMessage, Slot } from "../types.js";
 import { applySlip } from "./applySlip.js";
@@ -29,7 +30,6 @@ import type {
   PretrainCorpusOptions,
 } from "./types.js";
 import { formatSteps, workProblem } from "./workProblem.js";
-import { worldTemplates } from "./worldTemplates.js";
 import { applyHeuristic, writeRationale } from "./writeRationale.js";
 
 export function generatePretrainCorpus(options: PretrainCorpusOptions = {}): PretrainCorpus {

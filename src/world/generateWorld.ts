@@ -4,11 +4,11 @@
  * `world:<seed>-<split>-<index>`.
  */
 import type { PreferencePair } from "../data/types.js";
+import { worldTemplates } from "../judge/templates/worldTemplates.js";
 import { createWorldRng } from "./createWorldRng.js";
 import { drawWorldPair } from "./drawWorldPair.js";
 import { resolveWorldConfig, worldSplitNames } from "./resolveWorldConfig.js";
 import type { World, WorldOptions, WorldSplitName } from "./types.js";
-import { worldTemplates } from "./worldTemplates.js";
 
 export function generateWorld(options: WorldOptions = {}): World {
   const config = resolveWorldConfig(options);

@@ -1,5 +1,11 @@
 /** Public API of the mini world: a synthetic preference domain and the base model's pretraining corpus. */
 
+export {
+  worldCotTemplate,
+  worldDirectTemplate,
+  worldRationalizerTemplate,
+  worldTemplates,
+} from "../judge/templates/worldTemplates.js";
 export { applySlip } from "./applySlip.js";
 export { createWorldRng, fnv1a, type WorldRng } from "./createWorldRng.js";
 export { type DrawWorldPairInput, drawWorldPair } from "./drawWorldPair.js";
@@ -41,12 +47,6 @@ export {
 export type * from "./types.js";
 export { formatSteps, type StepErrorModel, type WorkedSteps, workProblem } from "./workProblem.js";
 export { type WorldSplitStats, worldStats } from "./worldStats.js";
-export {
-  worldCotTemplate,
-  worldDirectTemplate,
-  worldRationalizerTemplate,
-  worldTemplates,
-} from "./worldTemplates.js";
 export {
   applyHeuristic,
   heuristicPhrases,

@@ -4,7 +4,7 @@
  * See docs/mini-world.md for the design and why it mirrors the paper's ID/OOD setting.
  */
 import type { PreferencePair } from "../data/types.js";
-import type { JudgeTemplate } from "../judge/types.js";
+import type { WorldTemplates } from "../judge/templates/worldTemplates.js";
 import type { ChatMessage, Slot } from "../types.js";
 
 /** One arithmetic problem: `terms[0] ops[0] terms[1] ops[1] …`, evaluated left to right. */
@@ -117,14 +117,7 @@ export interface WorldPairMeta {
   cueOnWinner: boolean;
 }
 
-export interface WorldTemplates {
-  /** Rationale then verdict: zero-shot CoT judge, CoT-GenRM, STaR-SFT/DPO. */
-  cot: JudgeTemplate;
-  /** Verdict only, forced "[[" prefix: zero-shot verdict probability, GenRM. */
-  direct: JudgeTemplate;
-  /** CoT with a `{winner}`/`{loser}` hint: STaR-Rationalizer. */
-  rationalizer: JudgeTemplate;
-}
+export type { WorldTemplates };
 
 export interface World {
   splits: Record<WorldSplitName, PreferencePair[]>;

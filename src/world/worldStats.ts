@@ -5,11 +5,11 @@
  */
 import type { PreferencePair } from "../data/types.js";
 import { renderJudgePrompt } from "../judge/templates/renderJudgePrompt.js";
+import { worldCotTemplate } from "../judge/templates/worldTemplates.js";
 import type { JudgeTemplate } from "../judge/types.js";
 import { createWorldRng } from "./createWorldRng.js";
 import { judgeView } from "./judgeView.js";
 import { readWorldMeta } from "./readWorldMeta.js";
-import { worldCotTemplate } from "./worldTemplates.js";
 import { perfectReasoner, writeRationale } from "./writeRationale.js";
 
 export interface WorldSplitStats {

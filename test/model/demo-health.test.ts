@@ -51,7 +51,8 @@ describe("STaR-DPO on the mini world (full demo settings, seed 0)", () => {
     expect(dpo.accuracy - zeroShot.accuracy).toBeGreaterThanOrEqual(0.05);
 
     const pairs = readJsonl<PreferencePair>(path.join(dir, "data", "test.jsonl"));
-    const judgments = (id: string) => readJsonl<Judgment>(path.join(dir, id, "eval", "test", "judgments.jsonl"));
+    const judgments = (id: string) =>
+      readJsonl<Judgment>(path.join(dir, id, "eval", "test", "judgments.jsonl"));
     const test = compareJudgments(judgments("star-dpo"), judgments("zero-shot-cot"), pairs);
     expect(test.pairs).toBe(pairs.length);
     expect(test.accuracyFirst!).toBeGreaterThan(test.accuracySecond!);

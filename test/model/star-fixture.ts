@@ -10,13 +10,13 @@ import os from "node:os";
 import path from "node:path";
 import type { PreferencePair } from "../../src/data/types.js";
 import { renderJudgePrompt } from "../../src/judge/templates/renderJudgePrompt.js";
+import { worldCotTemplate } from "../../src/judge/templates/worldTemplates.js";
 import { exportMergedGguf } from "../../src/model/export/index.js";
 import { loadModel } from "../../src/model/loadModel.js";
 import { resolveTrainConfig } from "../../src/train/config.js";
 import { encodeExamples, openTrainTokenizer, type TrainRow } from "../../src/train/data/index.js";
 import { train } from "../../src/train/loop.js";
 import type { PairId } from "../../src/types.js";
-import { worldCotTemplate } from "../../src/world/worldTemplates.js";
 import { createTinyModel } from "../helpers/tinyModel.js";
 
 const words = ["cat", "dog", "sun", "map", "pen", "cup", "box", "hat", "tea", "owl", "fox", "bee"];

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { worldCotTemplate } from "../../src/judge/templates/worldTemplates.js";
 import {
   type RunStarInput,
   runStar,
@@ -18,7 +19,6 @@ import {
   type StarSftRow,
 } from "../../src/star/index.js";
 import { SampleStore } from "../../src/store/index.js";
-import { worldCotTemplate } from "../../src/world/worldTemplates.js";
 import { starPairs, verdictModel } from "./star-fixture.js";
 
 let dir: string;

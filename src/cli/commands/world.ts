@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { templateHash } from "../../judge/templates/templateHash.js";
+import { worldTemplates } from "../../judge/templates/worldTemplates.js";
 import { genrmVersion } from "../../version.js";
 import {
   measureWorldModel,
@@ -20,7 +21,6 @@ import {
   type WorldModelMeasurement,
 } from "../../world/pretrain/index.js";
 import type { WorldSplitName } from "../../world/types.js";
-import { worldTemplates } from "../../world/worldTemplates.js";
 
 /**
  * The full recipe (the committed base model) and a much weaker one that fits tests. The corpus

@@ -4,10 +4,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { ConfigError, NotFoundError } from "../../errors.js";
-import { worldTemplates } from "../../world/worldTemplates.js";
 import { type JudgeTemplate, judgeTemplateSchema } from "../types.js";
 import { builtinTemplates } from "./builtinTemplates.js";
 import { validateTemplate } from "./validateTemplate.js";
+import { worldTemplates } from "./worldTemplates.js";
 
 /** Every template a bare id resolves to: the general ones and the mini world's. */
 export const knownTemplates: readonly JudgeTemplate[] = [

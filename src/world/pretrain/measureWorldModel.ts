@@ -15,13 +15,13 @@ import type { PreferencePair } from "../../data/types.js";
 import { openLlamaCppEngine } from "../../engine/llamacpp/openLlamaCppEngine.js";
 import { createLlmJudge } from "../../judge/createLlmJudge.js";
 import { judgeAll } from "../../judge/judgeAll.js";
+import { worldTemplates } from "../../judge/templates/worldTemplates.js";
 import type { Judgment } from "../../judge/types.js";
 import { generateWorld } from "../generateWorld.js";
 import { judgeView } from "../judgeView.js";
 import { readWorldMeta } from "../readWorldMeta.js";
 import { scoreRationale } from "../scoreRationale.js";
 import type { WorldSplitName } from "../types.js";
-import { worldTemplates } from "../worldTemplates.js";
 
 export interface MeasureWorldModelOptions {
   modelPath: string;

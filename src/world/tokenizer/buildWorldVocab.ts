@@ -9,9 +9,10 @@
  * training text is the same tokens `[[` + `A` + `]]` that the direct protocol reads after forcing
  * `[[`. `checkVerdictTokens` verifies that on the loaded tokenizer.
  */
+
+import { worldTemplates } from "../../judge/templates/worldTemplates.js";
 import { type ByteBpeVocab, buildByteBpeVocab } from "../../model/fixtures/byteBpeVocab.js";
 import type { CorpusRow } from "../types.js";
-import { worldTemplates } from "../worldTemplates.js";
 
 export interface WorldVocabOptions {
   /** Vocabulary size (special + 256 bytes + merges, padded). Defaults to 512. */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { PreferencePair } from "../../../src/data/types.js";
 import { ConfigError } from "../../../src/errors.js";
+import { worldCotTemplate, worldRationalizerTemplate } from "../../../src/judge/templates/worldTemplates.js";
 import type { JudgeSample, Order } from "../../../src/judge/types.js";
 import {
   classifySample,
@@ -15,7 +16,6 @@ import {
   toTrlRow,
 } from "../../../src/star/index.js";
 import type { PairId } from "../../../src/types.js";
-import { worldCotTemplate, worldRationalizerTemplate } from "../../../src/world/worldTemplates.js";
 
 const pair = (label: "A" | "B" | "tie" = "A"): PreferencePair => ({
   id: "p:1" as PairId,

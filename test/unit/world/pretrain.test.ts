@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderJudgePrompt } from "../../../src/judge/templates/renderJudgePrompt.js";
+import { worldTemplates } from "../../../src/judge/templates/worldTemplates.js";
 import { readGgufInfo } from "../../../src/model/gguf/openGguf.js";
 import { loadModel } from "../../../src/model/loadModel.js";
 import { loadTokenizer, type Tokenizer } from "../../../src/model/tokenizer/index.js";
@@ -16,7 +17,6 @@ import { generateWorld } from "../../../src/world/generateWorld.js";
 import { pretrainWorldModel } from "../../../src/world/pretrain/pretrainWorldModel.js";
 import { writeInitModel } from "../../../src/world/pretrain/writeInitModel.js";
 import { buildWorldVocab } from "../../../src/world/tokenizer/buildWorldVocab.js";
-import { worldTemplates } from "../../../src/world/worldTemplates.js";
 
 let dir: string;
 beforeAll(async () => {

@@ -4,10 +4,20 @@
  * "[[A]]"/"[[B]]"; a verdict-only variant with a forced "[["; a rationalizer variant with the gold
  * winner as a hint) in a few dozen bytes instead of a thousand, so that a whole prompt, rationale
  * and verdict fit in ~150–250 tokens of a byte-level tokenizer. Changing a text means a new
- * `@version`: results and caches are keyed by the template hash.
+ * `@version`: results and caches are keyed by the template hash. They live with the other
+ * built-in templates so that a bare id resolves everywhere (`loadTemplate`).
  */
-import type { JudgeTemplate } from "../judge/types.js";
-import type { WorldTemplates } from "./types.js";
+import type { JudgeTemplate } from "../types.js";
+
+/** The three judge prompts of the mini world (src/world/). */
+export interface WorldTemplates {
+  /** Rationale then verdict: zero-shot CoT judge, CoT-GenRM, STaR-SFT/DPO. */
+  cot: JudgeTemplate;
+  /** Verdict only, forced "[[" prefix: zero-shot verdict probability, GenRM. */
+  direct: JudgeTemplate;
+  /** CoT with a `{winner}`/`{loser}` hint: STaR-Rationalizer. */
+  rationalizer: JudgeTemplate;
+}
 
 const userText = "Q: {question}\nA: {answer_a}\nB: {answer_b}";
 const cotSystem =
