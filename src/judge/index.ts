@@ -20,14 +20,6 @@ export {
   type VoteResult,
   voteFromCounts,
 } from "./majorityVote.js";
-export {
-  defaultHeadJudgeOptions,
-  type HeadJudge,
-  type HeadJudgment,
-  type HeadReadout,
-  type OpenHeadJudgeOptions,
-  openHeadJudge,
-} from "./openHeadJudge.js";
 export { defaultOrderMode, type OrdersForOptions, orderFor, ordersFor } from "./orderFor.js";
 export { bracketVerdictFormat, type ParseVerdictOptions, parseVerdict } from "./parseVerdict.js";
 export { type RationaleExample, type RationalizeResult, rationalizePair } from "./rationalizePair.js";

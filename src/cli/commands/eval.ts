@@ -17,14 +17,8 @@ import type { PreferencePair } from "../../data/types.js";
 import type { Engine } from "../../engine/types.js";
 import { ConfigError } from "../../errors.js";
 import { formatEvalTable, summarizeEval } from "../../eval/index.js";
-import {
-  createLengthJudge,
-  createLlmJudge,
-  createRandomJudge,
-  type HeadJudge,
-  loadTemplate,
-  openHeadJudge,
-} from "../../judge/index.js";
+import { type HeadJudge, openHeadJudge } from "../../heads/index.js";
+import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
 import type { Judge, SampleCache, VerdictProbabilityCache } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { JudgmentLog } from "../../run/JudgmentLog.js";

@@ -22,23 +22,12 @@ import { stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { PreferencePair } from "../data/types.js";
 import { DisposedError, InputError, NotFoundError, throwIfAborted } from "../errors.js";
-import { readGgufInfo } from "../model/gguf/openGguf.js";
-import { readCausalLMConfig } from "../model/llama/readCausalLMConfig.js";
-import type { ScalarHeadKind } from "../model/llama/ScalarHead.js";
-import { loadModel } from "../model/loadModel.js";
-import { isAdapterGguf, loadLoraAdapterGguf } from "../model/lora/loadLoraAdapterGguf.js";
-import { modelIdentity } from "../model/modelIdentity.js";
-import { readCheckpointFile } from "../train/checkpoint.js";
-import { encodeSequence } from "../train/data/encodeExamples.js";
-import { type HeadFileMeta, readHeadFile } from "../train/restore.js";
-import type { ModelId, TemplateHash } from "../types.js";
-import { buildJudgment } from "./buildJudgment.js";
-import { createSequenceScorer } from "./heads/scoreSequences.js";
-import { ordersFor } from "./orderFor.js";
-import { directPairV2 } from "./templates/builtinTemplates.js";
-import { loadTemplate } from "./templates/loadTemplate.js";
-import { renderJudgePrompt } from "./templates/renderJudgePrompt.js";
-import { templateHash } from "./templates/templateHash.js";
+import { buildJudgment } from "../judge/buildJudgment.js";
+import { ordersFor } from "../judge/orderFor.js";
+import { directPairV2 } from "../judge/templates/builtinTemplates.js";
+import { loadTemplate } from "../judge/templates/loadTemplate.js";
+import { renderJudgePrompt } from "../judge/templates/renderJudgePrompt.js";
+import { templateHash } from "../judge/templates/templateHash.js";
 import type {
   Judge,
   JudgeInfo,
@@ -49,7 +38,18 @@ import type {
   OrderMode,
   OrderProbability,
   PairVerdict,
-} from "./types.js";
+} from "../judge/types.js";
+import { readGgufInfo } from "../model/gguf/openGguf.js";
+import { readCausalLMConfig } from "../model/llama/readCausalLMConfig.js";
+import type { ScalarHeadKind } from "../model/llama/ScalarHead.js";
+import { loadModel } from "../model/loadModel.js";
+import { isAdapterGguf, loadLoraAdapterGguf } from "../model/lora/loadLoraAdapterGguf.js";
+import { modelIdentity } from "../model/modelIdentity.js";
+import { readCheckpointFile } from "../train/checkpoint.js";
+import { encodeSequence } from "../train/data/encodeExamples.js";
+import { type HeadFileMeta, readHeadFile } from "../train/restore.js";
+import type { ModelId, TemplateHash } from "../types.js";
+import { createSequenceScorer } from "./scoreSequences.js";
 
 export interface OpenHeadJudgeOptions {
   /** `head.ckpt` as `genrm train --method bt|pairrm` writes it. Required. */
@@ -151,8 +151,8 @@ export async function openHeadJudge(options: OpenHeadJudgeOptions): Promise<Head
     files.adapter === null ? Promise.resolve(null) : modelIdentity(files.adapter, { signal }),
     sha256File(headFile),
   ]);
-  // Imported here: node-llama-cpp (the tokenizer) is slow to load, and judge/ is imported by
-  // commands that never open a head.
+  // Imported here: node-llama-cpp (the tokenizer) is slow to load, and `genrm eval` imports this
+  // module on every run, most of which never open a head.
   const { openTrainTokenizer } = await import("../train/data/TrainTokenizer.js");
   const tokenizer = await openTrainTokenizer(files.model);
 

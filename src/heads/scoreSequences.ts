@@ -7,11 +7,11 @@
  * call queues its sequences and awaits; the queue is flushed on the next macrotask, so the pairs
  * `judgeAll` keeps in flight share forwards instead of each running alone.
  */
-import { DisposedError } from "../../errors.js";
-import type { CausalLM } from "../../model/llama/CausalLM.js";
-import { lastTokenRows, type ScalarHead } from "../../model/llama/ScalarHead.js";
-import { noGrad } from "../../tensor/index.js";
-import { collate } from "../../train/batch.js";
+import { DisposedError } from "../errors.js";
+import type { CausalLM } from "../model/llama/CausalLM.js";
+import { lastTokenRows, type ScalarHead } from "../model/llama/ScalarHead.js";
+import { noGrad } from "../tensor/index.js";
+import { collate } from "../train/batch.js";
 
 /** Head value at the last token of each sequence, one decoder forward for all of them. */
 export function scoreSequences(model: CausalLM, head: ScalarHead, seqs: readonly Int32Array[]): Float32Array {
