@@ -1,7 +1,7 @@
-import { builtinTemplates, loadTemplate, templateHash } from "../../judge/templates/index.js";
+import { knownTemplates, loadTemplate, templateHash } from "../../judge/templates/index.js";
 
 export async function runTemplatesList(options: { json?: boolean }): Promise<void> {
-  const rows = builtinTemplates.map((t) => ({ id: t.id, protocol: t.protocol, hash: templateHash(t) }));
+  const rows = knownTemplates.map((t) => ({ id: t.id, protocol: t.protocol, hash: templateHash(t) }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;

@@ -6,7 +6,7 @@ export {
   rationalizerPairV2,
 } from "./builtinTemplates.js";
 export { formatTemplateString, placeholdersOf } from "./formatTemplateString.js";
-export { loadTemplate, parseTemplate } from "./loadTemplate.js";
+export { knownTemplates, loadTemplate, parseTemplate } from "./loadTemplate.js";
 export { type RenderJudgePromptOptions, renderJudgePrompt } from "./renderJudgePrompt.js";
 export { templateHash } from "./templateHash.js";
 export { validateTemplate } from "./validateTemplate.js";

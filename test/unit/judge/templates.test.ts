@@ -15,6 +15,8 @@ import {
   templateHash,
   validateTemplate,
 } from "../../../src/judge/index.js";
+import { knownTemplates } from "../../../src/judge/templates/loadTemplate.js";
+import { worldCotTemplate } from "../../../src/judge/templates/worldTemplates.js";
 import type { PairId } from "../../../src/types.js";
 
 // RewardBench prompt_v2 (paper-spec §2.1), typed out independently of the source.
@@ -138,8 +140,12 @@ describe("loadTemplate", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("returns built-ins by id", async () => {
+  it("returns built-ins by id, the mini world's included", async () => {
     expect(await loadTemplate("cot-pair-v2@1")).toBe(cotPairV2);
+    expect(await loadTemplate("world-cot@1")).toBe(worldCotTemplate);
+    expect(knownTemplates.map((t) => t.id)).toEqual(
+      expect.arrayContaining(["direct-pair-v2@1", "world-direct@1", "world-rationalizer@1"]),
+    );
   });
 
   it("loads a user JSON template and fills defaults", async () => {
