@@ -5,6 +5,7 @@
 
 import { type DemoRun, runDemo } from "../../demo/runDemo.js";
 import type { DemoMethodId } from "../../demo/types.js";
+import { gracefulStop } from "../gracefulStop.js";
 
 export interface DemoCommandOptions {
   out?: string;
@@ -20,15 +21,7 @@ export interface DemoCommandOptions {
 
 export async function runDemoCommand(options: DemoCommandOptions): Promise<DemoRun | null> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    log(`\n${signal}: stopping; rerun the same command to resume (send again to quit now)`);
-    controller.abort(new Error(signal));
-    process.once(signal, () => process.exit(130));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  const stop = gracefulStop("stopping; rerun the same command to resume");
   try {
     const run = await runDemo({
       ...(options.out !== undefined ? { outDir: options.out } : {}),
@@ -40,7 +33,7 @@ export async function runDemoCommand(options: DemoCommandOptions): Promise<DemoR
         ? { methods: options.methods.split(",").map((m) => m.trim()) as DemoMethodId[] }
         : {}),
       fresh: Boolean(options.fresh),
-      signal: controller.signal,
+      signal: stop.signal,
       ...(options.progress !== undefined ? { progress: options.progress } : {}),
       log,
     });
@@ -51,14 +44,13 @@ export async function runDemoCommand(options: DemoCommandOptions): Promise<DemoR
     }
     return run;
   } catch (error) {
-    if (controller.signal.aborted) {
+    if (stop.signal.aborted) {
       log("stopped; rerun the same command to resume");
       process.exitCode = 130;
       return null;
     }
     throw error;
   } finally {
-    process.removeListener("SIGINT", stop);
-    process.removeListener("SIGTERM", stop);
+    stop.dispose();
   }
 }

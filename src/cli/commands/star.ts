@@ -18,6 +18,7 @@ import { createProgressReporter } from "../../progress/index.js";
 import { writeJson } from "../../run/runDir.js";
 import { runStar, type StarEvalSet, type StarMethod, type StarResult } from "../../star/index.js";
 import type { TrainOptions } from "../../train/config.js";
+import { gracefulStop } from "../gracefulStop.js";
 import type { TrainerFlags } from "./train.js";
 
 export interface StarCommandOptions extends TrainerFlags {
@@ -127,18 +128,8 @@ export async function runStarCommand(given: StarCommandOptions): Promise<StarRes
         }),
   }) as Omit<TrainOptions, "method">;
 
-  const controller = new AbortController();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    log(
-      `\n${signal}: stopping at the next safe point (send again to quit now); rerun with --resume to continue`,
-    );
-    controller.abort(new Error(signal));
-    process.once(signal, () => process.exit(130));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  const stop = gracefulStop("stopping at the next safe point; rerun with --resume to continue");
   const mode = o.progress ?? (process.stderr.isTTY ? "bar" : "plain");
   let reporter: ReturnType<typeof createProgressReporter> | null = null;
   let phase = "";
@@ -183,7 +174,7 @@ export async function runStarCommand(given: StarCommandOptions): Promise<StarRes
         engine: defined({ threads: o.threads, contextSize: o.contextSize, parallelSequences: o.parallel }),
       },
       {
-        signal: controller.signal,
+        signal: stop.signal,
         log: (line) => {
           reporter?.stop();
           reporter = null;
@@ -203,8 +194,7 @@ export async function runStarCommand(given: StarCommandOptions): Promise<StarRes
     );
   } finally {
     (reporter as ReturnType<typeof createProgressReporter> | null)?.stop();
-    process.removeListener("SIGINT", stop);
-    process.removeListener("SIGTERM", stop);
+    stop.dispose();
   }
 }
 

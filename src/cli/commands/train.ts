@@ -38,6 +38,7 @@ import {
 import { type TrainLogEntry, type TrainResult, train } from "../../train/loop.js";
 import { writeHeadFile } from "../../train/restore.js";
 import { genrmVersion } from "../../version.js";
+import { gracefulStop } from "../gracefulStop.js";
 
 /** Trainer flags shared by `genrm train` and `genrm star` (which trains each iteration). */
 export interface TrainerFlags {
@@ -258,15 +259,7 @@ export async function runTrainCommand(given: TrainCommandOptions): Promise<Train
   keepMetricsUpTo(metricsFile, resumeStep);
   const append = (entry: TrainLogEntry) => fs.appendFileSync(metricsFile, `${JSON.stringify(entry)}\n`);
 
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    log(`\n${signal}: stopping after this step and saving a checkpoint (send again to quit now)`);
-    controller.abort(new Error(signal));
-    process.once(signal, () => process.exit(130));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  const stop = gracefulStop("stopping after this step and saving a checkpoint");
   let result: TrainResult;
   try {
     result = await train(model, dataset, config, {
@@ -275,7 +268,7 @@ export async function runTrainCommand(given: TrainCommandOptions): Promise<Train
       resume: Boolean(options.resume),
       ...(referenceModel !== undefined ? { referenceModel } : {}),
       modelPath,
-      signal: controller.signal,
+      signal: stop.signal,
       onStep: append,
       onEval: (e) => {
         append(e);
@@ -284,8 +277,7 @@ export async function runTrainCommand(given: TrainCommandOptions): Promise<Train
       progress: options.progress ?? (process.stderr.isTTY ? "bar" : "plain"),
     });
   } finally {
-    process.removeListener("SIGINT", stop);
-    process.removeListener("SIGTERM", stop);
+    stop.dispose();
   }
   if (result.resumedFrom > 0) log(`resumed from step ${result.resumedFrom}`);
 

@@ -21,6 +21,7 @@ import {
   type WorldModelMeasurement,
 } from "../../world/pretrain/index.js";
 import type { WorldSplitName } from "../../world/types.js";
+import { gracefulStop } from "../gracefulStop.js";
 
 /**
  * The full recipe (the committed base model) and a much weaker one that fits tests. The corpus
@@ -95,15 +96,7 @@ export async function runWorldPretrain(
   const preset = options.quick ? "quick" : "full";
   const p = worldPretrainPresets[preset];
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    log(`\n${signal}: stopping after this step and saving a checkpoint (send again to quit now)`);
-    controller.abort(new Error(signal));
-    process.once(signal, () => process.exit(130));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  const stop = gracefulStop("stopping after this step and saving a checkpoint");
   const pretrainOptions: PretrainWorldOptions = {
     seed: options.seed ?? 0,
     out: options.out,
@@ -120,7 +113,7 @@ export async function runWorldPretrain(
     },
     resume: Boolean(options.resume),
     ...(options.runDir !== undefined ? { runDir: options.runDir } : {}),
-    signal: controller.signal,
+    signal: stop.signal,
     progress: options.progress ?? (process.stderr.isTTY ? "bar" : "plain"),
     onPhase: (phase, detail) => log(`${phase}: ${detail}`),
   };
@@ -128,8 +121,7 @@ export async function runWorldPretrain(
   try {
     result = await pretrainWorldModel(pretrainOptions);
   } finally {
-    process.removeListener("SIGINT", stop);
-    process.removeListener("SIGTERM", stop);
+    stop.dispose();
   }
   if (result.stopReason !== "completed") {
     log(`stopped at step ${result.steps}/${result.totalSteps}; continue with --resume`);
