@@ -12,8 +12,8 @@ import { exportMergedGguf } from "../model/export/exportMergedGguf.js";
 import { loadModel } from "../model/loadModel.js";
 import { resolveTrainConfig } from "../train/config.js";
 import { encodeExamples } from "../train/data/encodeExamples.js";
+import { pairToTrainRow } from "../train/data/pairToTrainRow.js";
 import { openTrainTokenizer } from "../train/data/TrainTokenizer.js";
-import type { PairwiseRow } from "../train/data/types.js";
 import { type TrainLogEntry, train } from "../train/loop.js";
 import { writeHeadFile } from "../train/restore.js";
 
@@ -47,15 +47,9 @@ export interface TrainedVerdictJudge {
 export async function trainVerdictJudge(options: TrainVerdictJudgeOptions): Promise<TrainedVerdictJudge> {
   const { method, baseModel, outDir, seed } = options;
   fs.mkdirSync(outDir, { recursive: true });
-  const rows: PairwiseRow[] = options.pairs.map((p, i) => ({
-    type: "pairwise",
-    id: p.id,
-    prompt: p.prompt,
-    responseA: p.responseA,
-    responseB: p.responseB,
-    label: p.label === "A" ? 1 : p.label === "B" ? 0 : 0.5,
-    ref: { file: "(mini world train split)", line: i + 1 },
-  }));
+  const rows = options.pairs.map((p, i) =>
+    pairToTrainRow(p, { file: "(mini world train split)", line: i + 1 }),
+  );
   const tokenizer = await openTrainTokenizer(baseModel);
   let dataset: ReturnType<typeof encodeExamples>;
   try {

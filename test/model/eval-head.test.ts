@@ -7,34 +7,14 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PreferencePair } from "../../src/data/types.js";
 import { writePairsJsonl } from "../../src/data/writePairsJsonl.js";
 import { directPairV2 } from "../../src/judge/templates/builtinTemplates.js";
 import { templateHash } from "../../src/judge/templates/templateHash.js";
 import { readCheckpointFile } from "../../src/train/checkpoint.js";
 import type { HeadFileMeta } from "../../src/train/restore.js";
-import type { PairId } from "../../src/types.js";
 import { runCli } from "../helpers/cli.js";
+import { lengthPairs } from "../helpers/lengthPairs.js";
 import { tinyModelOnce } from "../helpers/tinyModel.js";
-
-const topics = ["cat", "dog", "sun", "map", "pen", "cup", "box", "hat", "tree", "fish", "bird", "star"];
-
-/** The longer answer is always the better one; which slot it is in alternates. */
-function lengthPairs(n: number): PreferencePair[] {
-  return Array.from({ length: n }, (_, i) => {
-    const topic = topics[i % topics.length]!;
-    const long = `The ${topic} is big and kind, and it likes to play in the park all day long.`;
-    const short = `A ${topic}.`;
-    const longFirst = i % 2 === 0;
-    return {
-      id: `pair-${i}` as PairId,
-      prompt: [{ role: "user", content: `Tell me about the ${topic}.` }],
-      responseA: longFirst ? long : short,
-      responseB: longFirst ? short : long,
-      label: longFirst ? "A" : "B",
-    };
-  });
-}
 
 let dir: string;
 let modelPath: string;

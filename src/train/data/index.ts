@@ -6,6 +6,7 @@ export {
   type LengthPolicy,
 } from "./encodeExamples.js";
 export { type LoadTrainRowsOptions, loadTrainRows } from "./loadTrainData.js";
+export { pairToTrainRow } from "./pairToTrainRow.js";
 export { parseTrainRow, type RowShape, rowShape } from "./parseTrainRow.js";
 export { asTrainTokenizer, openTrainTokenizer, type TrainTokenizer } from "./TrainTokenizer.js";
 export type {

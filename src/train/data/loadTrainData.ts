@@ -8,6 +8,7 @@ import { stat } from "node:fs/promises";
 import { listDataFiles, readRecords } from "../../data/readers/readRecords.js";
 import { loadPairs } from "../../data/readPairs.js";
 import { InputError, NotFoundError } from "../../errors.js";
+import { pairToTrainRow } from "./pairToTrainRow.js";
 import { parseTrainRow, rowShape } from "./parseTrainRow.js";
 import type { TrainRow } from "./types.js";
 
@@ -40,15 +41,9 @@ export async function loadTrainRows(target: string, options: LoadTrainRowsOption
       ...(pairFormat !== undefined ? { format: pairFormat } : {}),
       signal,
     });
-    return pairs.map((p, i) => ({
-      type: "pairwise",
-      id: p.id,
-      prompt: p.prompt,
-      responseA: p.responseA,
-      responseB: p.responseB,
-      label: p.label === "A" ? 1 : p.label === "B" ? 0 : 0.5,
-      ref: { file: read.length === 1 ? read[0]! : target, line: i + 1 },
-    }));
+    return pairs.map((p, i) =>
+      pairToTrainRow(p, { file: read.length === 1 ? read[0]! : target, line: i + 1 }),
+    );
   }
   const rows: TrainRow[] = [];
   for (const file of files) {

@@ -26,47 +26,19 @@ import {
   encodeExamples,
   encodeSequence,
   openTrainTokenizer,
+  pairToTrainRow,
   type TrainRow,
   type TrainTokenizer,
 } from "../../../src/train/data/index.js";
 import { train } from "../../../src/train/loop.js";
 import { writeHeadFile } from "../../../src/train/restore.js";
-import type { PairId } from "../../../src/types.js";
+import { lengthPairs } from "../../helpers/lengthPairs.js";
 import { tinyModelOnce } from "../../helpers/tinyModel.js";
 
 const shape = { hidden: 32, layers: 2, heads: 4, kvHeads: 2, ffn: 64 } as const;
-const topics = ["cat", "dog", "sun", "map", "pen", "cup", "box", "hat", "tree", "fish", "bird", "star"];
-
-/** The longer answer is always the better one; which slot it is in alternates. */
-function lengthPairs(n: number, offset = 0): PreferencePair[] {
-  return Array.from({ length: n }, (_, j) => {
-    const i = j + offset;
-    const topic = topics[i % topics.length]!;
-    const long = `The ${topic} is big and kind, and it likes to play in the park all day long.`;
-    const short = `A ${topic}.`;
-    const longFirst = i % 2 === 0;
-    return {
-      id: `pair-${i}` as PairId,
-      prompt: [{ role: "user", content: `Tell me about the ${topic}.` }],
-      responseA: longFirst ? long : short,
-      responseB: longFirst ? short : long,
-      label: longFirst ? "A" : "B",
-    };
-  });
-}
-
 /** As `loadTrainRows` turns pairs into rows. */
-function rowsOf(pairs: PreferencePair[]): TrainRow[] {
-  return pairs.map((p, i) => ({
-    type: "pairwise",
-    id: p.id,
-    prompt: p.prompt,
-    responseA: p.responseA,
-    responseB: p.responseB,
-    label: p.label === "A" ? 1 : p.label === "B" ? 0 : 0.5,
-    ref: { file: "pairs.jsonl", line: i + 1 },
-  }));
-}
+const rowsOf = (pairs: PreferencePair[]): TrainRow[] =>
+  pairs.map((p, i) => pairToTrainRow(p, { file: "pairs.jsonl", line: i + 1 }));
 
 /** Short judge template: the built-in one is ~1,000 characters. */
 const toyTemplate: JudgeTemplate = {
