@@ -22,7 +22,6 @@ import type { PreferencePair } from "../data/types.js";
 import { writePairsJsonl } from "../data/writePairsJsonl.js";
 import { openLlamaCppEngine } from "../engine/llamacpp/openLlamaCppEngine.js";
 import { ConfigError, NotFoundError } from "../errors.js";
-import { scorePair } from "../eval/scorePair.js";
 import { openHeadJudge } from "../heads/openHeadJudge.js";
 import { createLlmJudge } from "../judge/createLlmJudge.js";
 import { templateHash } from "../judge/templates/templateHash.js";
@@ -36,6 +35,7 @@ import type { StarManifest, StarMethod } from "../star/types.js";
 import { SampleStore } from "../store/index.js";
 import { genrmVersion } from "../version.js";
 import { generateWorld } from "../world/generateWorld.js";
+import { worldStats } from "../world/worldStats.js";
 import { type DemoPreset, demoPresets } from "./demoPresets.js";
 import { evaluateOnSplits } from "./evaluateOnSplits.js";
 import { formatDemoTable } from "./formatDemoTable.js";
@@ -189,7 +189,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     title: splitTitles[name],
     ood: name !== "test",
     pairs: evalSplits[name].length,
-    lengthJudgeAccuracy: lengthJudgeAccuracy(evalSplits[name]),
+    lengthJudgeAccuracy: worldStats(evalSplits[name]).lengthJudgeAccuracy,
   }));
   log(
     `mini world (seed ${seed}): ${preset.trainPairs} training pairs, ${preset.evalPairs} pairs per evaluation split; base model ${path.relative(process.cwd(), baseModel) || baseModel}`,
@@ -469,20 +469,6 @@ function meta(id: DemoMethodId): string {
 
 function templateRef(t: JudgeTemplate): { id: string; hash: string } {
   return { id: t.id, hash: templateHash(t) };
-}
-
-function lengthJudgeAccuracy(pairs: readonly PreferencePair[]): number {
-  let total = 0;
-  let n = 0;
-  for (const p of pairs) {
-    const longer =
-      p.responseA.length === p.responseB.length ? "tie" : p.responseA.length > p.responseB.length ? "A" : "B";
-    const s = scorePair(longer, p.label);
-    if (s === null) continue;
-    total += s;
-    n++;
-  }
-  return n === 0 ? 0 : total / n;
 }
 
 function starTraining(manifest: StarManifest, seconds: number): DemoMethodResult["training"] {
