@@ -26,7 +26,7 @@ import { openHeadJudge } from "../heads/openHeadJudge.js";
 import { createLlmJudge } from "../judge/createLlmJudge.js";
 import { templateHash } from "../judge/templates/templateHash.js";
 import { worldTemplates } from "../judge/templates/worldTemplates.js";
-import type { Judge, JudgeTemplate, SampleCache, VerdictProbabilityCache } from "../judge/types.js";
+import type { Judge, JudgeTemplate } from "../judge/types.js";
 import { modelIdentity } from "../model/modelIdentity.js";
 import { createProgressReporter } from "../progress/index.js";
 import { configHash, writeJson } from "../run/runDir.js";
@@ -196,11 +196,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
   );
 
   const store = SampleStore.open(path.join(outDir, "samples.db"));
-  const cache: SampleCache = { get: (k) => store.getSample(k), put: (k, s) => store.putSample(k, s) };
-  const probabilityCache: VerdictProbabilityCache = {
-    get: (k) => store.getProbability(k),
-    put: (k, v) => store.putProbability(k, v),
-  };
+  const cache = store.sampleCache();
+  const probabilityCache = store.probabilityCache();
   const engineOptions = { threads, contextSize: 384, parallelSequences: 32 };
   const sampling = { temperature: 1, topP: 0.95, maxTokens: preset.maxTokens };
   const timings: DemoResults["timings"] = [];

@@ -158,10 +158,7 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
   save();
 
   const store = SampleStore.open(storePath);
-  const cache: SampleCache = {
-    get: (key) => store.getSample(key),
-    put: (key, sample) => store.putSample(key, sample),
-  };
+  const cache = store.sampleCache();
   try {
     for (const set of evalSets) {
       if (manifest.baseEvals.some((e) => e.name === set.name)) continue;

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { DisposedError, GenrmError } from "../errors.js";
-import type { JudgeSample, Order } from "../judge/types.js";
+import type { JudgeSample, Order, SampleCache, VerdictProbabilityCache } from "../judge/types.js";
 
 export interface SampleKey {
   modelId: string;
@@ -238,6 +238,16 @@ export class SampleStore {
   }
 
   /** Number of stored samples matching a partial key; used by tests and `genrm store stats`. */
+  /** This store as a judge's sample cache (`JudgeOptions.cache`). */
+  sampleCache(): SampleCache {
+    return { get: (key) => this.getSample(key), put: (key, sample) => this.putSample(key, sample) };
+  }
+
+  /** This store as a judge's verdict-probability cache (`JudgeOptions.probabilityCache`). */
+  probabilityCache(): VerdictProbabilityCache {
+    return { get: (key) => this.getProbability(key), put: (key, value) => this.putProbability(key, value) };
+  }
+
   countSamples(filter: Partial<Pick<SampleKey, "modelId" | "templateHash" | "pairId">> = {}): number {
     const db = this.#live();
     const where: string[] = [];

@@ -126,11 +126,8 @@ export async function runBonCommand(options: BonCommandOptions): Promise<BonRepo
           ...(await judgeOptionsFromFlags(options)),
           ...(store
             ? {
-                cache: { get: (k) => store.getSample(k), put: (k, s) => store.putSample(k, s) },
-                probabilityCache: {
-                  get: (k) => store.getProbability(k),
-                  put: (k, v) => store.putProbability(k, v),
-                },
+                cache: store.sampleCache(),
+                probabilityCache: store.probabilityCache(),
               }
             : {}),
         });

@@ -19,7 +19,7 @@ import { ConfigError } from "../../errors.js";
 import { formatEvalTable, summarizeEval } from "../../eval/index.js";
 import { type HeadJudge, openHeadJudge } from "../../heads/index.js";
 import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
-import type { Judge, SampleCache, VerdictProbabilityCache } from "../../judge/types.js";
+import type { Judge } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { JudgmentLog } from "../../run/JudgmentLog.js";
 import { configHash, prepareRunDir, writeJson } from "../../run/runDir.js";
@@ -109,7 +109,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
       engine = await openJudgeEngine(options);
       judge = createLlmJudge(engine, {
         ...(await judgeOptionsFromFlags(options)),
-        ...(store ? { cache: sampleCacheOf(store), probabilityCache: probabilityCacheOf(store) } : {}),
+        ...(store ? { cache: store.sampleCache(), probabilityCache: store.probabilityCache() } : {}),
       });
     }
 
@@ -226,14 +226,6 @@ function slug(s: string): string {
       .replace(/^-+|-+$/g, "")
       .slice(0, 48) || "x"
   );
-}
-
-function sampleCacheOf(store: SampleStore): SampleCache {
-  return { get: (key) => store.getSample(key), put: (key, sample) => store.putSample(key, sample) };
-}
-
-function probabilityCacheOf(store: SampleStore): VerdictProbabilityCache {
-  return { get: (key) => store.getProbability(key), put: (key, value) => store.putProbability(key, value) };
 }
 
 export function printEvalResult(result: EvalCommandResult, { json = false }: { json?: boolean } = {}): void {

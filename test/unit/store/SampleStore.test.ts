@@ -75,6 +75,24 @@ describe("SampleStore", () => {
     store.close();
   });
 
+  it("serves as a judge's sample and probability caches", () => {
+    const store = SampleStore.open(":memory:");
+    const cache = store.sampleCache();
+    // The judge's key type carries branded ids; the store's takes plain strings.
+    const k0 = key(0) as Parameters<typeof cache.put>[0];
+    cache.put(k0, sample(0, "via cache [[A]]"));
+    expect(store.getSample(key(0))?.text).toBe("via cache [[A]]");
+    expect(cache.get(k0)).toEqual(store.getSample(key(0)));
+    const probabilities = store.probabilityCache();
+    const k = { modelId: "m", templateHash: "h", pairId: "p", order: "AB" } as Parameters<
+      typeof probabilities.put
+    >[0];
+    probabilities.put(k, { logprobA: -1, logprobB: -0.5, promptTokens: 7 });
+    expect(probabilities.get(k)).toEqual(store.getProbability(k));
+    expect(store.getProbability(k)).toEqual({ logprobA: -1, logprobB: -0.5, promptTokens: 7 });
+    store.close();
+  });
+
   it("keeps a run ledger", () => {
     const store = SampleStore.open(":memory:");
     store.recordRunStart({
