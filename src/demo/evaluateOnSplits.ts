@@ -1,16 +1,12 @@
 /**
- * One judge on every evaluation split through the normal eval path: `runJudging` with a
- * judgments.jsonl per split (a killed demo resumes where it stopped) and `summarizeEval` for the
- * accuracy, its bootstrap interval and the maj@k curve.
+ * One judge on every evaluation split through the normal eval path (`evaluateInDir`: a
+ * judgments.jsonl per split, so a killed demo resumes where it stopped, and `summarizeEval` for the
+ * accuracy, its bootstrap interval and the maj@k curve).
  */
-import fs from "node:fs";
 import path from "node:path";
 import type { PreferencePair } from "../data/types.js";
-import { summarizeEval } from "../eval/summarizeEval.js";
 import type { Judge } from "../judge/types.js";
-import { JudgmentLog } from "../run/JudgmentLog.js";
-import { writeJson } from "../run/runDir.js";
-import { runJudging } from "../run/runJudging.js";
+import { evaluateInDir } from "../run/evaluateInDir.js";
 import { rationaleStats } from "./rationaleStats.js";
 import type { DemoEvalSplit, DemoSplitResult } from "./types.js";
 
@@ -32,27 +28,15 @@ export async function evaluateOnSplits(
 ): Promise<Record<DemoEvalSplit, DemoSplitResult>> {
   const out = {} as Record<DemoEvalSplit, DemoSplitResult>;
   for (const [split, pairs] of Object.entries(splits) as [DemoEvalSplit, PreferencePair[]][]) {
-    const dir = path.join(options.dir, split);
-    fs.mkdirSync(dir, { recursive: true });
-    const log = JudgmentLog.open(path.join(dir, "judgments.jsonl"), { resume: true });
-    let result: Awaited<ReturnType<typeof runJudging>>;
-    try {
-      result = await runJudging(judge, [...pairs], log, {
-        concurrency: options.concurrency,
-        ...(options.signal ? { signal: options.signal } : {}),
-        onProgress: ({ done, total }) => options.onProgress?.(split, done, total),
-      });
-    } finally {
-      log.close();
-    }
-    options.signal?.throwIfAborted();
-    // maj@j as the mean over every j-subset of the k samples: the unbiased estimate from one run,
-    // far less noisy than voting with the first j (maj@1 is then the mean accuracy of a sample).
-    const summary = summarizeEval(result.judgments, pairs, {
-      bootstrap: { seed: options.seed },
-      majAtK: { mode: "expected" },
+    const { summary, judgments } = await evaluateInDir(judge, pairs, path.join(options.dir, split), {
+      concurrency: options.concurrency,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: ({ done, total }) => options.onProgress?.(split, done, total),
+      // maj@j as the mean over every j-subset of the k samples: the unbiased estimate from one run,
+      // far less noisy than voting with the first j (maj@1 is then the mean accuracy of a sample).
+      summary: { bootstrap: { seed: options.seed }, majAtK: { mode: "expected" } },
+      extra: { split, judge: judge.info },
     });
-    writeJson(path.join(dir, "summary.json"), { ...summary, split, judge: judge.info });
     const acc = summary.accuracy;
     out[split] = {
       accuracy: acc.accuracy ?? 0,
@@ -60,7 +44,7 @@ export async function evaluateOnSplits(
       n: acc.n,
       majK: options.majK ? summary.majAtK.map((p) => p.accuracy) : null,
       parseErrorRate: summary.parse.parseErrorRate ?? 0,
-      rationales: options.majK ? rationaleStats(result.judgments, pairs) : null,
+      rationales: options.majK ? rationaleStats(judgments, pairs) : null,
     };
   }
   return out;

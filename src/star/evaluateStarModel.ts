@@ -1,18 +1,12 @@
 /**
  * Evaluates one model of a STaR run on one eval set through the normal eval path (`createLlmJudge`,
- * `runJudging` with a resumable judgments.jsonl, `summarizeEval`), with the run's CoT template and
+ * `evaluateInDir`: a resumable judgments.jsonl and summary.json), with the run's CoT template and
  * sampling. Samples go to the run's store, so a killed evaluation resumes too.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { openLlamaCppEngine } from "../engine/index.js";
-import { throwIfAborted } from "../errors.js";
-import { summarizeEval } from "../eval/summarizeEval.js";
 import { createLlmJudge } from "../judge/createLlmJudge.js";
 import type { SampleCache } from "../judge/types.js";
-import { JudgmentLog } from "../run/JudgmentLog.js";
-import { writeJson } from "../run/runDir.js";
-import { runJudging } from "../run/runJudging.js";
+import { evaluateInDir } from "../run/evaluateInDir.js";
 import type { StarConfig } from "./resolveStarConfig.js";
 import type { StarEvalRecord, StarEvalSet } from "./types.js";
 
@@ -24,9 +18,7 @@ export async function evaluateStarModel(
   cache: SampleCache,
   signal?: AbortSignal,
 ): Promise<StarEvalRecord> {
-  fs.mkdirSync(dir, { recursive: true });
   const engine = await openLlamaCppEngine({ modelPath, ...config.engine });
-  const log = JudgmentLog.open(path.join(dir, "judgments.jsonl"), { resume: true });
   try {
     const judge = createLlmJudge(engine, {
       protocol: "cot",
@@ -37,14 +29,12 @@ export async function evaluateStarModel(
       sampling: config.sampling,
       cache,
     });
-    const result = await runJudging(judge, set.pairs, log, {
+    const { summary, summaryFile } = await evaluateInDir(judge, set.pairs, dir, {
       concurrency: config.concurrency,
       ...(signal ? { signal } : {}),
+      summary: { bootstrap: { seed: config.seed } },
+      extra: { evalSet: set.name, model: modelPath },
     });
-    throwIfAborted(signal);
-    const summary = summarizeEval(result.judgments, set.pairs, { bootstrap: { seed: config.seed } });
-    const summaryFile = path.join(dir, "summary.json");
-    writeJson(summaryFile, { ...summary, evalSet: set.name, model: modelPath });
     return {
       name: set.name,
       modelId: engine.info.modelId,
@@ -54,7 +44,6 @@ export async function evaluateStarModel(
       parseErrorRate: summary.parse.parseErrorRate,
     };
   } finally {
-    log.close();
     await engine.dispose();
   }
 }
