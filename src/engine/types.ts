@@ -39,6 +39,12 @@ export type StopReason = "eos" | "maxTokens" | "stop" | "abort" | "error";
 
 export interface GeneratedSample {
   text: string;
+  /**
+   * The token ids the engine sampled, end-of-turn excluded, where it knows them (the embedded
+   * engine does; OpenAI-style servers do not say). `text` is their detokenization, cut before the
+   * first stop string when `stopReason` is "stop".
+   */
+  tokens?: number[];
   /** Tokens generated for this sample. */
   completionTokens: number;
   stopReason: StopReason;
@@ -89,6 +95,11 @@ export interface Engine {
   readonly info: EngineInfo;
   generate(request: GenerateRequest): Promise<GenerateResult>;
   tokenProbabilities(request: TokenProbabilitiesRequest): Promise<TokenProbabilitiesResult>;
+  /**
+   * Text of generated token ids, exactly as `generate` builds a sample's text. Present on engines
+   * whose samples carry `tokens`, so a stored sample can be checked against its tokens.
+   */
+  detokenize?(tokens: readonly number[]): string;
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

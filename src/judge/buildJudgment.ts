@@ -39,7 +39,8 @@ export function buildJudgment(parts: JudgmentParts): Judgment {
     pA: failed ? null : parts.pA,
     votes: parts.votes ?? countVotes(samples.map((s) => s.verdict)),
     orders: parts.orders,
-    samples,
+    // Token ids stay in the sample store: judgments.jsonl keeps the readable record.
+    samples: samples.map(({ tokens: _tokens, ...sample }) => sample),
     stoppedEarly: parts.stoppedEarly,
     usage: {
       promptTokens: parts.promptTokens,

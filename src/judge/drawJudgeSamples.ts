@@ -10,6 +10,7 @@ import type { ChatMessage } from "../types.js";
 import { countVotes } from "./majorityVote.js";
 import { parseVerdict } from "./parseVerdict.js";
 import type { JudgeConfig } from "./resolveJudgeConfig.js";
+import { sampleMatchesTokens } from "./sampleMatchesTokens.js";
 import { sampleSeed } from "./sampleSeed.js";
 import { samplingKey } from "./samplingKey.js";
 import { shouldStop } from "./shouldStop.js";
@@ -47,6 +48,9 @@ export async function drawJudgeSamples(
     samplingKey: samplingKey(sampling),
   });
 
+  // Only engines that report token ids can have a sample checked against them.
+  const detokenize = engine.detokenize?.bind(engine);
+  const suspect = new Set<number>();
   let next = 0;
   while (next < k) {
     if (adaptive && shouldStop(countVotes(samples.map((s) => s.verdict)), k, adaptive)) break;
@@ -55,8 +59,14 @@ export async function drawJudgeSamples(
     for (let index = next; index < end; index++) {
       const key = keyOf(index);
       const hit = cache?.get(key);
-      if (hit) samples.push(toJudgeSample(hit.text, hit, key, config, true));
-      else missing.push(key);
+      if (hit && (!detokenize || sampleMatchesTokens(hit, detokenize))) {
+        samples.push(toJudgeSample(hit.text, hit, key, config, true));
+      } else {
+        // A stored sample that does not match its tokens (or predates stored tokens) is regenerated
+        // and replaced, never served.
+        if (hit) suspect.add(index);
+        missing.push(key);
+      }
     }
     next = end;
     if (missing.length === 0) continue;
@@ -87,8 +97,10 @@ export async function drawJudgeSamples(
       samples.push(sample);
       if (raw.stopReason === "error" || raw.stopReason === "abort") {
         errors.push(`${order}#${key.index}: engine stopped the sample with "${raw.stopReason}"`);
+      } else if (detokenize && !sampleMatchesTokens(raw, detokenize)) {
+        errors.push(`${order}#${key.index}: engine returned a sample whose text is not its tokens' text`);
       } else {
-        cache?.put(key, sample);
+        cache?.put(key, sample, { replace: suspect.has(key.index) });
       }
     }
     if (errors.length > 0) break;
@@ -110,7 +122,7 @@ function matchSeeds(samples: readonly GeneratedSample[], keys: readonly SampleKe
 
 function toJudgeSample(
   text: string,
-  source: { completionTokens: number; stopReason: string },
+  source: { completionTokens: number; stopReason: string; tokens?: number[] },
   key: SampleKey,
   config: JudgeConfig,
   cached: boolean,
@@ -128,6 +140,7 @@ function toJudgeSample(
     index: key.index,
     seed: key.seed,
     text,
+    ...(source.tokens ? { tokens: source.tokens } : {}),
     verdict: parsed.verdict === "error" ? "error" : undoOrder(parsed.verdict, key.order),
     completionTokens: source.completionTokens,
     stopReason: source.stopReason,

@@ -28,6 +28,8 @@ export interface JudgeSample {
   index: number;
   seed: number;
   text: string;
+  /** Token ids the engine sampled, where it reports them (`GeneratedSample.tokens`). */
+  tokens?: number[];
   /** Verdict about the pair's responses, display order undone; "error" when unparseable. */
   verdict: "A" | "B" | "error";
   /** Why parsing failed, when it did. */
@@ -138,7 +140,8 @@ export interface SampleKey {
  */
 export interface SampleCache {
   get(key: SampleKey): JudgeSample | undefined;
-  put(key: SampleKey, sample: JudgeSample): void;
+  /** Never overwrites a stored sample, unless `replace` (a stored sample found not to match its tokens). */
+  put(key: SampleKey, sample: JudgeSample, options?: { replace?: boolean }): void;
 }
 
 /** Identity of a verdict-token read-out (direct protocol, logprob tie-break). */

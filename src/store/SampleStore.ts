@@ -53,7 +53,14 @@ export interface RunRecord {
   summary?: unknown;
 }
 
-const SCHEMA_VERSION = 1;
+/**
+ * 2: samples keep their token ids (`tokens`, a JSON array; NULL where the engine does not report
+ * them). Version 1 stores are migrated in place; their samples have no token ids, so an engine that
+ * reports tokens regenerates them instead of serving them (see drawJudgeSamples): the embedded
+ * engine of that time could sample a token from another sequence's logits when pairs were judged
+ * concurrently (see engine/llamacpp/sequenceOrderBatching.ts).
+ */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,6 +78,7 @@ CREATE TABLE IF NOT EXISTS samples (
   completion_tokens INTEGER NOT NULL,
   stop_reason TEXT NOT NULL,
   created_at TEXT NOT NULL,
+  tokens TEXT,
   PRIMARY KEY (model_id, template_hash, pair_id, ord, idx, seed, sampling_key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS probabilities (
@@ -97,6 +105,7 @@ CREATE TABLE IF NOT EXISTS runs (
 
 interface SampleRow {
   text: string;
+  tokens: string | null;
   verdict: string;
   parse_error: string | null;
   completion_tokens: number;
@@ -108,6 +117,7 @@ export class SampleStore {
   #db: Database.Database | null;
   #getSample: Database.Statement;
   #putSample: Database.Statement;
+  #replaceSample: Database.Statement;
   #getProb: Database.Statement;
   #putProb: Database.Statement;
 
@@ -115,16 +125,16 @@ export class SampleStore {
     this.path = file;
     this.#db = db;
     this.#getSample = db.prepare(
-      `SELECT text, verdict, parse_error, completion_tokens, stop_reason FROM samples
+      `SELECT text, tokens, verdict, parse_error, completion_tokens, stop_reason FROM samples
        WHERE model_id = ? AND template_hash = ? AND pair_id = ? AND ord = ? AND idx = ? AND seed = ? AND sampling_key = ?`,
     );
     // INSERT OR IGNORE: two workers racing on the same key keep the first sample; a sample is
     // never duplicated or overwritten.
-    this.#putSample = db.prepare(
-      `INSERT OR IGNORE INTO samples (model_id, template_hash, pair_id, ord, idx, seed, sampling_key,
-         text, verdict, parse_error, completion_tokens, stop_reason, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const insert = `INTO samples (model_id, template_hash, pair_id, ord, idx, seed, sampling_key,
+         text, verdict, parse_error, completion_tokens, stop_reason, created_at, tokens)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    this.#putSample = db.prepare(`INSERT OR IGNORE ${insert}`);
+    this.#replaceSample = db.prepare(`INSERT OR REPLACE ${insert}`);
     this.#getProb = db.prepare(
       `SELECT logprob_a, logprob_b, prompt_tokens FROM probabilities
        WHERE model_id = ? AND template_hash = ? AND pair_id = ? AND ord = ?`,
@@ -154,6 +164,8 @@ export class SampleStore {
       | undefined;
     if (!version) {
       db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    } else if (Number(version.value) === 1) {
+      migrateFromV1(db);
     } else if (Number(version.value) !== SCHEMA_VERSION) {
       db.close();
       throw new GenrmError(
@@ -187,6 +199,7 @@ export class SampleStore {
       index: key.index,
       seed: key.seed,
       text: row.text,
+      ...(row.tokens !== null ? { tokens: JSON.parse(row.tokens) as number[] } : {}),
       verdict: row.verdict as JudgeSample["verdict"],
       ...(row.parse_error !== null ? { parseError: row.parse_error } : {}),
       completionTokens: row.completion_tokens,
@@ -195,9 +208,13 @@ export class SampleStore {
     };
   }
 
-  putSample(key: SampleKey, sample: JudgeSample): void {
+  /**
+   * Stores a sample; an existing one under the same key is kept (two workers racing keep the first),
+   * unless `replace`: a stored sample that did not match its tokens is overwritten by its regeneration.
+   */
+  putSample(key: SampleKey, sample: JudgeSample, options: { replace?: boolean } = {}): void {
     this.#live();
-    this.#putSample.run(
+    (options.replace ? this.#replaceSample : this.#putSample).run(
       key.modelId,
       key.templateHash,
       key.pairId,
@@ -211,6 +228,7 @@ export class SampleStore {
       sample.completionTokens,
       sample.stopReason,
       new Date().toISOString(),
+      sample.tokens ? JSON.stringify(sample.tokens) : null,
     );
   }
 
@@ -237,10 +255,12 @@ export class SampleStore {
     );
   }
 
-  /** Number of stored samples matching a partial key; used by tests and `genrm store stats`. */
   /** This store as a judge's sample cache (`JudgeOptions.cache`). */
   sampleCache(): SampleCache {
-    return { get: (key) => this.getSample(key), put: (key, sample) => this.putSample(key, sample) };
+    return {
+      get: (key) => this.getSample(key),
+      put: (key, sample, options) => this.putSample(key, sample, options),
+    };
   }
 
   /** This store as a judge's verdict-probability cache (`JudgeOptions.probabilityCache`). */
@@ -248,6 +268,7 @@ export class SampleStore {
     return { get: (key) => this.getProbability(key), put: (key, value) => this.putProbability(key, value) };
   }
 
+  /** Number of stored samples matching a partial key; used by tests and `genrm store stats`. */
   countSamples(filter: Partial<Pick<SampleKey, "modelId" | "templateHash" | "pairId">> = {}): number {
     const db = this.#live();
     const where: string[] = [];
@@ -320,4 +341,13 @@ export class SampleStore {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/** Version 1 → 2: adds the token-id column; existing samples keep NULL (see SCHEMA_VERSION). */
+function migrateFromV1(db: Database.Database): void {
+  db.transaction(() => {
+    const columns = db.prepare("PRAGMA table_info(samples)").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "tokens")) db.exec("ALTER TABLE samples ADD COLUMN tokens TEXT");
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
+  })();
 }

@@ -53,6 +53,7 @@ import { LockstepDecoder } from "./LockstepDecoder.js";
 import { PromptFormatter } from "./PromptFormatter.js";
 import { commonPrefixLength, SequencePool, type Slot } from "./SequencePool.js";
 import { StopStringMatcher } from "./StopStringMatcher.js";
+import { rowKey, sequenceOrderStrategy } from "./sequenceOrderBatching.js";
 import {
   defaultLlamaCppEngineOptions,
   type LlamaCppEngine,
@@ -98,6 +99,7 @@ export async function openLlamaCppEngine(options: LlamaCppEngineOptions): Promis
         : {}),
       // A fixed size, so a failure says so instead of silently shrinking the context.
       failedCreationRemedy: false,
+      batching: { itemPrioritizationStrategy: sequenceOrderStrategy },
       createSignal: signal,
     });
     disposers.push(() => context.dispose());
@@ -354,7 +356,7 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
         const iterator = slot.sequence.evaluateWithMetadata(
           [prompt[prompt.length - 1]!],
           { probabilities: true },
-          { temperature: 0, yieldEogToken: true },
+          { temperature: 0, yieldEogToken: true, evaluationPriority: rowKey(slot.index) },
         );
         this.#stats.promptTokensEvaluated++;
         let map: Map<Token, number> | undefined;
@@ -380,6 +382,10 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     } catch (error) {
       throw this.#translateError(error, signal);
     }
+  }
+
+  detokenize(tokens: readonly number[]): string {
+    return this.#model.detokenize(tokens as Token[], false);
   }
 
   dispose(): Promise<void> {
@@ -422,7 +428,11 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     }
     const kept = seq.nextTokenIndex;
     throwIfAborted(signal);
-    if (kept < prefix.length) await seq.evaluateWithoutGeneratingNewTokens(prefix.slice(kept) as Token[]);
+    if (kept < prefix.length) {
+      await seq.evaluateWithoutGeneratingNewTokens(prefix.slice(kept) as Token[], {
+        evaluationPriority: rowKey(slot.index),
+      });
+    }
     this.#stats.promptTokens += prefix.length + 1;
     this.#stats.promptTokensReusedInPlace += kept;
     this.#stats.promptTokensEvaluated += prefix.length - kept;
@@ -471,6 +481,7 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
       minP: 0,
       seed,
       yieldEogToken: true,
+      evaluationPriority: rowKey(slot.index),
     });
     this.#stats.promptTokensEvaluated++;
     try {
@@ -501,11 +512,11 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     } finally {
       await iterator.return();
     }
-    const { text, stopped } = stops.cut(this.#model.detokenize(tokens, false));
+    const { text, stopped } = stops.cut(this.detokenize(tokens));
     if (stopped) stopReason = "stop";
     this.#stats.samples++;
     this.#stats.generatedTokens += completionTokens;
-    return { text, completionTokens, stopReason, seed };
+    return { text, tokens, completionTokens, stopReason, seed };
   }
 
   #translateError(error: unknown, signal: AbortSignal | undefined): unknown {

@@ -100,6 +100,7 @@ export interface LlamaCppEngine extends Engine {
   /** Resolved settings, as used. */
   readonly config: LlamaCppEngineConfig;
   stats(): LlamaCppEngineStats;
+  detokenize(tokens: readonly number[]): string;
   /** The prompt tokens a request would evaluate (chat template + assistant prefix), for inspection and tests. */
   formatPrompt(messages: import("../../types.js").ChatMessage[], assistantPrefix?: string): Promise<number[]>;
 }

@@ -115,7 +115,55 @@ describe("SampleStore", () => {
     db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
     db.close();
     expect(() => SampleStore.open(file)).toThrow(GenrmError);
-    expect(() => SampleStore.open(file)).toThrow(/schema version 99.*version 1/);
+    expect(() => SampleStore.open(file)).toThrow(/schema version 99.*version 2/);
+  });
+
+  it("keeps token ids, keeps the first sample of a key, and overwrites only when asked to", () => {
+    const store = SampleStore.open(path.join(dir, "t.db"));
+    store.putSample(key(0), { ...sample(0, "first [[A]]"), tokens: [5, 6, 7] });
+    store.putSample(key(0), { ...sample(0, "second [[A]]"), tokens: [8] });
+    expect(store.getSample(key(0))).toMatchObject({ text: "first [[A]]", tokens: [5, 6, 7] });
+    store.putSample(key(0), { ...sample(0, "regenerated [[A]]"), tokens: [9, 9] }, { replace: true });
+    expect(store.getSample(key(0))).toMatchObject({ text: "regenerated [[A]]", tokens: [9, 9] });
+    expect(store.countSamples()).toBe(1);
+    store.close();
+  });
+
+  it("migrates a version-1 store in place: its samples stay readable and carry no token ids", () => {
+    // The version-1 schema exactly as genrm 0.1.0 created it (samples without a tokens column).
+    const file = path.join(dir, "v1.db");
+    const db = new Database(file);
+    db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta VALUES ('schema_version', '1');
+      CREATE TABLE samples (model_id TEXT NOT NULL, template_hash TEXT NOT NULL, pair_id TEXT NOT NULL,
+        ord TEXT NOT NULL, idx INTEGER NOT NULL, seed INTEGER NOT NULL, sampling_key TEXT NOT NULL,
+        text TEXT NOT NULL, verdict TEXT NOT NULL, parse_error TEXT, completion_tokens INTEGER NOT NULL,
+        stop_reason TEXT NOT NULL, created_at TEXT NOT NULL,
+        PRIMARY KEY (model_id, template_hash, pair_id, ord, idx, seed, sampling_key)) WITHOUT ROWID;`);
+    const k = key(3);
+    db.prepare("INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'A', NULL, 4, 'eos', '2026-01-01')").run(
+      k.modelId,
+      k.templateHash,
+      k.pairId,
+      k.order,
+      k.index,
+      k.seed,
+      k.samplingKey,
+      "old [[A]]",
+    );
+    db.close();
+    const store = SampleStore.open(file);
+    const old = store.getSample(k);
+    expect(old).toMatchObject({ text: "old [[A]]", verdict: "A" });
+    expect(old?.tokens).toBeUndefined();
+    store.putSample(k, { ...sample(3, "new [[A]]"), tokens: [1, 2] }, { replace: true });
+    store.close();
+    const reopened = SampleStore.open(file);
+    expect(reopened.getSample(k)).toMatchObject({ text: "new [[A]]", tokens: [1, 2] });
+    reopened.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: "2" });
+    raw.close();
   });
 
   it("throws DisposedError after close, and close is idempotent", () => {
