@@ -19,6 +19,7 @@ import {
 } from "../errors.js";
 import { createLlmJudge } from "../judge/createLlmJudge.js";
 import { HttpError } from "./HttpError.js";
+import { defaultMaxInputChars } from "./inputSize.js";
 import { JudgeScheduler } from "./JudgeScheduler.js";
 import { Metrics } from "./Metrics.js";
 import { AdmissionState, admission } from "./middleware/admission.js";
@@ -48,7 +49,7 @@ export interface ServeApp {
 }
 
 export function createServeApp(engine: Engine, options: ServeOptions = {}): ServeApp {
-  const config = resolveServeConfig(options);
+  const config = resolveServeConfig(options, defaultMaxInputChars(engine));
   const metrics = new Metrics();
   const countRequest = metrics.counter("genrm_http_requests_total", "HTTP requests by route and status.");
   const observeLatency = metrics.histogram(

@@ -15,7 +15,11 @@ export const defaultServeOptions = {
   seed: 0,
 } satisfies ServeOptions;
 
-export function resolveServeConfig(options: ServeOptions = {}): ServeConfig {
+/**
+ * `defaultMaxInputChars` is the engine's part of the defaults (from its context size), given by
+ * createServeApp, which knows the engine.
+ */
+export function resolveServeConfig(options: ServeOptions = {}, defaultMaxInputChars?: number): ServeConfig {
   const {
     judge = {},
     scorer = createLengthScorer(),
@@ -23,6 +27,7 @@ export function resolveServeConfig(options: ServeOptions = {}): ServeConfig {
     maxQueue = defaultServeOptions.maxQueue,
     timeoutMs = defaultServeOptions.timeoutMs,
     maxBodyBytes = defaultServeOptions.maxBodyBytes,
+    maxInputChars = defaultMaxInputChars,
     token,
     maxCandidates = defaultServeOptions.maxCandidates,
     maxQueries = defaultServeOptions.maxQueries,
@@ -31,7 +36,15 @@ export function resolveServeConfig(options: ServeOptions = {}): ServeConfig {
     seed = defaultServeOptions.seed,
   } = options;
   const issues: string[] = [];
-  const positive = { concurrency, maxQueue, timeoutMs, maxBodyBytes, maxCandidates, maxQueries };
+  const positive = {
+    concurrency,
+    maxQueue,
+    timeoutMs,
+    maxBodyBytes,
+    maxCandidates,
+    maxQueries,
+    ...(maxInputChars !== undefined ? { maxInputChars } : {}),
+  };
   for (const [name, v] of Object.entries(positive)) {
     if (!Number.isInteger(v) || v < 1) issues.push(`${name}: must be a positive integer, got ${v}`);
   }
@@ -46,6 +59,7 @@ export function resolveServeConfig(options: ServeOptions = {}): ServeConfig {
     maxQueue,
     timeoutMs,
     maxBodyBytes,
+    maxInputChars,
     token,
     maxCandidates,
     maxQueries,

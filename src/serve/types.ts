@@ -24,6 +24,12 @@ export interface ServeOptions {
   timeoutMs?: number;
   /** Largest request body in bytes (413 beyond). Defaults to 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Most characters of text one judgment may carry (prompt + the two answers), checked before
+   * anything is tokenized. Defaults to 16 per token of the engine's context where the engine tells
+   * its context size (the embedded engine), no bound otherwise. See inputSize.ts.
+   */
+  maxInputChars?: number;
   /** Bearer token; when set, every route but /health requires `Authorization: Bearer <token>`. Defaults to none. */
   token?: string;
   /** Most candidates in one /v1/rank request. Defaults to 64. */
@@ -51,6 +57,8 @@ export interface ServeConfig {
   maxQueue: number;
   timeoutMs: number;
   maxBodyBytes: number;
+  /** Undefined: no bound. */
+  maxInputChars: number | undefined;
   token: string | undefined;
   maxCandidates: number;
   maxQueries: number;
@@ -58,6 +66,14 @@ export interface ServeConfig {
   rewardMode: RewardMode;
   seed: number;
 }
+
+/**
+ * An answer to judge (a response, a candidate, a reference): blank text has nothing to judge, and a
+ * judge asked to compare it with a real answer still returns a preference, i.e. a reward for nothing.
+ */
+export const answerSchema = z.string().refine((s) => s.trim().length > 0, {
+  message: "must not be empty or whitespace only",
+});
 
 /** A prompt: a plain string (one user turn) or chat messages ending with a user turn. */
 export const promptInputSchema = z.union([

@@ -8,19 +8,28 @@ import { z } from "zod";
 import { contentHash } from "../../data/pairId.js";
 import type { Judgment } from "../../judge/types.js";
 import type { PairId } from "../../types.js";
+import { assertFits, messageChars } from "../inputSize.js";
 import { readJsonBody } from "../readJsonBody.js";
-import { promptInputSchema, type RouteDeps, type ServeEnv, toMessages } from "../types.js";
+import { answerSchema, promptInputSchema, type RouteDeps, type ServeEnv, toMessages } from "../types.js";
 
 export const judgeRequestSchema = z.object({
   prompt: promptInputSchema,
-  response_a: z.string().min(1),
-  response_b: z.string().min(1),
+  response_a: answerSchema,
+  response_b: answerSchema,
 });
 
 export function judgeRoute(app: Hono<ServeEnv>, deps: RouteDeps): void {
   app.post("/v1/judge", async (c) => {
     const body = await readJsonBody(c, judgeRequestSchema);
     const prompt = toMessages(body.prompt);
+    assertFits(
+      [
+        { field: "prompt", chars: messageChars(prompt) },
+        { field: "response_a", chars: body.response_a.length },
+        { field: "response_b", chars: body.response_b.length },
+      ],
+      deps.config.maxInputChars,
+    );
     const pair = {
       id: `serve:${contentHash({ prompt, responseA: body.response_a, responseB: body.response_b })}` as PairId,
       prompt,

@@ -9,15 +9,16 @@ import { grpoNormalize } from "../../rank/grpoNormalize.js";
 import { selectBest } from "../../rank/selectBest.js";
 import { selectionSchemes } from "../../rank/types.js";
 import { HttpError } from "../HttpError.js";
+import { assertFits, messageChars } from "../inputSize.js";
 import { readJsonBody } from "../readJsonBody.js";
-import { promptInputSchema, type RouteDeps, type ServeEnv, toMessages } from "../types.js";
+import { answerSchema, promptInputSchema, type RouteDeps, type ServeEnv, toMessages } from "../types.js";
 
 export function rankRequestSchema(maxCandidates: number) {
   return z.object({
     prompt: promptInputSchema,
-    candidates: z.array(z.string().min(1)).min(1).max(maxCandidates),
+    candidates: z.array(answerSchema).min(1).max(maxCandidates),
     scheme: z.enum(selectionSchemes).optional(),
-    reference: z.string().min(1).optional(),
+    reference: answerSchema.optional(),
     budget: z
       .object({
         max_comparisons: z.number().int().nonnegative().optional(),
@@ -40,8 +41,20 @@ export function rankRoute(app: Hono<ServeEnv>, deps: RouteDeps): void {
         field: "reference",
       });
     }
+    const prompt = toMessages(body.prompt);
+    // Each candidate is judged with the prompt and one other text; a candidate that cannot fit even
+    // beside the prompt (and the reference) is refused before any game tokenizes it.
+    const promptPart = { field: "prompt", chars: messageChars(prompt) };
+    const referencePart =
+      body.reference === undefined ? [] : [{ field: "reference", chars: body.reference.length }];
+    for (const [i, candidate] of body.candidates.entries()) {
+      assertFits(
+        [promptPart, ...referencePart, { field: `candidates[${i}]`, chars: candidate.length }],
+        deps.config.maxInputChars,
+      );
+    }
     const result = await selectBest(
-      { prompt: toMessages(body.prompt), candidates: body.candidates, reference: body.reference },
+      { prompt, candidates: body.candidates, reference: body.reference },
       {
         scheme,
         judge: deps.judge,

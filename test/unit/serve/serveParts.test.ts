@@ -4,7 +4,7 @@ import { Metrics } from "../../../src/serve/Metrics.js";
 import { isLoopback } from "../../../src/serve/main.js";
 import { fieldPath } from "../../../src/serve/readJsonBody.js";
 import { resolveServeConfig } from "../../../src/serve/resolveServeConfig.js";
-import { splitQuery, unwrapTemplate } from "../../../src/serve/splitQuery.js";
+import { splitQuery, trimEndTokens, unwrapTemplate } from "../../../src/serve/splitQuery.js";
 import type { PairId } from "../../../src/types.js";
 import { oracleJudge } from "../rank/fakeJudges.js";
 
@@ -21,20 +21,35 @@ describe("splitQuery (OpenRLHF query = prompt + response)", () => {
     });
   });
 
-  it("finds the last assistant header when no prompt is sent (ChatML and Llama 3)", () => {
-    const chatml =
-      "<|im_start|>user\nA?<|im_end|>\n<|im_start|>assistant\nB<|im_end|>\n<|im_start|>user\nC?<|im_end|>\n<|im_start|>assistant\nD.<|im_end|>";
-    expect(splitQuery(chatml)).toEqual({
-      prompt: [
-        { role: "user", content: "A?" },
-        { role: "assistant", content: "B" },
-        { role: "user", content: "C?" },
-      ],
-      response: "D.",
-    });
+  it("without a prompt, splits at the first assistant header (ChatML and Llama 3)", () => {
     const llama3 =
       "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhy?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nBecause.<|eot_id|>";
     expect(splitQuery(llama3)).toEqual({ prompt: [{ role: "user", content: "Why?" }], response: "Because." });
+    // Turns after the first assistant header are the policy's own text: part of the response.
+    const chatml =
+      "<|im_start|>user\nA?<|im_end|>\n<|im_start|>assistant\nB<|im_end|>\n<|im_start|>user\nC?<|im_end|>\n<|im_start|>assistant\nD.<|im_end|>";
+    expect(splitQuery(chatml)).toEqual({
+      prompt: [{ role: "user", content: "A?" }],
+      response: "B<|im_end|>\n<|im_start|>user\nC?<|im_end|>\n<|im_start|>assistant\nD.",
+    });
+  });
+
+  it("with a prompt, never looks for headers in the response; whitespace differences are tolerated", () => {
+    const prompt = "<|im_start|>user\nA?<|im_end|>\n<|im_start|>assistant\n";
+    const rollout = "B<|im_end|>\n<|im_start|>assistant\nD.";
+    expect(splitQuery(`${prompt}${rollout}<|im_end|>`, prompt)).toEqual({
+      prompt: [{ role: "user", content: "A?" }],
+      response: rollout,
+    });
+    expect(splitQuery(`<|im_start|>user\n A? <|im_end|>\n<|im_start|>assistant\n${rollout}`, prompt)).toEqual(
+      {
+        prompt: [{ role: "user", content: "A?" }],
+        response: rollout,
+      },
+    );
+    expect(splitQuery(`${prompt}${rollout}`, "<|im_start|>user\nE?<|im_end|>\n")).toEqual({
+      failure: "prompt_mismatch",
+    });
   });
 
   it("treats an untemplated prompt as one user message, and gives up without any cue", () => {
@@ -42,8 +57,19 @@ describe("splitQuery (OpenRLHF query = prompt + response)", () => {
       prompt: [{ role: "user", content: "Q: 2+2? A:" }],
       response: " 4",
     });
-    expect(splitQuery("just text")).toBeNull();
+    expect(splitQuery("just text")).toEqual({ failure: "no_assistant_header" });
     expect(unwrapTemplate("plain")).toEqual([{ role: "user", content: "plain" }]);
+  });
+
+  it("cuts trailing end tokens in linear time, also after long whitespace runs", () => {
+    expect(trimEndTokens("Hi <|im_end|>\n</s> \n")).toBe("Hi");
+    expect(trimEndTokens("<|im_end|>")).toBe("");
+    // An anchored (…|\s)+$ pattern takes seconds here: the text is the policy's, so it must not.
+    const text = `<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\na${" ".repeat(50_000)}b`;
+    const startedAt = performance.now();
+    const split = splitQuery(text);
+    expect(performance.now() - startedAt).toBeLessThan(100);
+    expect("response" in split && split.response.length).toBe(50_002);
   });
 });
 
