@@ -2,16 +2,15 @@
  * The loading pipeline: files → raw records → (joined records) → adapter → validated pairs with
  * unique ids. `readPairs` streams; `loadPairs` collects and reports what was skipped.
  *
- * Duplicate ids: the first pair keeps its id, later ones get `~2`, `~3`, … in reading order, so a
- * file always loads to the same ids and no pair is silently dropped. Identical records (same
- * content, no source id) are the usual cause.
+ * Duplicate ids: see uniqueIds.ts (the same pair read again is renamed, a different pair under a
+ * taken id is a `duplicate-id` record).
  */
 import { ConfigError, throwIfAborted } from "../errors.js";
-import type { PairId } from "../types.js";
 import { InvalidRecordError } from "./InvalidRecordError.js";
 import { readRecords } from "./readers/readRecords.js";
 import { type ResolveDatasetOptions, type ResolvedDataset, resolveDataset } from "./resolveDataset.js";
 import type { PreferencePair, RawRecord, SkipReport } from "./types.js";
+import { UniqueIds } from "./uniqueIds.js";
 import { validatePair } from "./validatePair.js";
 
 export interface ReadPairsOptions extends ResolveDatasetOptions {
@@ -75,7 +74,12 @@ async function* recordsOf(
   onInvalid: (e: InvalidRecordError) => void,
 ) {
   for (const file of dataset.files) {
-    yield* readRecords(file, { reader: dataset.reader, signal: options.signal, onInvalid });
+    yield* readRecords(file, {
+      reader: dataset.reader,
+      signal: options.signal,
+      maxRecordBytes: options.maxRecordBytes,
+      onInvalid,
+    });
   }
 }
 
@@ -96,7 +100,7 @@ async function* streamPairs(
   if (adapter.dataset) {
     records = adapter.dataset.assemble(records, { onInvalid: (e) => onInvalid(e as InvalidRecordError) });
   }
-  const taken = new Map<string, number>();
+  const ids = new UniqueIds();
   let emitted = 0;
   let read = 0;
   for await (const raw of records) {
@@ -112,8 +116,12 @@ async function* streamPairs(
       continue;
     }
     for (const pair of pairs) {
-      const id = uniqueId(pair.id, taken);
-      if (id !== pair.id) stats.renamedIds++;
+      const id = ids.claim(pair, at);
+      if (id instanceof InvalidRecordError) {
+        onInvalid(id);
+        continue;
+      }
+      stats.renamedIds = ids.renamed;
       yield id === pair.id ? pair : { ...pair, id };
       if (++emitted >= limit) {
         onProgress?.({ done: read });
@@ -122,17 +130,4 @@ async function* streamPairs(
     }
   }
   onProgress?.({ done: read });
-}
-
-function uniqueId(id: PairId, taken: Map<string, number>): PairId {
-  const seen = taken.get(id);
-  if (seen === undefined) {
-    taken.set(id, 1);
-    return id;
-  }
-  let n = seen + 1;
-  while (taken.has(`${id}~${n}`)) n++;
-  taken.set(id, n);
-  taken.set(`${id}~${n}`, 1);
-  return `${id}~${n}` as PairId;
 }

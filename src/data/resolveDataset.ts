@@ -9,6 +9,7 @@ import { ConfigError, NotFoundError, UnsupportedError } from "../errors.js";
 import { isFields } from "./adapters/fieldAccess.js";
 import { fieldMapAdapter, parseFieldMap } from "./adapters/fieldMap.js";
 import { detectAdapter, getAdapter } from "./adapters/registry.js";
+import type { InvalidRecordError } from "./InvalidRecordError.js";
 import { listDataFiles, readRecords } from "./readers/readRecords.js";
 import type { PairAdapter, ReaderName } from "./types.js";
 
@@ -19,6 +20,8 @@ export interface ResolveDatasetOptions {
   map?: string;
   /** Parse every file with this reader whatever its extension. Defaults to choosing by extension. */
   reader?: ReaderName;
+  /** Largest record to read, in bytes. Defaults to the limit in recordLimit.ts. */
+  maxRecordBytes?: number;
 }
 
 export interface ResolvedDataset {
@@ -33,7 +36,7 @@ export async function resolveDataset(
   target: string,
   options: ResolveDatasetOptions = {},
 ): Promise<ResolvedDataset> {
-  const { format = "auto", map, reader } = options;
+  const { format = "auto", map, reader, maxRecordBytes } = options;
   if (map !== undefined && format !== "auto" && format !== "map") {
     throw new ConfigError([`format: "${format}" and map were both given; a map replaces the format`]);
   }
@@ -49,7 +52,7 @@ export async function resolveDataset(
   }
   let adapter: PairAdapter;
   if (map !== undefined) adapter = fieldMapAdapter(parseFieldMap(map));
-  else if (format === "auto") adapter = await detect(files, reader);
+  else if (format === "auto") adapter = await detect(files, { reader, maxRecordBytes });
   else adapter = getAdapter(format);
 
   if (!adapter.dataset) return { adapter, format: adapter.name, files, reader };
@@ -64,9 +67,22 @@ export async function resolveDataset(
   return { adapter, format: adapter.name, files: joined, reader };
 }
 
-async function detect(files: string[], reader: ReaderName | undefined): Promise<PairAdapter> {
+/**
+ * The adapter for the first readable record. Malformed records before it are passed over here: the
+ * load itself meets them again and throws or counts them as the caller asked.
+ */
+async function detect(
+  files: string[],
+  options: { reader?: ReaderName; maxRecordBytes?: number },
+): Promise<PairAdapter> {
+  let passedOver: InvalidRecordError | undefined;
   for (const file of files) {
-    const records = readRecords(file, { reader });
+    const records = readRecords(file, {
+      ...options,
+      onInvalid: (error) => {
+        passedOver ??= error;
+      },
+    });
     let first: unknown;
     try {
       const next = await records.next();
@@ -84,6 +100,7 @@ async function detect(files: string[], reader: ReaderName | undefined): Promise<
       },
     );
   }
+  if (passedOver) throw passedOver;
   throw new NotFoundError(`no records in ${files.join(", ")}`);
 }
 

@@ -62,7 +62,10 @@ export type SkipReason =
   | "invalid-prompt"
   | "prompt-mismatch"
   | "join-mismatch"
-  | "invalid-pair";
+  | "invalid-pair"
+  | "invalid-encoding"
+  | "record-too-large"
+  | "duplicate-id";
 
 export interface SkipReport {
   count: number;

@@ -8,6 +8,7 @@ import type { Label, PairAdapter, PreferencePair, RecordLocation } from "../type
 import {
   hasKeys,
   invalidLabel,
+  lookupLabel,
   optionalString,
   requireFields,
   requireResponse,
@@ -21,7 +22,7 @@ const labels: Record<string, Label> = { "0": "A", "1": "B", "2": "tie" };
 function toPairs(record: unknown, at: RecordLocation): PreferencePair[] {
   const row = requireFields(record, at);
   const raw = requireValue(row, "label", at, "0, 1 or 2");
-  const label = labels[String(raw)];
+  const label = lookupLabel(labels, raw);
   if (!label) throw invalidLabel("label", at, "0 (response 1), 1 (response 2) or 2 (tie)", raw);
   return [
     buildPair({

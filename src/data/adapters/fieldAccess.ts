@@ -106,6 +106,22 @@ export function optionalId(record: unknown, field: string, at: RecordLocation): 
   });
 }
 
+/**
+ * A label value as text, or undefined for anything but a string, number or boolean: String() would
+ * turn `[1]` into "1" and let a list pass for a label.
+ */
+export function labelText(value: unknown): string | undefined {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : undefined;
+}
+
+/** The outcome `value` stands for in `table`; own keys only, so "toString" is no label. */
+export function lookupLabel<T>(table: Readonly<Record<string, T>>, value: unknown): T | undefined {
+  const key = labelText(value);
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function invalidLabel(field: string, at: RecordLocation, expected: string, got: unknown) {
   return invalidRecord("invalid-label", "unknown label value", at, { field, expected, got });
 }

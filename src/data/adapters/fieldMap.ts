@@ -9,10 +9,12 @@
  */
 import { ConfigError } from "../../errors.js";
 import { buildPair } from "../buildPair.js";
+import { invalidRecord } from "../InvalidRecordError.js";
 import type { Label, PairAdapter, PreferencePair, RecordLocation } from "../types.js";
 import {
   getPath,
   invalidLabel,
+  labelText,
   optionalId,
   optionalString,
   requireFields,
@@ -93,10 +95,10 @@ export function fieldMapAdapter(map: FieldMap, options: { source?: string } = {}
   const toLabel = (row: unknown, at: RecordLocation): Label => {
     if (!map.label) return "A";
     const raw = requireValue(row, map.label, at, "a label value");
-    const text = String(raw);
-    if (map.labelA.includes(text)) return "A";
-    if (map.labelB.includes(text)) return "B";
-    if (map.labelTie.includes(text)) return "tie";
+    const text = labelText(raw);
+    if (text !== undefined && map.labelA.includes(text)) return "A";
+    if (text !== undefined && map.labelB.includes(text)) return "B";
+    if (text !== undefined && map.labelTie.includes(text)) return "tie";
     const expected = `${map.labelA.join("|")} (A), ${map.labelB.join("|")} (B) or ${map.labelTie.join("|")} (tie)`;
     throw invalidLabel(map.label, at, expected, raw);
   };
@@ -112,7 +114,7 @@ export function fieldMapAdapter(map: FieldMap, options: { source?: string } = {}
         buildPair({
           source,
           sourceId: map.id ? optionalId(row, map.id, at) : undefined,
-          subset: map.subset ? String(requireValue(row, map.subset, at, "a subset name")) : undefined,
+          subset: map.subset ? subsetOf(row, map.subset, at) : undefined,
           prompt: system ? [{ role: "system", content: system }, ...prompt] : prompt,
           responseA: requireResponse(row, map.a, at),
           responseB: requireResponse(row, map.b, at),
@@ -121,4 +123,15 @@ export function fieldMapAdapter(map: FieldMap, options: { source?: string } = {}
       ];
     },
   };
+}
+
+/** A subset name: text or a number, never an object that String() would make "[object Object]". */
+function subsetOf(row: unknown, field: string, at: RecordLocation): string {
+  const value = requireValue(row, field, at, "a subset name");
+  if (typeof value === "string" || typeof value === "number") return String(value);
+  throw invalidRecord("wrong-type", "field has the wrong type", at, {
+    field,
+    expected: "a string or number",
+    got: value,
+  });
 }

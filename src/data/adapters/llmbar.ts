@@ -12,6 +12,7 @@ import type { Label, PairAdapter, PreferencePair, RecordLocation } from "../type
 import {
   hasKeys,
   invalidLabel,
+  lookupLabel,
   requireFields,
   requireResponse,
   requireString,
@@ -30,7 +31,7 @@ export function llmbarSubset(file: string): string {
 function toPairs(record: unknown, at: RecordLocation): PreferencePair[] {
   const row = requireFields(record, at);
   const raw = requireValue(row, "label", at, "1 or 2");
-  const label = labels[String(raw)];
+  const label = lookupLabel(labels, raw);
   if (!label) throw invalidLabel("label", at, "1 (output_1 better) or 2 (output_2 better)", raw);
   return [
     buildPair({

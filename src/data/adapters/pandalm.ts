@@ -13,6 +13,7 @@ import {
   type Fields,
   hasKeys,
   invalidLabel,
+  lookupLabel,
   optionalId,
   optionalString,
   requireFields,
@@ -36,7 +37,7 @@ function toPairs(record: unknown, at: RecordLocation): PreferencePair[] {
   const input = optionalString(row, "input", at) ?? "";
   const votes = ["annotator1", "annotator2", "annotator3"].map((field) => {
     const value = requireValue(row, field, at, "0, 1 or 2");
-    const label = verdicts[String(value)];
+    const label = lookupLabel(verdicts, value);
     if (!label) throw invalidLabel(field, at, "0 (tie), 1 (response1) or 2 (response2)", value);
     return label;
   });

@@ -3,19 +3,25 @@
  * with string values. Line numbers are the 1-based line where a record starts, counted here
  * because csv-parse's own count drifts on CRLF line breaks inside quoted fields (csv-parse 7.0.3).
  * A record with the wrong number of columns is a malformed record that `onInvalid` can skip.
+ * Invalid UTF-8, an unclosed quote and a record over the size limit fail the file at their line:
+ * csv-parse cannot resume after them (past the limit it would report every further byte).
  */
 import { createReadStream } from "node:fs";
 import { type CsvError, parse } from "csv-parse";
-import { throwIfAborted } from "../../errors.js";
+import { InputError, throwIfAborted } from "../../errors.js";
 import { describeValue, InvalidRecordError, SKIP_HINT } from "../InvalidRecordError.js";
+import { recordTooLarge, resolveMaxRecordBytes } from "../recordLimit.js";
 import type { RawRecord } from "../types.js";
+import { readFailure } from "./readFailure.js";
 import type { ReaderOptions } from "./readJsonl.js";
+import { utf8Guard } from "./utf8.js";
 
 const LINE_BREAK = /\r\n|\r|\n/g;
 const LEADING_BREAKS = /^(?:\r\n|\r|\n)+/;
 
 export async function* readCsv(file: string, options: ReaderOptions = {}): AsyncGenerator<RawRecord> {
   const { signal, onInvalid } = options;
+  const maxBytes = resolveMaxRecordBytes(options.maxRecordBytes);
   // The header is assumed to sit on line 1; records are numbered from the line after it.
   let cursor = 2;
   let emitted = 0;
@@ -31,12 +37,25 @@ export async function* readCsv(file: string, options: ReaderOptions = {}): Async
     raw: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    max_record_size: Number.isFinite(maxBytes) ? maxBytes : 0,
     on_record: (rec: { record: Record<string, string>; raw: string }) => {
       emitted++;
       return { record: rec.record, line: startLine(rec.raw) };
     },
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
       const line = startLine(raw ?? "");
+      // Thrown here, csv-parse fails the parse with it.
+      if (err?.code === "CSV_MAX_RECORD_SIZE") throw recordTooLarge({ file, line, unit: "line" }, maxBytes);
+      if (err?.code === "CSV_QUOTE_NOT_CLOSED") {
+        // Everything after the quote became one field: the records lost with it cannot be counted.
+        throw new InvalidRecordError("malformed-record", "malformed CSV: a quote is never closed", {
+          file,
+          line,
+          unit: "line",
+          expected: "a closing quote before the end of the file",
+          got: describeValue(raw?.slice(0, 200)),
+        });
+      }
       pending.push({
         before: emitted,
         error: new InvalidRecordError(
@@ -49,8 +68,10 @@ export async function* readCsv(file: string, options: ReaderOptions = {}): Async
     },
   });
   const input = createReadStream(file);
+  const guard = utf8Guard(file);
   input.on("error", (err) => parser.destroy(err));
-  input.pipe(parser);
+  guard.on("error", (err) => parser.destroy(err));
+  input.pipe(guard).pipe(parser);
 
   let consumed = 0;
   // Skipped records are reported in file order, interleaved with the records around them.
@@ -69,9 +90,9 @@ export async function* readCsv(file: string, options: ReaderOptions = {}): Async
       yield { record: item.record, file, line: item.line, unit: "line" };
     }
   } catch (cause) {
-    if (cause instanceof InvalidRecordError) throw cause;
+    if (cause instanceof InputError) throw cause;
     const err = cause as CsvError;
-    if (typeof err.code !== "string" || !err.code.startsWith("CSV_")) throw cause;
+    if (typeof err.code !== "string" || !err.code.startsWith("CSV_")) throw readFailure(cause, file);
     throw new InvalidRecordError(
       "malformed-record",
       `malformed CSV: ${err.message}`,
@@ -85,6 +106,7 @@ export async function* readCsv(file: string, options: ReaderOptions = {}): Async
     );
   } finally {
     input.destroy();
+    guard.destroy();
   }
   flush(Number.POSITIVE_INFINITY);
 }

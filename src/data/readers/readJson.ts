@@ -1,20 +1,33 @@
 /**
  * Whole-file JSON reader: a top-level array, or an object with exactly one array-valued field
  * (`{"data": [...]}`). Locations are 0-based row indexes into that array. The file is parsed at
- * once, so it is meant for files that fit in memory; use JSONL for large data.
+ * once, so it is meant for files that fit in memory; use JSONL for large data. Because the whole
+ * document is one value, invalid UTF-8 or a syntax error anywhere fails the file (naming the line);
+ * a row over the record limit is one malformed record that `onInvalid` may skip.
  */
+import { isUtf8 } from "node:buffer";
 import { readFile } from "node:fs/promises";
-import { throwIfAborted } from "../../errors.js";
+import { InputError, throwIfAborted } from "../../errors.js";
 import { describeValue, InvalidRecordError } from "../InvalidRecordError.js";
+import { exceedsRecordSize, recordTooLarge, resolveMaxRecordBytes } from "../recordLimit.js";
 import type { RawRecord } from "../types.js";
+import { readFailure } from "./readFailure.js";
 import type { ReaderOptions } from "./readJsonl.js";
+import { firstInvalidUtf8, invalidUtf8, startsWithBom } from "./utf8.js";
 
 export async function* readJson(file: string, options: ReaderOptions = {}): AsyncGenerator<RawRecord> {
-  const { signal } = options;
-  const text = await readFile(file, "utf8");
+  const { signal, onInvalid } = options;
+  const maxBytes = resolveMaxRecordBytes(options.maxRecordBytes);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (cause) {
+    throw readFailure(cause, file);
+  }
+  const text = decode(file, bytes);
   let value: unknown;
   try {
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    value = JSON.parse(text);
   } catch (cause) {
     const message = (cause as Error).message;
     throw new InvalidRecordError(
@@ -27,7 +40,35 @@ export async function* readJson(file: string, options: ReaderOptions = {}): Asyn
   const rows = topLevelArray(value, file);
   for (let row = 0; row < rows.length; row++) {
     throwIfAborted(signal);
-    yield { record: rows[row], file, line: row, unit: "row" };
+    const at = { file, line: row, unit: "row" as const };
+    if (exceedsRecordSize(rows[row], maxBytes)) {
+      const error = recordTooLarge(at, maxBytes);
+      if (!onInvalid) throw error;
+      onInvalid(error);
+      continue;
+    }
+    yield { record: rows[row], ...at };
+  }
+}
+
+/** The file's text without its byte-order mark; invalid UTF-8 fails the file at its line. */
+function decode(file: string, bytes: Buffer): string {
+  const body = startsWithBom(bytes) ? bytes.subarray(3) : bytes;
+  if (!isUtf8(body)) {
+    const offset = firstInvalidUtf8(body);
+    const lineStart = body.lastIndexOf(0x0a, offset) + 1;
+    let line = 1;
+    for (let i = body.indexOf(0x0a); i >= 0 && i < offset; i = body.indexOf(0x0a, i + 1)) line++;
+    throw invalidUtf8({ file, line, unit: "line" }, body.subarray(offset), offset - lineStart);
+  }
+  try {
+    return body.toString("utf8");
+  } catch (cause) {
+    throw new InputError(
+      "file is too large for the JSON reader",
+      { file, got: `${bytes.length} bytes` },
+      { cause, hint: "convert it to JSON Lines (one record per line), which is read as a stream" },
+    );
   }
 }
 
