@@ -12,6 +12,8 @@ export type ErrorCode =
   | "GENRM_DISPOSED"
   | "GENRM_ABORTED"
   | "GENRM_NOT_FOUND"
+  | "GENRM_LOCKED"
+  | "GENRM_STORAGE"
   | "GENRM_INTERNAL";
 
 export class GenrmError extends Error {
@@ -123,6 +125,57 @@ export class AbortedError extends GenrmError {
 export class NotFoundError extends GenrmError {
   constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
     super("GENRM_NOT_FOUND", message, options);
+  }
+}
+
+/** Who holds a run directory's lock, as its lock file records it. */
+export interface RunDirLockHolder {
+  pid: number;
+  hostname: string;
+  command: string;
+  /** ISO time the lock was taken. */
+  since: string;
+}
+
+/** Another live process works in this run directory; two writers would duplicate its records. */
+export class RunDirLockedError extends GenrmError {
+  readonly dir: string;
+  readonly holder: RunDirLockHolder;
+
+  constructor(dir: string, lockFile: string, holder: RunDirLockHolder, sameHost: boolean) {
+    const who = `pid ${holder.pid}${sameHost ? "" : ` on host ${holder.hostname}`}`;
+    super(
+      "GENRM_LOCKED",
+      `run directory ${dir} is in use by another genrm process (${who}, genrm ${holder.command}, since ${holder.since})`,
+      {
+        hint: sameHost
+          ? `wait for pid ${holder.pid} to finish (or stop it), or pass another --out`
+          : `wait for it to finish, or pass another --out; if no genrm runs on ${holder.hostname}, delete ${lockFile}`,
+      },
+    );
+    this.dir = dir;
+    this.holder = holder;
+  }
+}
+
+/**
+ * The disk refused a write or an open: full (ENOSPC, SQLITE_FULL), read-only or not permitted.
+ * Names the file; whatever was written before it stays, so rerunning resumes.
+ */
+export class StorageError extends GenrmError {
+  readonly path: string;
+  /** The system's code: ENOSPC, EACCES, EROFS, SQLITE_FULL, … */
+  readonly reason: string;
+
+  constructor(
+    path: string,
+    reason: string,
+    message: string,
+    options: { cause?: unknown; hint?: string } = {},
+  ) {
+    super("GENRM_STORAGE", message, options);
+    this.path = path;
+    this.reason = reason;
   }
 }
 

@@ -29,7 +29,10 @@ import { worldTemplates } from "../judge/templates/worldTemplates.js";
 import type { Judge, JudgeTemplate } from "../judge/types.js";
 import { modelIdentity } from "../model/modelIdentity.js";
 import { createProgressReporter } from "../progress/index.js";
-import { configHash, writeJson } from "../run/runDir.js";
+import { readJsonFile, writeJsonFile } from "../run/jsonFile.js";
+import { configHash } from "../run/runDir.js";
+import { lockRunDir, type RunDirLock } from "../run/runDirLock.js";
+import { asStorageError } from "../run/storageErrors.js";
 import { runStar } from "../star/runStar.js";
 import type { StarManifest, StarMethod } from "../star/types.js";
 import { SampleStore } from "../store/index.js";
@@ -68,7 +71,7 @@ export interface DemoOptions {
   threads?: number;
   /** Methods to run, in Figure 2 order. Defaults to all. */
   methods?: readonly DemoMethodId[];
-  /** Delete the run directory first. Defaults to false (resume). */
+  /** Empty the run directory first. Defaults to false (resume). */
   fresh?: boolean;
   signal?: AbortSignal;
   progress?: "bar" | "plain" | "silent";
@@ -102,6 +105,8 @@ const methodNames: Record<
   "star-rationalizer": { name: "STaR-Rationalizer", family: "star", reasoning: true },
 };
 
+const freshHint = "rerun with --fresh to start the demo over, or delete that file to redo its stage";
+
 /** Bumped when what a stage computes from its artifacts changes (metrics, fields). */
 const demoStageVersion = 3;
 
@@ -112,13 +117,25 @@ const splitTitles: Record<DemoEvalSplit, string> = {
 };
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
+  const outDir = path.resolve(options.outDir ?? "genrm-demo");
+  // Taken before --fresh empties the directory, so a second demo cannot delete a running one's files.
+  const lock = lockRunDir(outDir, "demo");
+  try {
+    return await runDemoLocked(options, outDir, lock);
+  } catch (err) {
+    throw asStorageError(err, { dir: outDir });
+  } finally {
+    lock.release();
+  }
+}
+
+async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirLock): Promise<DemoRun> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const presetName = options.preset ?? "full";
   const preset: DemoPreset = demoPresets[presetName];
   const seed = options.seed ?? 0;
   const threads = options.threads ?? 1;
-  const outDir = path.resolve(options.outDir ?? "genrm-demo");
   const log = options.log ?? (() => {});
   const signal = options.signal;
   const progressMode = options.progress ?? (process.stderr.isTTY ? "bar" : "plain");
@@ -136,7 +153,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
       hint: "reinstall genrm (the package ships assets/world/base.gguf), or pass --base-model",
     });
   }
-  if (options.fresh) fs.rmSync(outDir, { recursive: true, force: true });
+  if (options.fresh) lock.clear();
   fs.mkdirSync(path.join(outDir, "stages"), { recursive: true });
 
   const baseId = await modelIdentity(baseModel, signal ? { signal } : {});
@@ -156,7 +173,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
   const hash = configHash(demoConfig);
   const configFile = path.join(outDir, "demo.json");
   if (fs.existsSync(configFile)) {
-    const prior = JSON.parse(fs.readFileSync(configFile, "utf8")) as { configHash: string };
+    const prior = readJsonFile<{ configHash: string }>(configFile, { hint: freshHint });
     if (prior.configHash !== hash) {
       throw new ConfigError(
         [
@@ -167,7 +184,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     }
     log(`resuming the demo in ${outDir}`);
   } else {
-    writeJson(configFile, {
+    writeJsonFile(configFile, {
       genrm: genrmVersion(),
       configHash: hash,
       config: demoConfig,
@@ -401,10 +418,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
       signal?.throwIfAborted();
       const stageFile = path.join(outDir, "stages", `${id}.json`);
       if (fs.existsSync(stageFile)) {
-        const cached = JSON.parse(fs.readFileSync(stageFile, "utf8")) as {
-          configHash: string;
-          result: DemoMethodResult;
-        };
+        const cached = readJsonFile<{ configHash: string; result: DemoMethodResult }>(stageFile, {
+          hint: freshHint,
+        });
         if (cached.configHash === stageKey) {
           log(`${methodNames[id].name}: done in an earlier run`);
           results.push(cached.result);
@@ -416,7 +432,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
       const t0 = performance.now();
       const result = await runMethod(id);
       result.seconds = (performance.now() - t0) / 1000;
-      writeJson(stageFile, { configHash: stageKey, result });
+      writeJsonFile(stageFile, { configHash: stageKey, result });
       results.push(result);
       timings.push({ stage: id, seconds: result.seconds });
       log(
@@ -455,7 +471,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
   };
   const resultsFile = path.join(outDir, "results.json");
   const reportFile = path.join(outDir, "report.html");
-  writeJson(resultsFile, demo);
+  writeJsonFile(resultsFile, demo);
   fs.writeFileSync(reportFile, renderDemoReport(demo));
   return { results: demo, outDir, resultsFile, reportFile, table: formatDemoTable(demo) };
 }

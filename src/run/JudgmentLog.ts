@@ -4,20 +4,28 @@
  * A judgment is appended the moment it is final. A process killed mid-write leaves at most one
  * partial last line; `open` drops it (and truncates the file back to the last complete line) so the
  * pair is simply judged again, with its samples served from the sample store.
+ *
+ * An append that fails part way (a full disk writes what fits, then fails) is cut back off, so the
+ * log never holds a torn line followed by more lines, and the error names the file.
  */
 import fs from "node:fs";
 import { InputError } from "../errors.js";
 import type { Judgment } from "../judge/types.js";
+import { writeAll } from "./jsonFile.js";
+import { asStorageError } from "./storageErrors.js";
 
 export class JudgmentLog {
   readonly path: string;
   readonly existing: Map<string, Judgment>;
   #fd: number | null;
+  /** Bytes of complete lines: where a failed append is cut back to. */
+  #size: number;
 
   private constructor(file: string, existing: Map<string, Judgment>, fd: number) {
     this.path = file;
     this.existing = existing;
     this.#fd = fd;
+    this.#size = fs.fstatSync(fd).size;
   }
 
   static open(file: string, { resume = true }: { resume?: boolean } = {}): JudgmentLog {
@@ -57,13 +65,27 @@ export class JudgmentLog {
     } else if (!resume && fs.existsSync(file)) {
       fs.truncateSync(file, 0);
     }
-    const fd = fs.openSync(file, "a");
-    return new JudgmentLog(file, existing, fd);
+    try {
+      return new JudgmentLog(file, existing, fs.openSync(file, "a"));
+    } catch (err) {
+      throw asStorageError(err, { file });
+    }
   }
 
   append(judgment: Judgment): void {
     if (this.#fd === null) throw new Error("JudgmentLog is closed");
-    fs.writeSync(this.#fd, `${JSON.stringify(judgment)}\n`);
+    const line = Buffer.from(`${JSON.stringify(judgment)}\n`, "utf8");
+    try {
+      writeAll(this.#fd, line);
+    } catch (err) {
+      try {
+        fs.ftruncateSync(this.#fd, this.#size);
+      } catch {
+        // The torn line stays last; open() drops it on the next run.
+      }
+      throw asStorageError(err, { file: this.path });
+    }
+    this.#size += line.length;
   }
 
   close(): void {

@@ -7,6 +7,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { GenrmError } from "../errors.js";
+import { readJsonFile, writeJsonFile } from "./jsonFile.js";
+
+/** Older name of `writeJsonFile`, still imported by modules outside run/. */
+export { writeJsonFile as writeJson } from "./jsonFile.js";
 
 export function stableStringify(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -43,7 +47,9 @@ export function prepareRunDir(dir: string, command: string, config: unknown, ver
   const file = path.join(dir, "config.json");
   const hash = configHash(config);
   if (fs.existsSync(file)) {
-    const prior = JSON.parse(fs.readFileSync(file, "utf8")) as RunDirConfig;
+    const prior = readJsonFile<RunDirConfig>(file, {
+      hint: `rerun with --fresh to start ${dir} over (samples already generated stay in the sample store), or pass a new --out`,
+    });
     if (prior.configHash !== hash) {
       throw new GenrmError(
         "GENRM_CONFIG",
@@ -60,12 +66,6 @@ export function prepareRunDir(dir: string, command: string, config: unknown, ver
     createdAt: new Date().toISOString(),
     genrmVersion: version,
   };
-  fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  writeJsonFile(file, record);
   return record;
-}
-
-export function writeJson(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  fs.renameSync(tmp, file);
 }

@@ -88,6 +88,8 @@ export interface TrainCheckpointMeta {
   verdictTokens: [number, number] | null;
   data: { examples: number; fingerprint: string };
   trainable: string[];
+  /** `num_tokens` after `step`, so a resumed run's metric goes on counting (absent in older checkpoints). */
+  numTokens?: number;
   savedAt: string;
 }
 
@@ -136,6 +138,7 @@ export async function train(
   let refTrain: Float32Array | null = null;
   let refEval: Float32Array | null = null;
   let resumedFrom = 0;
+  let numTokens = 0;
   let savedFiles: string[] = [];
   const latest = resume && runDir !== undefined ? await readLatest(runDir) : null;
   if (latest !== null && runDir !== undefined) {
@@ -150,6 +153,7 @@ export async function train(
     optimizer.step = ckpt.meta.step;
     step = ckpt.meta.step;
     resumedFrom = step;
+    numTokens = ckpt.meta.numTokens ?? tokensBeforeStep(examples, config, step);
     refTrain = ckpt.tensors.get("ref/train")?.data ?? null;
     refEval = ckpt.tensors.get("ref/eval")?.data ?? null;
     if (refEval !== null && evalDataset !== undefined && refEval.length !== 2 * evalDataset.examples.length) {
@@ -194,8 +198,8 @@ export async function train(
     const history: TrainLogEntry[] = [];
     const evalHistory: TrainLogEntry[] = [];
     let checkpoint: string | null = null;
-    let numTokens = 0;
     const started = performance.now();
+    const tokensAtStart = numTokens;
     const runEval = () => {
       if (evalDataset === undefined || evalDataset.examples.length === 0) return;
       const entry = evaluate(ctx, evalDataset.examples, refEval, config.batchSize, step);
@@ -225,6 +229,7 @@ export async function train(
         verdictTokens: dataset.verdictTokens ?? null,
         data: { examples: N, fingerprint },
         trainable: params.map((p) => p.name),
+        numTokens,
         savedAt: new Date().toISOString(),
       };
       checkpoint = join(dir, name);
@@ -293,7 +298,7 @@ export async function train(
       reporter.update({
         done: step,
         total: totalSteps,
-        metrics: { loss: loss.toFixed(4), "tok/s": Math.round(numTokens / elapsed) },
+        metrics: { loss: loss.toFixed(4), "tok/s": Math.round((numTokens - tokensAtStart) / elapsed) },
       });
 
       if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < totalSteps) runEval();
@@ -356,6 +361,30 @@ export function epochOrder(n: number, seed: number): (epoch: number) => Int32Arr
     cached = epoch;
     return perm;
   };
+}
+
+/**
+ * Tokens the first `step` steps processed (padding excluded, as each micro-batch counts them), for
+ * checkpoints written before they recorded `numTokens`.
+ */
+function tokensBeforeStep(examples: readonly TrainExample[], config: TrainConfig, step: number): number {
+  const perStep = config.batchSize * config.gradAccum;
+  const stepsPerEpoch = Math.ceil(examples.length / perStep);
+  const order = epochOrder(examples.length, config.seed);
+  let tokens = 0;
+  for (let s = 0; s < step; s++) {
+    const offset = (s % stepsPerEpoch) * perStep;
+    const ids = order(Math.floor(s / stepsPerEpoch)).subarray(
+      offset,
+      Math.min(examples.length, offset + perStep),
+    );
+    for (const i of ids) {
+      const ex = examples[i]!;
+      tokens +=
+        ex.kind === "preference" ? ex.chosen.tokens.length + ex.rejected.tokens.length : ex.seq.tokens.length;
+    }
+  }
+  return tokens;
 }
 
 /** Count-weighted means of micro-batch metrics; `min_*`/`max_*` keys keep extrema. */

@@ -22,8 +22,11 @@ import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } fr
 import type { Judge } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { JudgmentLog } from "../../run/JudgmentLog.js";
-import { configHash, prepareRunDir, writeJson } from "../../run/runDir.js";
+import { writeJsonFile } from "../../run/jsonFile.js";
+import { configHash, prepareRunDir } from "../../run/runDir.js";
+import { lockRunDir, type RunDirLock } from "../../run/runDirLock.js";
 import { runJudging } from "../../run/runJudging.js";
+import { asStorageError } from "../../run/storageErrors.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
 import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "../judgeFlags.js";
@@ -81,9 +84,11 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
 
   checkHeadFlags(options);
   const modelFree = options.baseline !== undefined || options.head !== undefined;
-  const store = modelFree ? undefined : SampleStore.open(options.store ?? defaultStorePath());
+  const storePath = options.store ?? defaultStorePath();
+  let store: SampleStore | undefined;
   let engine: Engine | undefined;
   let headJudge: HeadJudge | undefined;
+  let lock: RunDirLock | undefined;
   const controller = new AbortController();
   const onSigint = () => {
     process.stderr.write("\ninterrupted: finishing in-flight writes; rerun the same command to resume\n");
@@ -91,6 +96,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
   };
   process.once("SIGINT", onSigint);
   try {
+    store = modelFree ? undefined : SampleStore.open(storePath);
     let judge: Judge;
     if (options.baseline === "length") judge = createLengthJudge();
     else if (options.baseline === "random") judge = createRandomJudge({ seed });
@@ -143,6 +149,8 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
         "runs",
         `eval-${slug(path.basename(data).replace(/\.[^.]+$/, ""))}-${slug(judge.info.name)}-${configHash(runConfig).slice(0, 8)}`,
       );
+    // Before anything is written there: a second process on this directory stops here.
+    lock = lockRunDir(runDir, "eval");
     const dirConfig = options.fresh
       ? prepareRunDirFresh(runDir, runConfig)
       : prepareRunDir(runDir, "eval", runConfig, genrmVersion());
@@ -188,13 +196,16 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
         skippedRecords: loaded.skipped.count,
       },
     };
-    writeJson(path.join(runDir, "summary.json"), record);
+    writeJsonFile(path.join(runDir, "summary.json"), record);
     return { runDir, summary: record as typeof summary, interrupted: result.interrupted };
+  } catch (err) {
+    throw asStorageError(err, { store: storePath });
   } finally {
     process.off("SIGINT", onSigint);
     await engine?.dispose();
     await headJudge?.dispose();
     store?.close();
+    lock?.release();
   }
 }
 

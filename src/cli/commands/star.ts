@@ -15,7 +15,9 @@ import { loadTemplate } from "../../judge/templates/loadTemplate.js";
 import type { OrderMode } from "../../judge/types.js";
 import type { LoraTargetName } from "../../model/lora/index.js";
 import { createProgressReporter } from "../../progress/index.js";
-import { writeJson } from "../../run/runDir.js";
+import { readJsonFile, writeJsonFile } from "../../run/jsonFile.js";
+import { lockRunDir } from "../../run/runDirLock.js";
+import { asStorageError } from "../../run/storageErrors.js";
 import { runStar, type StarEvalSet, type StarMethod, type StarResult } from "../../star/index.js";
 import type { TrainOptions } from "../../train/config.js";
 import { gracefulStop } from "../gracefulStop.js";
@@ -65,6 +67,17 @@ const notSaved = new Set(["resume", "progress", "json"]);
 
 export async function runStarCommand(given: StarCommandOptions): Promise<StarResult> {
   const runDir = path.resolve(given.out);
+  const lock = lockRunDir(runDir, "star");
+  try {
+    return await starInRunDir(given, runDir);
+  } catch (err) {
+    throw asStorageError(err, { dir: runDir, ...(given.store !== undefined ? { store: given.store } : {}) });
+  } finally {
+    lock.release();
+  }
+}
+
+async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<StarResult> {
   const commandFile = path.join(runDir, "command.json");
   let o = given;
   if (given.resume) {
@@ -73,7 +86,9 @@ export async function runStarCommand(given: StarCommandOptions): Promise<StarRes
         hint: "start one with `genrm star --method star-dpo --model base.gguf --data pairs.jsonl --out DIR`",
       });
     }
-    const saved = JSON.parse(fs.readFileSync(commandFile, "utf8")).options as Partial<StarCommandOptions>;
+    const saved = readJsonFile<{ options: Partial<StarCommandOptions> }>(commandFile, {
+      hint: `rerun the original genrm star command line (without --resume) to write it again`,
+    }).options;
     // Commander always sets the negatable flag's default (true); only --no-reject-unparseable is a choice.
     const explicit = Object.entries(given).filter(
       ([k, v]) => v !== undefined && !(k === "rejectUnparseable" && v === true),
@@ -102,8 +117,7 @@ export async function runStarCommand(given: StarCommandOptions): Promise<StarRes
     evalSets.push({ name, pairs: (await loadPairs(file)).pairs });
   }
 
-  fs.mkdirSync(runDir, { recursive: true });
-  writeJson(commandFile, {
+  writeJsonFile(commandFile, {
     options: Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && !notSaved.has(k))),
   });
 

@@ -25,6 +25,10 @@ import type { JudgeTemplate } from "../../judge/types.js";
 import { exportLoraAdapterGguf, exportMergedGguf } from "../../model/export/index.js";
 import { loadModel } from "../../model/loadModel.js";
 import type { LoraTargetName } from "../../model/lora/index.js";
+import { readJsonFile, writeJsonFile } from "../../run/jsonFile.js";
+import { appendMetrics, keepMetricsUpTo } from "../../run/metricsLog.js";
+import { lockRunDir } from "../../run/runDirLock.js";
+import { asStorageError } from "../../run/storageErrors.js";
 import { readLatest } from "../../train/checkpoint.js";
 import { resolveTrainConfig, type TrainConfig, type TrainOptions } from "../../train/config.js";
 import {
@@ -171,11 +175,24 @@ export function toTrainOptions(o: TrainCommandOptions): TrainOptions {
 
 export async function runTrainCommand(given: TrainCommandOptions): Promise<TrainCommandResult> {
   const runDir = path.resolve(given.out);
+  const lock = lockRunDir(runDir, "train");
+  try {
+    return await trainInRunDir(given, runDir);
+  } catch (err) {
+    throw asStorageError(err, { dir: runDir });
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainInRunDir(given: TrainCommandOptions, runDir: string): Promise<TrainCommandResult> {
   const runFile = path.join(runDir, "run.json");
   const latest = await readLatest(runDir);
   let options = given;
   if (given.resume && fs.existsSync(runFile)) {
-    const saved = JSON.parse(fs.readFileSync(runFile, "utf8")).options as Partial<TrainCommandOptions>;
+    const saved = readJsonFile<{ options: Partial<TrainCommandOptions> }>(runFile, {
+      hint: `restore it, or start over in a new --out (checkpoints in ${runDir} need the options it recorded)`,
+    }).options;
     options = {
       ...saved,
       ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
@@ -193,7 +210,6 @@ export async function runTrainCommand(given: TrainCommandOptions): Promise<Train
   const config = resolveTrainConfig(toTrainOptions(options));
   const modelPath = path.resolve(options.model);
 
-  fs.mkdirSync(runDir, { recursive: true });
   const saved = Object.fromEntries(
     savedKeys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
   );
@@ -257,7 +273,7 @@ export async function runTrainCommand(given: TrainCommandOptions): Promise<Train
   const metricsFile = path.join(runDir, "metrics.jsonl");
   const resumeStep = options.resume ? (latest?.step ?? 0) : 0;
   keepMetricsUpTo(metricsFile, resumeStep);
-  const append = (entry: TrainLogEntry) => fs.appendFileSync(metricsFile, `${JSON.stringify(entry)}\n`);
+  const append = (entry: TrainLogEntry) => appendMetrics(metricsFile, entry);
 
   const stop = gracefulStop("stopping after this step and saving a checkpoint");
   let result: TrainResult;
@@ -355,30 +371,4 @@ function formatMetrics(e: TrainLogEntry): string {
     .filter(([k]) => k !== "step")
     .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toPrecision(4)}`)
     .join(", ");
-}
-
-function writeJsonFile(file: string, value: unknown): void {
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  fs.renameSync(tmp, file);
-}
-
-function keepMetricsUpTo(file: string, step: number): void {
-  if (!fs.existsSync(file)) return;
-  if (step === 0) {
-    fs.rmSync(file);
-    return;
-  }
-  const kept = fs
-    .readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .filter((line) => {
-      try {
-        return (JSON.parse(line) as { step: number }).step <= step;
-      } catch {
-        return false;
-      }
-    });
-  fs.writeFileSync(file, kept.length > 0 ? `${kept.join("\n")}\n` : "");
 }

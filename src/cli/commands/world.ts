@@ -9,9 +9,10 @@
  * continues from it.
  */
 import { createHash } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { templateHash } from "../../judge/templates/templateHash.js";
 import { worldTemplates } from "../../judge/templates/worldTemplates.js";
+import { writeJsonFile } from "../../run/jsonFile.js";
 import { genrmVersion } from "../../version.js";
 import {
   measureWorldModel,
@@ -173,7 +174,7 @@ export async function writeSidecar(
     },
     measured,
   };
-  await writeFile(`${out}.json`, `${JSON.stringify(sidecar, null, 2)}\n`);
+  writeJsonFile(`${out}.json`, sidecar);
   return sidecar;
 }
 

@@ -12,11 +12,13 @@
  * Everything that shapes the result is in the returned `recipe`, which is also written next to the
  * model as `<out>.json` by the CLI so the committed base model says how to rebuild it.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { exportMergedGguf } from "../../model/export/exportMergedGguf.js";
 import { loadModel } from "../../model/loadModel.js";
+import { appendMetrics, keepMetricsUpTo, readMetrics } from "../../run/metricsLog.js";
+import { lockRunDir } from "../../run/runDirLock.js";
+import { asStorageError } from "../../run/storageErrors.js";
 import { readLatest } from "../../train/checkpoint.js";
 import { resolveTrainConfig, type TrainConfig } from "../../train/config.js";
 import { openTrainTokenizer } from "../../train/data/TrainTokenizer.js";
@@ -113,12 +115,22 @@ export interface PretrainWorldResult {
 }
 
 export async function pretrainWorldModel(options: PretrainWorldOptions): Promise<PretrainWorldResult> {
+  const runDir = options.runDir ?? `${options.out}.run`;
+  const lock = lockRunDir(runDir, "world pretrain");
+  try {
+    return await pretrainInRunDir(options, runDir);
+  } catch (err) {
+    throw asStorageError(err, { dir: runDir });
+  } finally {
+    lock.release();
+  }
+}
+
+async function pretrainInRunDir(options: PretrainWorldOptions, runDir: string): Promise<PretrainWorldResult> {
   const seed = options.seed ?? 0;
   const phase = options.onPhase ?? (() => {});
   const shape: WorldModelShape = { ...defaultWorldModelShape, ...options.model };
   const t: PretrainTrainOptions = { ...defaultPretrainTrainOptions, ...options.train };
-  const runDir = options.runDir ?? `${options.out}.run`;
-  await mkdir(runDir, { recursive: true });
   await mkdir(dirname(options.out), { recursive: true });
 
   const { rows, config: corpusConfig } = generatePretrainCorpus({ seed, ...options.corpus });
@@ -164,7 +176,6 @@ export async function pretrainWorldModel(options: PretrainWorldOptions): Promise
   const resume = options.resume ?? false;
   const resumeStep = resume ? ((await readLatest(runDir))?.step ?? 0) : 0;
   keepMetricsUpTo(metricsFile, resumeStep);
-  let callSteps = 0;
   const result = await train(model, dataset, trainer, {
     runDir,
     resume,
@@ -172,8 +183,7 @@ export async function pretrainWorldModel(options: PretrainWorldOptions): Promise
     progress: options.progress ?? "silent",
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     onStep: (entry) => {
-      callSteps++;
-      appendFileSync(metricsFile, `${JSON.stringify({ ...entry, call_step: callSteps })}\n`);
+      appendMetrics(metricsFile, entry);
       options.onStep?.(entry);
     },
   });
@@ -210,23 +220,10 @@ export async function pretrainWorldModel(options: PretrainWorldOptions): Promise
   };
 }
 
-function readMetrics(file: string): TrainLogEntry[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as TrainLogEntry);
-}
-
-function keepMetricsUpTo(file: string, step: number): void {
-  const kept = readMetrics(file).filter((e) => e.step <= step);
-  writeFileSync(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(""));
-}
-
 /**
- * Tokens and seconds over the run's steps. `num_tokens` counts from 0 in each call of the
- * trainer (`call_step` 1 starts a call), so a step's tokens are the difference to the previous
- * step of the same call.
+ * Tokens and seconds over the run's steps. `num_tokens` counts on across resumes, so a step's
+ * tokens are the difference to the step before it. Lines with `call_step` come from runs that
+ * restarted the count at each resume (`call_step` 1), as older genrm versions did.
  */
 function trainingTotals(entries: TrainLogEntry[]): {
   tokens: number;

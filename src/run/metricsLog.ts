@@ -1,0 +1,63 @@
+/**
+ * `metrics.jsonl` of a training run: one JSON line per optimizer step or evaluation, appended as
+ * each ends. On resume, lines past the checkpoint being resumed are dropped (those steps are taken
+ * again) and so is a line torn by a kill mid-append, and the file is replaced atomically, so a
+ * kill during the rewrite cannot lose the steps before the checkpoint.
+ */
+import fs from "node:fs";
+import type { TrainLogEntry } from "../train/loop.js";
+import { writeAll } from "./jsonFile.js";
+import { asStorageError } from "./storageErrors.js";
+
+/** Every complete entry; a torn or foreign line is skipped. */
+export function readMetrics(file: string): TrainLogEntry[] {
+  if (!fs.existsSync(file)) return [];
+  const entries: TrainLogEntry[] = [];
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      const entry = JSON.parse(line) as TrainLogEntry;
+      if (typeof entry.step === "number") entries.push(entry);
+    } catch {
+      // Torn by a kill mid-append; the step it belonged to is after the checkpoint and runs again.
+    }
+  }
+  return entries;
+}
+
+/** Keeps the entries of steps up to `step` (all of them gone for 0). */
+export function keepMetricsUpTo(file: string, step: number): void {
+  if (!fs.existsSync(file)) return;
+  const kept = readMetrics(file).filter((e) => e.step <= step);
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, kept.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw asStorageError(err, { file });
+  }
+}
+
+/** Appends one entry as one whole line; on a failed write the partial line is cut back off. */
+export function appendMetrics(file: string, entry: TrainLogEntry): void {
+  const line = Buffer.from(`${JSON.stringify(entry)}\n`, "utf8");
+  let fd: number | undefined;
+  let size = 0;
+  try {
+    fd = fs.openSync(file, "a");
+    size = fs.fstatSync(fd).size;
+    writeAll(fd, line);
+  } catch (err) {
+    if (fd !== undefined) {
+      try {
+        fs.ftruncateSync(fd, size);
+      } catch {
+        // A torn last line is skipped by readMetrics.
+      }
+    }
+    throw asStorageError(err, { file });
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
