@@ -1,6 +1,7 @@
 /** Public API of serve/: the HTTP reward server. */
 export { createServeApp, routes, type ServeApp, workRoutes } from "./app.js";
 export { HttpError, type HttpErrorCode } from "./HttpError.js";
+export { maxCharsPerToken } from "./inputSize.js";
 export { JudgeScheduler, type JudgeSchedulerOptions } from "./JudgeScheduler.js";
 export { Metrics } from "./Metrics.js";
 export {
@@ -11,5 +12,6 @@ export {
   startServer,
 } from "./main.js";
 export { defaultServeOptions, resolveServeConfig } from "./resolveServeConfig.js";
-export { splitQuery, unwrapTemplate } from "./splitQuery.js";
+export type { RewardFailure, RewardFailureCode } from "./rewardFailure.js";
+export { type QuerySplit, splitQuery, trimEndTokens, unwrapTemplate } from "./splitQuery.js";
 export * from "./types.js";

@@ -1,7 +1,10 @@
 /**
  * Listens: binds the app from app.ts to a host and port with @hono/node-server, and shuts down
- * gracefully. `close()` stops admitting work (503 to new requests), stops accepting connections,
- * lets every admitted request finish, and only after `drainTimeoutMs` aborts what is left. The
+ * gracefully. `close()` stops admitting work but keeps listening while admitted requests finish:
+ * a client that arrives during the drain gets a 503 with Retry-After, and /health answers
+ * "draining", so load balancers and RL trainers can route elsewhere or retry, instead of meeting a
+ * refused connection they cannot tell from a crash. Only after the drain (or `drainTimeoutMs`,
+ * when what is left is aborted) does the server stop listening and close its connections. The
  * engine belongs to the caller, who disposes it after `close()` resolves.
  */
 import type { Server } from "node:http";
@@ -80,7 +83,6 @@ export async function startServer(engine: Engine, options: StartServerOptions = 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const drained = serveApp.admission.drain();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<"timeout">((resolve) => {
@@ -92,6 +94,7 @@ export async function startServer(engine: Engine, options: StartServerOptions = 
         serveApp.abortAll(new Error(`shutdown: requests still running after ${drainTimeoutMs} ms`));
         await Promise.race([drained, new Promise((r) => setTimeout(r, 1000))]);
       }
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections that are now idle would hold server.close() open.
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 1000).unref();

@@ -2,10 +2,15 @@
  * Admission control: a bounded number of requests in the server at once. Past the bound a request is
  * refused at the door with 429 and Retry-After instead of queueing without limit (an RL trainer
  * retries; an unbounded queue only turns overload into timeouts for everyone). While the server
- * drains for shutdown, new work is refused with 503 and in-flight requests finish.
+ * drains for shutdown, new work is refused with 503 and in-flight requests finish. The 503 closes its
+ * connection (a keep-alive client would otherwise come back to a server about to go) and carries
+ * Retry-After: by then a restarted server or another replica can take the request.
  */
 import type { MiddlewareHandler } from "hono";
 import { HttpError } from "../HttpError.js";
+
+/** Seconds a client refused during shutdown should wait: about what a restart takes. */
+export const shutdownRetryAfterSeconds = 5;
 
 export class AdmissionState {
   readonly maxQueue: number;
@@ -34,7 +39,7 @@ export class AdmissionState {
   enter(): void {
     if (this.#draining) {
       throw new HttpError(503, "shutting_down", "the server is shutting down", {
-        headers: { Connection: "close" },
+        headers: { Connection: "close", "Retry-After": String(shutdownRetryAfterSeconds) },
       });
     }
     if (this.#inFlight >= this.maxQueue) {
@@ -52,12 +57,15 @@ export class AdmissionState {
 }
 
 export function admission(state: AdmissionState): MiddlewareHandler {
-  return async function admission(_c, next) {
+  return async function admission(c, next) {
     state.enter();
     try {
       await next();
     } finally {
       state.leave();
     }
+    // Finished during a drain: the client must not reuse the connection, so that the server can
+    // close once the last response is out instead of waiting on idle keep-alive sockets.
+    if (state.draining) c.header("Connection", "close");
   };
 }
