@@ -18,7 +18,7 @@ export function readFailure(cause: unknown, file: string, position: ReadPosition
   if (typeof code !== "string") return cause;
   if (code.startsWith("Z_")) return gzipFailure(cause as Error, code, file, position);
   if (/^E[A-Z]+$/.test(code) || code.startsWith("ERR_FS_")) {
-    return new InputError(`cannot read the file: ${(cause as Error).message}`, { file }, { cause });
+    return new InputError(`cannot read: ${(cause as Error).message}`, { file }, { cause });
   }
   return cause;
 }

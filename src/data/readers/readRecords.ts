@@ -7,6 +7,7 @@ import path from "node:path";
 import { UnsupportedError } from "../../errors.js";
 import type { RawRecord, ReaderName } from "../types.js";
 import { readCsv } from "./readCsv.js";
+import { readFailure } from "./readFailure.js";
 import { readJson } from "./readJson.js";
 import { type ReaderOptions, readJsonl } from "./readJsonl.js";
 import { readParquet } from "./readParquet.js";
@@ -52,7 +53,12 @@ export function readRecords(file: string, options: ReadRecordsOptions = {}): Asy
 
 /** Data files under a folder (recursive, hidden entries skipped), sorted by relative path. */
 export async function listDataFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  let entries: Awaited<ReturnType<typeof readdirEntries>>;
+  try {
+    entries = await readdirEntries(dir);
+  } catch (cause) {
+    throw readFailure(cause, dir);
+  }
   return (
     entries
       .filter((e) => e.isFile() && readerForFile(e.name) !== undefined)
@@ -67,4 +73,8 @@ export async function listDataFiles(dir: string): Promise<string[]> {
       )
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   );
+}
+
+function readdirEntries(dir: string) {
+  return readdir(dir, { recursive: true, withFileTypes: true });
 }

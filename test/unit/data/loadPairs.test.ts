@@ -113,6 +113,29 @@ describe("loadPairs validation", () => {
   });
 });
 
+describe("format detection past malformed records", () => {
+  it("detects the format from the first readable record; the bad ones before it are thrown or counted", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "bad-start.jsonl");
+      await writeFile(
+        file,
+        Buffer.concat([
+          Buffer.from('{"prompt": "q", \n'),
+          Buffer.from('{"prompt": "caf\xe9"}\n', "latin1"),
+          Buffer.from(`${JSON.stringify(row(2, { subset: "s", id: 2 }))}\n`),
+        ]),
+      );
+      const strict = (await rejection(loadPairs(file))) as InvalidRecordError;
+      expect(strict.reason).toBe("malformed-record");
+      expect(strict.location).toMatchObject({ file, line: 1 });
+      const result = await loadPairs(file, { skipInvalid: true });
+      expect(result.format).toBe("rewardbench");
+      expect(result.pairs.map((p) => p.id)).toEqual(["rewardbench:2"]);
+      expect(result.skipped.byReason).toEqual({ "malformed-record": 1, "invalid-encoding": 1 });
+    });
+  });
+});
+
 describe("loadPairs options", () => {
   it("detects the format, honours limit, and explains a format it cannot detect", async () => {
     await withTempDir(async (dir) => {

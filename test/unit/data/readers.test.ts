@@ -85,6 +85,83 @@ describe("readJsonl", () => {
   });
 });
 
+describe("readJsonl: encodings, gzip damage and the record limit", () => {
+  it("drops a byte-order mark and reads CRLF line ends", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "bom.jsonl");
+      await writeFile(file, '\uFEFF{"n":1}\r\n{"n":2}\r\n');
+      const records = await collect(readRecords(file));
+      expect(records.map((r) => [r.record, r.line])).toEqual([
+        [{ n: 1 }, 1],
+        [{ n: 2 }, 2],
+      ]);
+    });
+  });
+
+  it("reports a line that is not UTF-8 at its line and byte, or hands it to onInvalid", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "latin1.jsonl");
+      await writeFile(
+        file,
+        Buffer.concat([Buffer.from('{"n":1}\n'), Buffer.from('{"s":"caf\xe9"}\n', "latin1")]),
+      );
+      const error = await errorOf(collect(readRecords(file)));
+      expect(error.reason).toBe("invalid-encoding");
+      expect(error.location).toMatchObject({ file, line: 2, unit: "line", expected: "UTF-8 text" });
+      expect(error.message).toContain("at byte 10 of the line");
+      const skipped: InvalidRecordError[] = [];
+      const records = await collect(readRecords(file, { onInvalid: (e) => skipped.push(e) }));
+      expect(records.map((r) => r.line)).toEqual([1]);
+      expect(skipped.map((e) => e.location.line)).toEqual([2]);
+    });
+  });
+
+  it("fails a truncated gzip file at the line where the data breaks off, even with onInvalid", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "cut.jsonl.gz");
+      const text = Array.from({ length: 200 }, (_, n) => JSON.stringify({ n, pad: "x".repeat(n % 50) })).join(
+        "\n",
+      );
+      const gz = gzipSync(text);
+      await writeFile(file, gz.subarray(0, gz.length - 40));
+      const seen: number[] = [];
+      const error = await collect(
+        (async function* () {
+          for await (const r of readRecords(file, { onInvalid: () => undefined })) {
+            seen.push(r.line);
+            yield r;
+          }
+        })(),
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).location).toMatchObject({ file, line: seen.length + 1, unit: "line" });
+      expect((error as InputError).message).toContain("truncated");
+      expect(seen.length).toBeGreaterThan(100);
+    });
+  });
+
+  it("refuses a record over maxRecordBytes, or hands it to onInvalid and reads on", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "big.jsonl");
+      await writeFile(file, `{"n":1}\n{"s":"${"y".repeat(5000)}"}\n{"n":3}\n`);
+      const error = await errorOf(collect(readRecords(file, { maxRecordBytes: 1000 })));
+      expect(error.reason).toBe("record-too-large");
+      expect(error.location).toMatchObject({ file, line: 2 });
+      expect(error.hint).toContain("GENRM_MAX_RECORD_BYTES");
+      const skipped: number[] = [];
+      const records = await collect(
+        readRecords(file, { maxRecordBytes: 1000, onInvalid: (e) => skipped.push(e.location.line!) }),
+      );
+      expect(records.map((r) => r.line)).toEqual([1, 3]);
+      expect(skipped).toEqual([2]);
+      expect(await collect(readRecords(file, { maxRecordBytes: 10_000 }))).toHaveLength(3);
+    });
+  });
+});
+
 describe("readJson", () => {
   it("reads a top-level array or the single array field of an object, as 0-based rows", async () => {
     await withTempDir(async (dir) => {
@@ -199,6 +276,61 @@ describe("readParquet", () => {
       const error = await errorOf(collect(readRecords(file)));
       expect(error).toBeInstanceOf(InputError);
       expect(error.message).toContain(file);
+    });
+  });
+});
+
+describe("strict UTF-8 in JSON, CSV and Parquet", () => {
+  it("fails a JSON file with invalid UTF-8 at its line, and a JSON row over the limit at its row", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "latin1.json");
+      await writeFile(
+        file,
+        Buffer.concat([Buffer.from('[\n  {"x": 1},\n  {"x": "'), Buffer.from('\xe9"}\n]', "latin1")]),
+      );
+      const error = await errorOf(collect(readRecords(file)));
+      expect(error.reason).toBe("invalid-encoding");
+      expect(error.location).toMatchObject({ file, line: 3, unit: "line" });
+
+      const big = path.join(dir, "big.json");
+      await writeFile(big, JSON.stringify([{ x: 1 }, { x: "y".repeat(5000) }, { x: 3 }]));
+      const tooLarge = await errorOf(collect(readRecords(big, { maxRecordBytes: 1000 })));
+      expect(tooLarge.location).toMatchObject({ file: big, line: 1, unit: "row" });
+      const rows = await collect(readRecords(big, { maxRecordBytes: 1000, onInvalid: () => undefined }));
+      expect(rows.map((r) => r.line)).toEqual([0, 2]);
+    });
+  });
+
+  it("fails a CSV file at the line of its first invalid UTF-8 byte, wherever the read chunks split", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "latin1.csv");
+      const head = `a,b\n${"1,\u00e9t\u00e9\n".repeat(9_000)}`;
+      await writeFile(file, Buffer.concat([Buffer.from(head), Buffer.from("2,caf\xe9\n", "latin1")]));
+      const error = await errorOf(collect(readRecords(file)));
+      expect(error.reason).toBe("invalid-encoding");
+      expect(error.location).toMatchObject({ file, line: 9_002 });
+      expect(error.message).toContain("at byte 6 of the line");
+    });
+  });
+
+  it("rejects the Parquet row whose string is not UTF-8, naming the field", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "latin1.parquet");
+      const buffer = parquetWriteBuffer({
+        columnData: [
+          { name: "prompt", data: [new Uint8Array([0x71]), new Uint8Array([0x63, 0x61, 0x66, 0xe9])] },
+        ],
+        schema: [
+          { name: "root", num_children: 1 },
+          { name: "prompt", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
+        ],
+      });
+      await writeFile(file, new Uint8Array(buffer));
+      const skipped: InvalidRecordError[] = [];
+      const rows = await collect(readRecords(file, { onInvalid: (e) => skipped.push(e) }));
+      expect(rows.map((r) => r.record)).toEqual([{ prompt: "q" }]);
+      expect(skipped[0]!.location).toMatchObject({ file, line: 1, unit: "row", field: "prompt" });
+      expect(skipped[0]!.reason).toBe("invalid-encoding");
     });
   });
 });
