@@ -89,7 +89,16 @@ export interface EngineInfo {
   supportsTokenProbabilities: boolean;
   /** Whether the same seed gives the same sample on a rerun. */
   deterministicSeeds: boolean;
+  /** Tokens a prompt plus its generation can hold, where the engine knows it (embedded: yes). */
+  contextSize?: number;
 }
+
+/**
+ * Characters per token above which a text cannot fit a context, checked before tokenizing (which
+ * runs on the event loop and costs seconds for megabytes). Ordinary text runs 3 to 5 characters a
+ * token; only padding-like runs of one character pack 16 or more, and refusing those loses nothing.
+ */
+export const maxCharsPerToken = 16;
 
 export interface Engine {
   readonly info: EngineInfo;

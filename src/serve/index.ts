@@ -1,7 +1,8 @@
 /** Public API of serve/: the HTTP reward server. */
+
+export { maxCharsPerToken } from "../engine/types.js";
 export { createServeApp, routes, type ServeApp, workRoutes } from "./app.js";
 export { HttpError, type HttpErrorCode } from "./HttpError.js";
-export { maxCharsPerToken } from "./inputSize.js";
 export { JudgeScheduler, type JudgeSchedulerOptions } from "./JudgeScheduler.js";
 export { Metrics } from "./Metrics.js";
 export {

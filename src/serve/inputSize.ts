@@ -4,31 +4,16 @@
  * synchronously), so a few near-1 MiB samples would otherwise stall every other request, /health
  * included, for seconds, only for the engine to reject them as over its context afterwards.
  *
- * The bound is `maxCharsPerToken` characters per context token. Ordinary text runs 3 to 5
- * characters a token in the vocabularies genrm serves, so text over the bound cannot fit; only
- * padding-like text (long runs of one character, which some vocabularies pack 16+ to a token)
- * could, and refusing that costs nothing of value. Text under the bound may still not fit; the
- * engine refuses that after tokenizing, as a failed judgment.
+ * The bound is `maxCharsPerToken` (engine/types.ts) characters per context token. Text under the
+ * bound may still not fit; the engine refuses that after tokenizing, as a failed judgment.
  */
-import type { Engine } from "../engine/types.js";
+import { type Engine, maxCharsPerToken } from "../engine/types.js";
 import type { ChatMessage } from "../types.js";
 import { HttpError } from "./HttpError.js";
 
-export const maxCharsPerToken = 16;
-
-/**
- * The engine's context in tokens, where it says. The Engine interface has no such field; the
- * embedded engine exposes its resolved settings as `config`. HTTP engines tokenize on their own
- * servers, so without a bound there a long text only costs that server a refusal.
- */
-export function engineContextTokens(engine: Engine): number | undefined {
-  const config = (engine as { config?: { contextSize?: unknown } }).config;
-  const size = config?.contextSize;
-  return typeof size === "number" && Number.isInteger(size) && size > 0 ? size : undefined;
-}
-
+/** HTTP engines tokenize on their own servers and say no context size: no bound there. */
 export function defaultMaxInputChars(engine: Engine): number | undefined {
-  const tokens = engineContextTokens(engine);
+  const tokens = engine.info.contextSize;
   return tokens === undefined ? undefined : tokens * maxCharsPerToken;
 }
 

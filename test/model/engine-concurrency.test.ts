@@ -3,8 +3,14 @@
  * judged at once (8 sequences, 4 requests in flight, prompts prefilled while others decode) equals,
  * token for token, the same seed's sample decoded alone (one sequence, one request at a time).
  *
- * Before rows were ordered by sequence in every llama.cpp batch (sequenceOrderBatching.ts), about
- * 1 sample in 100 of the concurrent runs below took a token from another sequence's logits.
+ * Two faults made them differ, each caught here:
+ * - rows out of sequence order in a llama.cpp batch let concurrent samplers read another
+ *   sequence's logits (sequenceOrderBatching.ts): about 1 sample in 100 on the mini world model;
+ * - a row alone in its micro-batch rounds differently from a row with company (batch invariance,
+ *   LockstepDecoder and the engine's companion rows): 25 of 192 samples between two concurrency
+ *   levels, 128 of 192 against decoding alone, on the F16 model below.
+ * With `batchInvariant: false` the second shows again; that run pins the cause: the same workload
+ * at the same settings still agrees with itself, so only the batch composition changed the tokens.
  */
 import { describe, expect, it } from "vitest";
 import type { PreferencePair } from "../../src/data/types.js";
@@ -14,6 +20,7 @@ import type { GeneratedSample, SamplingConfig } from "../../src/engine/types.js"
 import { renderJudgePrompt } from "../../src/judge/templates/renderJudgePrompt.js";
 import type { Order } from "../../src/judge/types.js";
 import { generateWorld, worldCotTemplate } from "../../src/world/index.js";
+import { tinyModelOnce } from "../helpers/tinyModel.js";
 
 const worldModel = new URL("../../assets/world/base.gguf", import.meta.url).pathname;
 const pairs = generateWorld({ seed: 0 }).splits.test.slice(0, 24);
@@ -88,6 +95,29 @@ describe("the embedded engine under concurrency", () => {
       alone,
       await drawAll({ modelPath: worldModel, sharePromptMinTokens: false }, worldSampling, 4),
     );
+  }, 300_000);
+
+  it("F16 model: concurrent samples equal each seed decoded alone, token for token", async () => {
+    const tiny = await tinyModelOnce({ hidden: 128, layers: 2, vocabSize: 512, seed: 11, tensorType: "f16" });
+    const sampling: SamplingConfig = { temperature: 1, topP: 0.95, maxTokens: 48 };
+    const alone = await drawAll({ modelPath: tiny.path, parallelSequences: 1 }, sampling, 1, true);
+    expectSameSamples(
+      alone,
+      await drawAll({ modelPath: tiny.path, sharePromptMinTokens: false }, sampling, 4),
+    );
+    expectSameSamples(alone, await drawAll({ modelPath: tiny.path }, sampling, 1));
+  }, 300_000);
+
+  it("without batch invariance only the batch composition changes an F16 model's samples", async () => {
+    const tiny = await tinyModelOnce({ hidden: 128, layers: 2, vocabSize: 512, seed: 11, tensorType: "f16" });
+    const sampling: SamplingConfig = { temperature: 1, topP: 0.95, maxTokens: 48 };
+    const options = { modelPath: tiny.path, batchInvariant: false };
+    const one = await drawAll(options, sampling, 1);
+    // Same workload, same composition: identical.
+    expectSameSamples(one, await drawAll(options, sampling, 1));
+    // Another composition: the rounding of lone rows shows (the reason batch invariance is on).
+    const four = await drawAll(options, sampling, 4);
+    expect([...one].filter(([seed, s]) => four.get(seed)!.text !== s.text).length).toBeGreaterThan(0);
   }, 300_000);
 
   it("a sample's text is its tokens' detokenization", async () => {

@@ -1,10 +1,8 @@
 /**
  * The embedded engine on tiny random-weight GGUFs through the real node-llama-cpp 3.21.1.
  *
- * Seed tests assert what holds: the same workload gives the same samples. They do not assert that a
- * sample decoded alone equals the same seed decoded beside others: llama.cpp rounds a row alone in
- * its micro-batch differently from a row with company, and sampling amplifies it (measured in
- * docs/engines-embedded.md).
+ * That a sample decoded beside others equals the same seed decoded alone, token for token, is
+ * asserted in engine-concurrency.test.ts.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -76,6 +74,12 @@ describe("openLlamaCppEngine", () => {
     await expect(engine.generate({ messages: judgeMessages, seeds: [-1], sampling })).rejects.toThrow(
       /seeds\[0\]/,
     );
+    // Refused by its length, before the 20 MB text is tokenized (which would hold the event loop).
+    const huge: ChatMessage[] = [{ role: "user", content: "lorem ipsum ".repeat(1_700_000) }];
+    const tooLong = /prompt does not fit the context.*at most 8192 characters.*got 20400000 characters/;
+    await expect(engine.generate({ messages: huge, seeds: [1], sampling })).rejects.toThrow(tooLong);
+    await expect(engine.tokenProbabilities({ messages: huge, candidates: ["A"] })).rejects.toThrow(tooLong);
+    expect(engine.info.contextSize).toBe(512);
   });
 
   it("decodes k samples in parallel; the same workload reproduces them; seeds differ", async () => {

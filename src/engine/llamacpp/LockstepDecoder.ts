@@ -17,6 +17,11 @@
  *
  * A participant wraps node-llama-cpp's `evaluate` generator: one `next()` evaluates the previous
  * token and samples the next one.
+ *
+ * Prompt prefills run as exclusive steps (`exclusive`): alone in their batch, never beside decoding
+ * rows. In a shared batch llama.cpp's `split_equal` gives a prefill one token per micro-batch next to
+ * its neighbours' decode rows and the rest in micro-batches of its own, whose sizes (sometimes one
+ * row) depend on who else was decoding; alone, a prefill's micro-batches depend on its tokens only.
  */
 
 interface Participant {
@@ -27,8 +32,13 @@ interface Participant {
   reject: (error: unknown) => void;
 }
 
+interface Exclusive {
+  run: () => Promise<void>;
+}
+
 export class LockstepDecoder {
   readonly #active: Participant[] = [];
+  readonly #exclusive: Exclusive[] = [];
   #running = false;
   /** Steps run, rows decoded in them, and wall time spent in steps. */
   steps = 0;
@@ -48,12 +58,29 @@ export class LockstepDecoder {
     });
   }
 
+  /**
+   * Runs `fn` between steps, with no decode step in flight and none started until it settles;
+   * exclusive work runs one at a time, in the order it was asked for.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#exclusive.push({ run: () => fn().then(resolve, reject) });
+      if (!this.#running) void this.#loop();
+    });
+  }
+
   async #loop(): Promise<void> {
     this.#running = true;
     try {
-      while (this.#active.length > 0) {
+      while (this.#active.length > 0 || this.#exclusive.length > 0) {
         // A fresh macrotask: every next() below queues its row before node-llama-cpp dispatches.
         await new Promise<void>((r) => setImmediate(r));
+        const exclusive = this.#exclusive.shift();
+        if (exclusive) {
+          await exclusive.run();
+          continue;
+        }
+        if (this.#active.length === 0) continue;
         const group = [...this.#active];
         const started = performance.now();
         const results = await Promise.allSettled(group.map((p) => p.step()));

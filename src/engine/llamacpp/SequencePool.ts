@@ -17,6 +17,13 @@ import { AbortedError, DisposedError } from "../../errors.js";
 export interface Slot {
   readonly index: number;
   readonly sequence: LlamaContextSequence;
+  /** llama.cpp's id of `sequence`: its place in every batch (sequenceOrderBatching). */
+  readonly sequenceId: number;
+  /**
+   * The sequence right after `sequence` (id + 1), which decodes a filler row beside each of this
+   * slot's rows so that no row is ever alone in its micro-batch; absent when batch invariance is off.
+   */
+  readonly companion?: LlamaContextSequence;
 }
 
 interface QueuedJob {
@@ -32,8 +39,8 @@ export class SequencePool {
   #closed = false;
   readonly #running = new Set<Promise<unknown>>();
 
-  constructor(sequences: LlamaContextSequence[]) {
-    this.#slots = sequences.map((sequence, index) => ({ index, sequence }));
+  constructor(slots: Omit<Slot, "index">[]) {
+    this.#slots = slots.map((slot, index) => ({ index, ...slot }));
     for (const slot of this.#slots) this.#free.add(slot.index);
   }
 

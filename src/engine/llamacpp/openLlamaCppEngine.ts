@@ -9,10 +9,11 @@
  * in /dev/shm), then all k decode together. Later requests reuse whatever prefix of their prompt a
  * sequence still holds. Each sample has its own sampler seeded with its seed.
  *
- * Seeds: the same workload on the same engine settings gives the same samples. A sample can still
- * change with what else is decoding beside it: llama.cpp's CPU kernels round a row differently
- * depending on which sequences share its micro-batch (measured up to 0.3% relative on F16 models),
- * and sampling amplifies that; see docs/engines-embedded.md.
+ * Seeds: a sample depends on its prompt and seed alone, not on what decodes beside it, with
+ * `batchInvariant` (the default): every batch holds its rows in sequence order
+ * (sequenceOrderBatching.ts), each slot's rows have a companion row so none is alone in its
+ * llama.cpp micro-batch (a lone row goes through other kernels and rounds differently), and prompt
+ * prefills run in batches of their own (LockstepDecoder.exclusive). See docs/engines-embedded.md.
  *
  * Left out: context shift (a sample that fills its sequence stops with "maxTokens"), grammars,
  * speculative decoding.
@@ -39,15 +40,16 @@ import {
 } from "../../errors.js";
 import { modelIdentity } from "../../model/modelIdentity.js";
 import type { ChatMessage, ModelId } from "../../types.js";
-import type {
-  EngineInfo,
-  GeneratedSample,
-  GenerateRequest,
-  GenerateResult,
-  SamplingConfig,
-  StopReason,
-  TokenProbabilitiesRequest,
-  TokenProbabilitiesResult,
+import {
+  type EngineInfo,
+  type GeneratedSample,
+  type GenerateRequest,
+  type GenerateResult,
+  maxCharsPerToken,
+  type SamplingConfig,
+  type StopReason,
+  type TokenProbabilitiesRequest,
+  type TokenProbabilitiesResult,
 } from "../types.js";
 import { LockstepDecoder } from "./LockstepDecoder.js";
 import { PromptFormatter } from "./PromptFormatter.js";
@@ -89,7 +91,7 @@ export async function openLlamaCppEngine(options: LlamaCppEngineOptions): Promis
     disposers.push(() => model.dispose());
     const contextSize = Math.min(config.contextSize, model.trainContextSize || config.contextSize);
     const context = await model.createContext({
-      sequences: config.parallelSequences,
+      sequences: config.parallelSequences * (config.batchInvariant ? 2 : 1),
       contextSize,
       threads: config.threads,
       flashAttention: config.flashAttention,
@@ -133,6 +135,13 @@ async function resolveConfig(options: LlamaCppEngineOptions): Promise<LlamaCppEn
     if (!Number.isInteger(value) || value < 1)
       issues.push(`${field}: must be a positive integer, got ${value}`);
   };
+  const batchInvariant = options.batchInvariant ?? defaultLlamaCppEngineOptions.batchInvariant;
+  const requestedFlash = options.flashAttention ?? defaultLlamaCppEngineOptions.flashAttention;
+  if (batchInvariant && requestedFlash === true) {
+    issues.push(
+      "flashAttention: cannot be true with batchInvariant (it rounds a prompt's KV by how it was batched)",
+    );
+  }
   positiveInt("threads", threads);
   positiveInt("parallelSequences", parallelSequences);
   positiveInt("contextSize", contextSize);
@@ -157,7 +166,8 @@ async function resolveConfig(options: LlamaCppEngineOptions): Promise<LlamaCppEn
     batchSize,
     lora,
     gpu: options.gpu ?? defaultLlamaCppEngineOptions.gpu,
-    flashAttention: options.flashAttention ?? defaultLlamaCppEngineOptions.flashAttention,
+    flashAttention: batchInvariant ? false : requestedFlash,
+    batchInvariant,
     chatFormat: options.chatFormat,
     sharePromptMinTokens: share,
     snapshotDir: options.snapshotDir ?? (await defaultSnapshotDir()),
@@ -211,6 +221,8 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
   readonly #disposing = new AbortController();
   #disposed: Promise<void> | undefined;
   #snapshotCounter = 0;
+  /** What companion sequences decode: any valid token does, its content reaches no other row. */
+  #fillerToken: Token;
   readonly #stats: Omit<LlamaCppEngineStats, "decodeSteps" | "decodeRows" | "decodeMs"> = {
     requests: 0,
     samples: 0,
@@ -237,16 +249,25 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     this.#cleanup = cleanup;
     this.#formatter = new PromptFormatter(model, config.chatFormat);
     this.config = { ...config, chatFormat: this.#formatter.chatFormat };
-    const sequences = Array.from({ length: config.parallelSequences }, () => context.getSequence());
-    this.#pool = new SequencePool(sequences);
+    // A fresh context hands out sequence ids 0, 1, 2, … in order. With batch invariance slot i owns
+    // ids 2i (its sequence) and 2i + 1 (its companion), so the two are always consecutive.
+    const perSlot = config.batchInvariant ? 2 : 1;
+    const slots = Array.from({ length: config.parallelSequences }, (_, i) => ({
+      sequenceId: i * perSlot,
+      sequence: context.getSequence(),
+      ...(config.batchInvariant ? { companion: context.getSequence() } : {}),
+    }));
+    this.#pool = new SequencePool(slots);
+    this.#fillerToken = (model.tokens.bos ?? 0) as Token;
     this.#decoder = new LockstepDecoder();
     this.info = {
       kind: "llamacpp",
       modelId,
       modelName: model.fileInfo.metadata?.general?.name ?? config.modelPath.split("/").pop()!,
       supportsTokenProbabilities: true,
-      // Not across concurrency levels: see the header.
-      deterministicSeeds: false,
+      // Only with batch invariance is a sample independent of what decodes beside it.
+      deterministicSeeds: config.batchInvariant,
+      contextSize: config.contextSize,
     };
   }
 
@@ -265,6 +286,7 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     const { messages, seeds, sampling, assistantPrefix, stop = [], signal } = request;
     checkSampling(sampling, seeds);
     throwIfAborted(signal);
+    this.#checkLength(messages, assistantPrefix);
     const prompt = this.#formatter.format(messages, assistantPrefix);
     this.#checkFits(prompt);
     const maxTokens = Math.min(sampling.maxTokens, this.config.contextSize - prompt.length);
@@ -343,6 +365,7 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
         throw new InputError("empty candidate", { field: `candidates[${i}]`, got: JSON.stringify(c) });
       return t;
     });
+    this.#checkLength(messages, assistantPrefix);
     const prompt = this.#formatter.format(messages, assistantPrefix);
     this.#checkFits(prompt);
     const prefix = prompt.slice(0, -1);
@@ -356,18 +379,19 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
         const iterator = slot.sequence.evaluateWithMetadata(
           [prompt[prompt.length - 1]!],
           { probabilities: true },
-          { temperature: 0, yieldEogToken: true, evaluationPriority: rowKey(slot.index) },
+          { temperature: 0, yieldEogToken: true, evaluationPriority: rowKey(slot.sequenceId) },
         );
         this.#stats.promptTokensEvaluated++;
         let map: Map<Token, number> | undefined;
         try {
           await this.#decoder.run(slot.index, async () => {
-            const { value, done } = await iterator.next();
+            const [{ value, done }] = await Promise.all([iterator.next(), this.#companionRow(slot)]);
             if (!done) map = value.probabilities;
             return false;
           });
         } finally {
           await iterator.return();
+          await this.#resetCompanion(slot);
         }
         if (!map) throw new EngineError("node-llama-cpp returned no probabilities for the last prompt token");
         return map;
@@ -405,6 +429,19 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     if (this.#disposed) throw new DisposedError("llama.cpp engine");
   }
 
+  /** Refuses by length a prompt that cannot fit, before tokenizing it (see maxCharsPerToken). */
+  #checkLength(messages: readonly ChatMessage[], assistantPrefix = ""): void {
+    const chars = messages.reduce((n, m) => n + m.content.length, assistantPrefix.length);
+    const max = this.config.contextSize * maxCharsPerToken;
+    if (chars > max) {
+      throw new InputError("prompt does not fit the context", {
+        field: "messages",
+        expected: `at most ${max} characters (${maxCharsPerToken} per token of contextSize ${this.config.contextSize})`,
+        got: `${chars} characters`,
+      });
+    }
+  }
+
   #checkFits(prompt: readonly Token[]): void {
     if (prompt.length >= this.config.contextSize) {
       throw new InputError("prompt does not fit the context with room to generate", {
@@ -426,17 +463,50 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     if (seq.nextTokenIndex > prefix.length) {
       await seq.eraseContextTokenRanges([{ start: prefix.length, end: seq.nextTokenIndex }]);
     }
-    const kept = seq.nextTokenIndex;
+    let kept = seq.nextTokenIndex;
     throwIfAborted(signal);
     if (kept < prefix.length) {
-      await seq.evaluateWithoutGeneratingNewTokens(prefix.slice(kept) as Token[], {
-        evaluationPriority: rowKey(slot.index),
-      });
+      if (this.config.batchInvariant && prefix.length - kept === 1 && kept > 0) {
+        // A one-token prefill would be a lone row; evaluate the last kept token again with it.
+        await seq.eraseContextTokenRanges([{ start: kept - 1, end: kept }]);
+        kept--;
+      }
+      const missing = prefix.slice(kept) as Token[];
+      const evaluate = (tokens: Token[]) =>
+        seq.evaluateWithoutGeneratingNewTokens(tokens, { evaluationPriority: rowKey(slot.sequenceId) });
+      if (!this.config.batchInvariant) await evaluate(missing);
+      else {
+        await this.#decoder.exclusive(async () => {
+          // node-llama-cpp cuts a long prefill into batches of batchSize tokens; keep the last one
+          // from being a single token.
+          const cut =
+            missing.length > 2 && missing.length % this.config.batchSize === 1 ? missing.length - 2 : 0;
+          if (cut > 0) await evaluate(missing.slice(0, cut));
+          await evaluate(missing.slice(cut));
+        });
+      }
     }
     this.#stats.promptTokens += prefix.length + 1;
     this.#stats.promptTokensReusedInPlace += kept;
     this.#stats.promptTokensEvaluated += prefix.length - kept;
     return kept;
+  }
+
+  /**
+   * Queues the companion's filler row for this step, beside the slot's own row (same macrotask, so
+   * the same batch). It asks for logits: a micro-batch whose only output row is the slot's would
+   * run the output projection on one row.
+   */
+  #companionRow(slot: Slot): Promise<unknown> {
+    if (!slot.companion) return Promise.resolve();
+    return slot.companion.controlledEvaluate([[this.#fillerToken, { generateNext: { token: true } }]], {
+      evaluationPriority: rowKey(slot.sequenceId + 1),
+    });
+  }
+
+  /** The companion's filler tokens are never read: drop them when the slot's row is done. */
+  async #resetCompanion(slot: Slot): Promise<void> {
+    if (slot.companion && slot.companion.nextTokenIndex > 0) await slot.companion.clearHistory();
   }
 
   async #saveSnapshot(slot: Slot, length: number): Promise<PromptSnapshot | undefined> {
@@ -481,17 +551,18 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
       minP: 0,
       seed,
       yieldEogToken: true,
-      evaluationPriority: rowKey(slot.index),
+      evaluationPriority: rowKey(slot.sequenceId),
     });
     this.#stats.promptTokensEvaluated++;
     try {
       await this.#decoder.run(slot.index, async () => {
         const next = iterator.next();
+        const filler = this.#companionRow(slot);
         if (signal?.aborted) {
-          await next.catch(() => {});
+          await Promise.allSettled([next, filler]);
           throw new AbortedError(signal.reason);
         }
-        const { value: token, done } = await next;
+        const [{ value: token, done }] = await Promise.all([next, filler]);
         if (done) return false;
         completionTokens++;
         if (end.has(token) || this.#model.isEogToken(token)) {
@@ -511,6 +582,7 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
       });
     } finally {
       await iterator.return();
+      await this.#resetCompanion(slot);
     }
     const { text, stopped } = stops.cut(this.detokenize(tokens));
     if (stopped) stopReason = "stop";

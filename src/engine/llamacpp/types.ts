@@ -47,9 +47,19 @@ export interface LlamaCppEngineOptions {
   gpu?: boolean;
   /**
    * llama.cpp flash attention: "auto" lets llama.cpp decide. On CPU it changes the rounding of a
-   * prompt token's KV with the way the prompt was split into batches (see docs). Defaults to "auto".
+   * prompt token's KV with the way the prompt was split into batches (see docs), so it cannot be on
+   * with `batchInvariant`. Defaults to "auto", which means off when `batchInvariant` is on.
    */
   flashAttention?: boolean | "auto";
+  /**
+   * Makes every sample a function of its prompt and seed alone, whatever else is decoding beside it
+   * (concurrency, parallel sequences, machine load): each sequence gets a companion sequence that
+   * decodes a filler row beside each of its rows, so no row is ever alone in a llama.cpp micro-batch
+   * (a lone row is computed by other kernels and rounds differently), and prompt prefills run in
+   * batches of their own. Costs a second row per decoding row (weights are read once per batch, so
+   * little on CPU) and twice the KV cache. Defaults to true.
+   */
+  batchInvariant?: boolean;
   /** Defaults to "jinja" when the GGUF has a chat template, otherwise "auto". */
   chatFormat?: ChatFormat;
   /**
@@ -69,6 +79,7 @@ export const defaultLlamaCppEngineOptions = {
   parallelSequences: 8,
   gpu: false,
   flashAttention: "auto",
+  batchInvariant: true,
   sharePromptMinTokens: 32,
 } satisfies Partial<LlamaCppEngineOptions>;
 
@@ -115,6 +126,7 @@ export interface LlamaCppEngineConfig {
   lora: { path: string; scale: number }[];
   gpu: boolean;
   flashAttention: boolean | "auto";
+  batchInvariant: boolean;
   chatFormat: ChatFormat | undefined;
   sharePromptMinTokens: number | false;
   snapshotDir: string;

@@ -3,8 +3,8 @@
  * (413 naming the field, or a flagged /get_reward sample) and never reaches the engine.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { maxCharsPerToken } from "../../../src/engine/types.js";
 import { type RunningServer, type StartServerOptions, startServer } from "../../../src/serve/index.js";
-import { maxCharsPerToken } from "../../../src/serve/inputSize.js";
 import { resolveServeConfig } from "../../../src/serve/resolveServeConfig.js";
 import { type LengthEngine, lengthEngine } from "./lengthEngine.js";
 
