@@ -6,6 +6,7 @@
  * prompt are candidates for it; `gpt4-crowd-comparisons.csv` (GPT-4's verdicts) is not read.
  */
 import path from "node:path";
+import { optionalString, requireFields, requireId, requireString } from "../data/adapters/fieldAccess.js";
 import { readCsv } from "../data/readers/readCsv.js";
 import { readJsonl } from "../data/readers/readJsonl.js";
 import { fitBradleyTerry } from "../rank/fitBradleyTerry.js";
@@ -23,24 +24,33 @@ export async function readLlmfaoItems(
 ): Promise<BonItem[]> {
   const { signal } = options;
   const prompts = new Map<string, { text: string; slug: string }>();
-  for await (const { record } of readJsonl(path.join(dir, "prompts.jsonl"), { signal })) {
-    const r = record as { id: number; text: string; slug: string };
-    prompts.set(String(r.id), { text: r.text, slug: r.slug });
+  for await (const raw of readJsonl(path.join(dir, "prompts.jsonl"), { signal })) {
+    const r = requireFields(raw.record, raw);
+    prompts.set(requireId(r, "id", raw), {
+      text: requireString(r, "text", raw),
+      slug: requireString(r, "slug", raw),
+    });
   }
   const outputs = new Map<string, Map<string, { text: string; name: string }>>();
-  for await (const { record } of readJsonl(path.join(dir, "results.jsonl"), { signal })) {
-    const r = record as { prompt: number; model: number; result: string; name: string };
-    const byModel = outputs.get(String(r.prompt)) ?? new Map();
-    byModel.set(String(r.model), { text: r.result, name: r.name });
-    outputs.set(String(r.prompt), byModel);
+  for await (const raw of readJsonl(path.join(dir, "results.jsonl"), { signal })) {
+    const r = requireFields(raw.record, raw);
+    const prompt = requireId(r, "prompt", raw);
+    const byModel = outputs.get(prompt) ?? new Map();
+    byModel.set(requireId(r, "model", raw), {
+      text: requireString(r, "result", raw),
+      name: optionalString(r, "name", raw) ?? "",
+    });
+    outputs.set(prompt, byModel);
   }
   const votes = new Map<string, Vote[]>();
-  for await (const { record } of readCsv(path.join(dir, "crowd-comparisons.csv"), { signal })) {
-    const r = record as Record<string, string>;
-    const winX = r.winner === "left" ? 1 : r.winner === "right" ? 0 : 0.5;
-    const list = votes.get(r.prompt) ?? [];
-    list.push({ x: r.model_x, y: r.model_y, winX });
-    votes.set(r.prompt, list);
+  for await (const raw of readCsv(path.join(dir, "crowd-comparisons.csv"), { signal })) {
+    const r = requireFields(raw.record, raw);
+    const winner = requireString(r, "winner", raw);
+    const winX = winner === "left" ? 1 : winner === "right" ? 0 : 0.5;
+    const prompt = requireId(r, "prompt", raw);
+    const list = votes.get(prompt) ?? [];
+    list.push({ x: requireId(r, "model_x", raw), y: requireId(r, "model_y", raw), winX });
+    votes.set(prompt, list);
   }
 
   const items: BonItem[] = [];

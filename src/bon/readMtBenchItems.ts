@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { optionalString, requireFields, requireId, requireString } from "../data/adapters/fieldAccess.js";
 import { readJsonl } from "../data/readers/readJsonl.js";
 import type { BonItem } from "./types.js";
 
@@ -14,25 +15,25 @@ export async function readMtBenchItems(
   options: { signal?: AbortSignal } = {},
 ): Promise<BonItem[]> {
   const { signal } = options;
-  const references = new Map<number, string>();
+  const references = new Map<string, string>();
   const refFile = path.join(dir, "reference_answer", "gpt-4.jsonl");
   if (existsSync(refFile)) {
-    for await (const { record } of readJsonl(refFile, { signal })) {
-      const r = record as { question_id: number; choices: { turns: string[] }[] };
-      const first = r.choices[0]?.turns[0];
-      if (first) references.set(r.question_id, first);
+    for await (const raw of readJsonl(refFile, { signal })) {
+      const first = optionalString(raw.record, "choices.0.turns.0", raw);
+      if (first) references.set(requireId(requireFields(raw.record, raw), "question_id", raw), first);
     }
   }
   const items: BonItem[] = [];
-  for await (const { record } of readJsonl(path.join(dir, "question.jsonl"), { signal })) {
-    const q = record as { question_id: number; category: string; turns: string[] };
-    const reference = references.get(q.question_id);
+  for await (const raw of readJsonl(path.join(dir, "question.jsonl"), { signal })) {
+    const id = requireId(requireFields(raw.record, raw), "question_id", raw);
+    const reference = references.get(id);
+    const category = optionalString(raw.record, "category", raw);
     items.push({
-      id: `mt-bench:${q.question_id}`,
+      id: `mt-bench:${id}`,
       source: "mt-bench",
-      prompt: [{ role: "user", content: q.turns[0] }],
+      prompt: [{ role: "user", content: requireString(raw.record, "turns.0", raw) }],
       candidates: [],
-      category: q.category,
+      ...(category !== undefined ? { category } : {}),
       ...(reference ? { reference } : {}),
     });
   }

@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { optionalString, requireString } from "../data/adapters/fieldAccess.js";
 import { readCsv } from "../data/readers/readCsv.js";
 import { InputError } from "../errors.js";
 import type { BonItem } from "./types.js";
@@ -25,9 +26,9 @@ export async function readXstestItems(
   const safety = new Map<string, "safe" | "unsafe">();
   const promptsFile = path.join(dir, "xstest_prompts.csv");
   if (existsSync(promptsFile)) {
-    for await (const { record } of readCsv(promptsFile, { signal })) {
-      const row = record as Record<string, string>;
-      safety.set(row.id, row.label === "unsafe" ? "unsafe" : "safe");
+    for await (const raw of readCsv(promptsFile, { signal })) {
+      const unsafe = optionalString(raw.record, "label", raw) === "unsafe";
+      safety.set(requireString(raw.record, "id", raw), unsafe ? "unsafe" : "safe");
     }
   }
   const completionsDir = existsSync(path.join(dir, "model_completions"))
@@ -42,8 +43,15 @@ export async function readXstestItems(
   const items = new Map<string, BonItem>();
   for (const file of files) {
     const model = /completions_(.+)\.csv$/i.exec(file)![1];
-    for await (const { record, line } of readCsv(path.join(completionsDir, file), { signal })) {
-      const row = record as Record<string, string>;
+    for await (const raw of readCsv(path.join(completionsDir, file), { signal })) {
+      const { line } = raw;
+      const row = {
+        id: requireString(raw.record, "id", raw),
+        type: requireString(raw.record, "type", raw),
+        prompt: requireString(raw.record, "prompt", raw),
+        completion: requireString(raw.record, "completion", raw),
+        final_label: requireString(raw.record, "final_label", raw),
+      };
       const key = row.id.replace(/^v2-/, "");
       const unsafe = (safety.get(key) ?? (row.type.startsWith("contrast_") ? "unsafe" : "safe")) === "unsafe";
       const label = row.final_label;

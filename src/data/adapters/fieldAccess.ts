@@ -106,6 +106,15 @@ export function optionalId(record: unknown, field: string, at: RecordLocation): 
   });
 }
 
+/** A string or number id field, as a string; a missing one is an error. */
+export function requireId(record: unknown, field: string, at: RecordLocation): string {
+  const id = optionalId(record, field, at);
+  if (id === undefined) {
+    throw invalidRecord("missing-field", "missing field", at, { field, expected: "a string or number id" });
+  }
+  return id;
+}
+
 /**
  * A label value as text, or undefined for anything but a string, number or boolean: String() would
  * turn `[1]` into "1" and let a list pass for a label.
