@@ -8,6 +8,7 @@ export { contentHash, type PairContent, pairId } from "./pairId.js";
 export type { ReaderOptions } from "./readers/readJsonl.js";
 export { listDataFiles, type ReadRecordsOptions, readerForFile, readRecords } from "./readers/readRecords.js";
 export { type LoadPairsResult, loadPairs, type ReadPairsOptions, readPairs } from "./readPairs.js";
+export { DEFAULT_MAX_RECORD_BYTES, MAX_RECORD_BYTES_ENV, resolveMaxRecordBytes } from "./recordLimit.js";
 export { type ResolveDatasetOptions, type ResolvedDataset, resolveDataset } from "./resolveDataset.js";
 export { defaultSplitFractions, type SplitPairsOptions, slicePairs, splitPairs } from "./splitPairs.js";
 export type {
