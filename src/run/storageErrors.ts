@@ -29,12 +29,14 @@ function reasonOf(code: string): string | undefined {
 }
 
 export interface StorageContext {
-  /** The file being written when the error carries no path (fd writes). */
+  /** The file being written (fd writes carry no path; a temp file's path is not the user's file). */
   file?: string;
-  /** Else the directory it was in. */
+  /** Else the directory being written to, when the error carries no path. */
   dir?: string;
   /** The SQLite sample store, for SQLite errors (they carry no path). */
   store?: string;
+  /** How to go on once there is room: defaults to "the same command". */
+  rerun?: string;
 }
 
 /**
@@ -48,7 +50,8 @@ export function asStorageError(err: unknown, context: StorageContext = {}): unkn
   const reason = reasonOf(code);
   if (reason === undefined) return err;
   const sqlite = code.startsWith("SQLITE_");
-  const file = sqlite ? (context.store ?? errPath) : (errPath ?? context.file);
+  // The caller's file over the error's own path, which may be a temp file renamed into place.
+  const file = sqlite ? (context.store ?? errPath) : (context.file ?? errPath);
   const where =
     file !== undefined
       ? `${sqlite ? "the sample store " : ""}${file}`
@@ -61,7 +64,7 @@ export function asStorageError(err: unknown, context: StorageContext = {}): unkn
     `cannot write ${where}: ${reasons[reason]} (${code})`,
     {
       cause: err,
-      hint: "free space or fix permissions there, then rerun the same command: the work already written is kept and the run resumes",
+      hint: `free space or fix permissions there, then rerun ${context.rerun ?? "the same command"}: the work already written is kept and the run resumes`,
     },
   );
 }

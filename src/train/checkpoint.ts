@@ -14,7 +14,7 @@
  *   ... zero padding to a multiple of 64, then the float32 data of every tensor, in order.
  * Tensors are streamed one at a time, so a full fine-tune's multi-GiB state never sits in one buffer.
  */
-import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { type FileHandle, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError, UnsupportedError } from "../errors.js";
 
@@ -62,17 +62,30 @@ export async function writeCheckpointFile<M>(
   const tmp = `${path}.tmp`;
   const fh = await open(tmp, "w");
   try {
-    await fh.write(Buffer.concat([prefix, header, pad]));
+    await writeFully(fh, Buffer.concat([prefix, header, pad]));
     for (const t of tensors) {
       // Float32Array memory is little-endian on every platform Node runs on (x86-64, arm64).
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-      for (let at = 0; at < bytes.length; at += CHUNK) await fh.write(bytes.subarray(at, at + CHUNK));
+      for (let at = 0; at < bytes.length; at += CHUNK) await writeFully(fh, bytes.subarray(at, at + CHUNK));
     }
     await fh.sync();
-  } finally {
+  } catch (error) {
     await fh.close();
+    // A partial checkpoint on a full disk only takes the room the rerun needs.
+    await rm(tmp, { force: true });
+    throw error;
   }
+  await fh.close();
   await rename(tmp, path);
+}
+
+/**
+ * A write may put down part of the bytes (a nearly full disk does, then fails the next write);
+ * without the rest the checkpoint would be short yet renamed into place.
+ */
+async function writeFully(fh: FileHandle, bytes: Uint8Array): Promise<void> {
+  let at = 0;
+  while (at < bytes.length) at += (await fh.write(bytes, at, bytes.length - at)).bytesWritten;
 }
 
 export async function readCheckpointFile<M>(path: string): Promise<CheckpointFile<M>> {
@@ -143,12 +156,28 @@ export function checkpointFileName(step: number): string {
 }
 
 export async function readLatest(runDir: string): Promise<LatestPointer | null> {
+  const file = join(checkpointDir(runDir), "latest.json");
+  let text: string;
   try {
-    return JSON.parse(await readFile(join(checkpointDir(runDir), "latest.json"), "utf8")) as LatestPointer;
+    text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
+  try {
+    const pointer = JSON.parse(text) as LatestPointer;
+    if (typeof pointer.step === "number" && typeof pointer.file === "string") return pointer;
+  } catch {
+    // Reported below, with what to do about it.
+  }
+  // Renamed into place whole, so only damage from outside (a disk fault, an edit) gets here.
+  throw new InputError(
+    "not a checkpoint pointer",
+    { file, expected: '{"step": <n>, "file": "step-<n>.ckpt"}', got: text.slice(0, 60) },
+    {
+      hint: `point it at the newest step-*.ckpt file in ${checkpointDir(runDir)}, or delete it to start over`,
+    },
+  );
 }
 
 /** Points `latest.json` at `file` and deletes all but the newest `keep` checkpoint files. */

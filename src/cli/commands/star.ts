@@ -71,7 +71,11 @@ export async function runStarCommand(given: StarCommandOptions): Promise<StarRes
   try {
     return await starInRunDir(given, runDir);
   } catch (err) {
-    throw asStorageError(err, { dir: runDir, ...(given.store !== undefined ? { store: given.store } : {}) });
+    throw asStorageError(err, {
+      dir: runDir,
+      rerun: `genrm star --resume --out ${given.out}`,
+      ...(given.store !== undefined ? { store: given.store } : {}),
+    });
   } finally {
     lock.release();
   }

@@ -179,7 +179,7 @@ export async function runTrainCommand(given: TrainCommandOptions): Promise<Train
   try {
     return await trainInRunDir(given, runDir);
   } catch (err) {
-    throw asStorageError(err, { dir: runDir });
+    throw asStorageError(err, { dir: runDir, rerun: `genrm train --resume --out ${given.out}` });
   } finally {
     lock.release();
   }

@@ -120,7 +120,7 @@ export async function pretrainWorldModel(options: PretrainWorldOptions): Promise
   try {
     return await pretrainInRunDir(options, runDir);
   } catch (err) {
-    throw asStorageError(err, { dir: runDir });
+    throw asStorageError(err, { dir: runDir, rerun: "the same command with --resume" });
   } finally {
     lock.release();
   }
