@@ -16,15 +16,17 @@ export interface ParseVerdictOptions {
    */
   format?: RegExp;
   /**
-   * The sample stopped at its token cap. When no verdict is found the reason is then "truncated"
-   * instead of "no verdict", so a too-small `maxTokens` is told apart from a judge that ignored
-   * the format. Defaults to false.
+   * The sample stopped at its token cap: its verdict is "error" with reason "truncated", even when
+   * the text holds a verdict token (a cut chain's `[[A]]` is often quoted from the instructions, not
+   * its conclusion), so it counts as an error in a vote and a too-small `maxTokens` is told apart
+   * from a judge that ignored the format. Defaults to false.
    */
   truncated?: boolean;
 }
 
 export function parseVerdict(text: string, options: ParseVerdictOptions = {}): ParsedVerdict {
   const { format = bracketVerdictFormat, truncated = false } = options;
+  if (truncated) return { verdict: "error", reason: "truncated" };
   const pattern = format.global ? format : new RegExp(format.source, `${format.flags}g`);
   let last: string | undefined;
   for (const match of text.matchAll(pattern)) {

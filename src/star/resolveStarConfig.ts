@@ -110,6 +110,9 @@ export const defaultStarOptions = {
 /** Trainer defaults STaR changes: the paper's 3 epochs per iteration, and checkpoints a kill can resume from. */
 export const defaultStarTrain = { epochs: 3, saveEvery: 10 } satisfies Omit<TrainOptions, "method">;
 
+/** The paper's STaR-Rationalizer learning rate for full fine-tuning (Table 2); LoRA keeps its own default. */
+export const rationalizerLrFull = 2e-5;
+
 export function resolveStarConfig(options: StarOptions): StarConfig {
   const d = defaultStarOptions;
   const {
@@ -186,8 +189,10 @@ export function resolveStarConfig(options: StarOptions): StarConfig {
 
   let train: TrainConfig | null = null;
   try {
+    const full = options.train?.lora === false;
     train = resolveTrainConfig({
       ...defaultStarTrain,
+      ...(method === "star-rationalizer" && full ? { lr: rationalizerLrFull } : {}),
       ...options.train,
       seed: options.train?.seed ?? seed,
       method: method === "star-dpo" ? "dpo" : "sft",

@@ -26,8 +26,11 @@ describe("parseVerdict", () => {
       verdict: "error",
       reason: "truncated",
     });
-    // A verdict found before the cut still counts.
-    expect(parseVerdict("[[A]] then more text", { truncated: true })).toEqual({ verdict: "A" });
+    // A cut chain's verdict token is not its conclusion (here quoted from the instructions): an error.
+    expect(parseVerdict('The format is "[[A]]" or "[[B]]". 3+4=7. 7+', { truncated: true })).toEqual({
+      verdict: "error",
+      reason: "truncated",
+    });
   });
 
   it("accepts a custom format whose first group is the letter, global or not", () => {

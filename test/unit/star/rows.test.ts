@@ -61,6 +61,20 @@ describe("classifySample", () => {
     );
     expect(classifySample(sample("error", { stopReason: "error" }), "A")).toBe("engineError");
   });
+
+  it("calls a chain cut at the token cap truncated even when a verdict parsed from it", () => {
+    // As stored before cut chains parsed as errors: the verdict was read from quoted instructions.
+    const cut = sample("A", { stopReason: "maxTokens", text: 'End with "[[A]]" or "[[B]]". 3+4=7. 7+' });
+    expect(classifySample(cut, "A")).toBe("truncated");
+    expect(classifySample(cut, "B")).toBe("truncated");
+    const counts = emptyCounts();
+    const rows = selectSftRows(
+      ps([cut, sample("A")]),
+      { template: worldCotTemplate, seed: 0, maxPerPair: null, dedupe: false },
+      counts,
+    );
+    expect(rows).toHaveLength(1);
+  });
 });
 
 describe("selectSftRows", () => {
@@ -239,6 +253,17 @@ describe("resolveStarConfig", () => {
       system: worldCotTemplate.system,
       user: worldCotTemplate.user,
     });
+  });
+  it("STaR-Rationalizer full fine-tuning uses the paper's learning rate (2e-5, Table 2)", () => {
+    const full = (method: "star-rationalizer" | "star-sft") =>
+      resolveStarConfig({ method, train: { lora: false } }).train.lr;
+    expect(full("star-rationalizer")).toBe(2e-5);
+    expect(full("star-sft")).toBe(1e-6);
+    expect(
+      resolveStarConfig({ method: "star-rationalizer", train: { lora: false, lr: 3e-4 } }).train.lr,
+    ).toBe(3e-4);
+    // LoRA keeps LoRA's default.
+    expect(resolveStarConfig({ method: "star-rationalizer" }).train.lr).toBe(1e-4);
   });
   it("reports every bad option at once", () => {
     try {
