@@ -38,6 +38,7 @@ import type { StarManifest, StarMethod } from "../star/types.js";
 import { SampleStore } from "../store/index.js";
 import { genrmVersion } from "../version.js";
 import { generateWorld } from "../world/generateWorld.js";
+import { isWellFormedRationale } from "../world/isWellFormedRationale.js";
 import { worldStats } from "../world/worldStats.js";
 import { type DemoPreset, demoPresets } from "./demoPresets.js";
 import { evaluateOnSplits } from "./evaluateOnSplits.js";
@@ -291,6 +292,7 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
           rationalizerTemplate: worldTemplates.rationalizer,
           sampling,
           maxPerPair: id === "star-dpo" ? null : preset.star.maxPerPair,
+          rationaleCheck: isWellFormedRationale,
           train: {
             lora: false,
             lr: preset.star.lr,
@@ -486,12 +488,13 @@ function templateRef(t: JudgeTemplate): { id: string; hash: string } {
 
 function starTraining(manifest: StarManifest, seconds: number): DemoMethodResult["training"] {
   const baseProbe = manifest.baseEvals.find((e) => e.name === "probe")?.accuracy ?? null;
-  const start = { iteration: 0, pairs: 0, samples: 0, kept: 0, probeAccuracy: baseProbe };
+  const start = { iteration: 0, pairs: 0, samples: 0, kept: 0, malformed: null, probeAccuracy: baseProbe };
   const iterations = manifest.iterations.map((it) => ({
     iteration: it.iteration,
     pairs: it.counts?.pairs ?? 0,
     samples: it.counts?.samples ?? 0,
     kept: it.counts?.rows ?? 0,
+    malformed: it.counts?.malformedRows ?? null,
     probeAccuracy: it.evals.find((e) => e.name === "probe")?.accuracy ?? null,
   }));
   return {

@@ -71,6 +71,8 @@ export interface DemoTrainingInfo {
     pairs: number;
     samples: number;
     kept: number;
+    /** Kept rows whose rationale is not in the world's grammar (isWellFormedRationale); null where not counted. */
+    malformed: number | null;
     /** In-distribution accuracy of the iteration's model on the demo's small per-iteration probe, when measured. */
     probeAccuracy: number | null;
   }[];

@@ -51,6 +51,12 @@ export interface StarOptions {
   keepInconsistent?: boolean;
   /** Train each iteration from the base model on all data so far (classic STaR) instead of continuing from M_{t−1} (OQ-4). Defaults to false. */
   restartFromBase?: boolean;
+  /**
+   * A diagnostic: whether a training row's rationale (SFT completion, DPO chosen) is well formed in
+   * the task's grammar. When given, each iteration counts the rows it is not (`counts.malformedRows`).
+   * It never filters. Defaults to none (not counted).
+   */
+  rationaleCheck?: (text: string) => boolean;
   /** Trainer options (method is set by STaR). Defaults: LoRA r 8, 3 epochs (UltraFeedback, Table 3), DPO β 1.0, checkpoint every 10 steps. */
   train?: Omit<TrainOptions, "method">;
   /** Samples per order when evaluating each iteration's model. Defaults to 1. */
@@ -81,6 +87,7 @@ export interface StarConfig {
   rationalize: "all" | "failed";
   keepInconsistent: boolean;
   restartFromBase: boolean;
+  rationaleCheck?: (text: string) => boolean;
   train: TrainConfig;
   evalK: number;
   evalOrder: OrderMode;
@@ -221,6 +228,7 @@ export function resolveStarConfig(options: StarOptions): StarConfig {
     rationalize,
     keepInconsistent,
     restartFromBase,
+    ...(options.rationaleCheck ? { rationaleCheck: options.rationaleCheck } : {}),
     train,
     evalK,
     evalOrder,

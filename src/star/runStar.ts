@@ -407,6 +407,12 @@ async function sampleIteration(
     await engine.dispose();
   }
   counts.rows = rows.length;
+  const check = config.rationaleCheck;
+  if (check) {
+    counts.malformedRows = rows.filter(
+      (r) => !check(("chosen" in r ? r.chosen : r.completion)[0].content.slice(prefixLength(config))),
+    ).length;
+  }
   return { counts, rows, samples: samplesOut };
 }
 
@@ -547,6 +553,7 @@ function describeCounts(config: StarConfig, c: StarCounts): string {
   if (config.method === "star-rationalizer")
     parts.push(`${c.droppedInconsistent} rationales against the hint dropped`);
   parts.push(`${c.rows} ${config.method === "star-dpo" ? "DPO pairs" : "SFT rows"}`);
+  if (c.malformedRows !== undefined) parts.push(`${c.malformedRows} of them malformed`);
   return parts.join("; ");
 }
 
@@ -557,4 +564,9 @@ function slug(s: string): string {
       .replace(/^-+|-+$/g, "")
       .slice(0, 48) || "x"
   );
+}
+
+/** Training completions start with the template's forced prefix, which is not part of the rationale. */
+function prefixLength(config: StarConfig): number {
+  return (config.template.assistantPrefix ?? "").length;
 }

@@ -70,6 +70,8 @@ export interface StarCounts {
   skippedSolved: number;
   /** Rows written to the training set. */
   rows: number;
+  /** Rows whose rationale the run's `rationaleCheck` finds malformed (trained on all the same); absent without a check. */
+  malformedRows?: number;
 }
 
 export interface StarIterationRecord {

@@ -11,6 +11,7 @@ export { createWorldRng, fnv1a, type WorldRng } from "./createWorldRng.js";
 export { type DrawWorldPairInput, drawWorldPair } from "./drawWorldPair.js";
 export { generatePretrainCorpus } from "./generatePretrainCorpus.js";
 export { generateWorld } from "./generateWorld.js";
+export { isWellFormedRationale } from "./isWellFormedRationale.js";
 export { judgeView } from "./judgeView.js";
 export { misconceptionOf } from "./misconceptionOf.js";
 export { questionPartition } from "./questionPartition.js";

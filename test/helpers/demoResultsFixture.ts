@@ -91,6 +91,7 @@ function starTraining(keptShare: number, probes: (number | null)[]): DemoMethodR
     pairs: 500,
     samples: 4000,
     kept: Math.round(4000 * (keptShare + 0.05 * i)),
+    malformed: Math.round(400 * (i + 1)),
     probeAccuracy,
   }));
   return {

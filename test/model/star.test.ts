@@ -162,6 +162,8 @@ describe("runStar", () => {
       iterations: 1,
       pairs: starPairs(4),
       outDir: path.join(dir, "rat"),
+      // Counts, never filters: here every row whose completion holds the letter "e" is "malformed".
+      rationaleCheck: (text) => !text.includes("e"),
     });
     const rit = rat.manifest.iterations[0]!;
     const ratRows = readJsonl<StarSftRow>(path.join(rat.runDir, rit.files.train));
@@ -173,5 +175,9 @@ describe("runStar", () => {
       expect(row.lineage.verdict).toBe(row.lineage.gold);
     }
     expect(ratRows.length).toBe(rit.counts!.rows);
+    expect(rit.counts!.malformedRows).toBe(
+      ratRows.filter((r) => r.completion[0].content.includes("e")).length,
+    );
+    expect(it.counts!.malformedRows).toBeUndefined();
   }, 180_000);
 });

@@ -440,20 +440,27 @@ function starSection(r: DemoResults): string {
       esc(fmtInt(it.samples)),
       esc(fmtInt(it.kept)),
       esc(it.samples > 0 ? fmt3(it.kept / it.samples) : "—"),
+      esc(it.malformed === null || it.kept === 0 ? "—" : fmt3(it.malformed / it.kept)),
       esc(fmt3(it.probeAccuracy)),
     ]);
     return (
       `<div class="star-method"><h3>${esc(m.name)}</h3>` +
       `<p class="note">Final model trained on ${esc(fmtInt(t.rows))} rows in ${esc(fmtInt(t.steps))} steps (${esc(fmtDuration(t.seconds))})` +
       `${t.lastLoss !== null && Number.isFinite(t.lastLoss) ? `, last loss ${esc(fmt3(t.lastLoss))}` : ""}.</p>` +
-      table(["iteration", "pairs", "samples", "kept", "kept share", "probe accuracy"], body, {
-        numeric: [true, true, true, true, true, true],
-      }) +
+      table(
+        ["iteration", "pairs", "samples", "kept", "kept share", "malformed share", "probe accuracy"],
+        body,
+        {
+          numeric: [true, true, true, true, true, true, true],
+        },
+      ) +
       `</div>`
     );
   });
   return (
-    `${head}<p class="note">Per iteration: preference pairs sampled, rationales sampled, rationales kept for training, and the ` +
+    `${head}<p class="note">Per iteration: preference pairs sampled, rationales sampled, rationales kept for training, the share ` +
+    `of kept rationales that are not in the world's grammar (steps spliced into quotes, repeated or cut sentences; trained on all ` +
+    `the same: a rising share means the method feeds on its own malformed text), and the ` +
     `iteration model's in-distribution accuracy on the demo's small probe (— where not measured).</p>${blocks.join("")}</section>`
   );
 }

@@ -202,6 +202,8 @@ describe("renderDemoReport", () => {
     expect(dpo).toContain('<td class="num">0.800</td>');
     expect(dpo).toContain('<td class="num">—</td>');
     expect(dpo).toContain("2,400"); // kept in iteration 1: 0.6 x 4000
+    expect(star).toContain(">malformed share</th>");
+    expect(dpo).toContain('<td class="num">0.167</td>'); // 400 malformed of 2,400 kept
   });
 
   it("records provenance: base model, world, templates, models, config and timings", () => {

@@ -7,6 +7,7 @@ import {
   defaultSlipWeights,
   defaultTeacher,
   generateWorld,
+  isWellFormedRationale,
   judgeView,
   misconceptionOf,
   perfectReasoner,
@@ -236,5 +237,40 @@ describe("simulateReasoner", () => {
     expect(results.test!.majK).toBeGreaterThanOrEqual(results.test!.maj1);
     expect(results["ood-length"]!.maj1).toBeLessThan(results.test!.maj1 - 0.05);
     expect(results["ood-mixed"]!.maj1).toBeGreaterThan(0.55);
+  });
+});
+
+describe("isWellFormedRationale", () => {
+  it("accepts every rationale the writer produces, worked, fallback, shortcut and hinted", () => {
+    const rng = createWorldRng(5, "well-formed");
+    let n = 0;
+    for (const p of world.splits.test.slice(0, 300)) {
+      for (const order of ["AB", "BA"] as const) {
+        const view = judgeView(p, order);
+        const free = writeRationale(view, rng, { ...teacher, heuristicRate: 0.3 });
+        const hinted = writeRationale(view, rng, teacher, { hint: "B" });
+        for (const r of [free, hinted]) {
+          expect(isWellFormedRationale(r.text), r.text).toBe(true);
+          n++;
+        }
+      }
+    }
+    expect(n).toBe(1200);
+  });
+
+  it("rejects what broken samples look like", () => {
+    const good = "3+4=7. 7+2=9. 9+5=14. A says 14, yes. B says 13, no. A is right. [[A]]";
+    expect(isWellFormedRationale(good)).toBe(true);
+    // The grammar before quotes carried their check.
+    expect(isWellFormedRationale("3+4=7. 7+2=9. A says 9. B says 8. A is right. [[A]]")).toBe(true);
+    for (const bad of [
+      "3+4=7. A says 7+2=9. B says 13. A is right. [[A]]", // a step spliced into a quote
+      "9+5=14. A says 14. B says 9. B is right. [[5+3=23. A says 25. B is right. [[B]]", // text from elsewhere
+      "3+4=7. 7+2=9. 9+5=14. A says 14, yes. B says 13, no. A is right. [[B]]", // verdict against its conclusion
+      " more detailed. [[B]]", // starts mid-sentence
+      "3+4=7. 7+2=9. 9+5=14. A says 14, yes. B says 13, no. A is right.", // no verdict
+    ]) {
+      expect(isWellFormedRationale(bad), bad).toBe(false);
+    }
   });
 });
