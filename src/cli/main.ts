@@ -137,6 +137,9 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
     case "world measure":
       await (await import("./commands/world.js")).runWorldMeasure(o);
       return;
+    case "world generate":
+      await (await import("./commands/world.js")).runWorldGenerate(o);
+      return;
     default:
       throw new InternalError(`no dispatcher for command "${command}"`);
   }
@@ -490,7 +493,7 @@ Examples:
     )
     .option("--out <gguf>", "output .gguf (the run directory is <out>.run)", "world-base.gguf")
     .option("--seed <n>", "seed of the corpus, the weights and the data order", intArg(0, 2 ** 31 - 1), 0)
-    .option("--rows <n>", "corpus rows (default 10000; 1200 with --quick)", intArg(1))
+    .option("--rows <n>", "corpus rows (default 24000; 1200 with --quick)", intArg(1))
     .option("--epochs <n>", "passes over the corpus (default 2; 1 with --quick)", floatArg(0.01, 1000))
     .option("--lr <x>", "peak learning rate (default 3e-3)", floatArg(0, 1))
     .option("--batch-size <n>", "sequences per step (default 16)", intArg(1, 4096))
@@ -526,6 +529,29 @@ Examples:
     .option("--splits <list>", "comma-separated splits (default test,ood-length,ood-mixed)", listArg)
     .option("--json", "print JSON")
     .action((opts) => dispatch("world measure", opts));
+  world
+    .command("generate")
+    .description(
+      "write the mini world's splits as JSONL (<split>.jsonl, hidden facts in meta) and world.json, to judge with any command",
+    )
+    .requiredOption("--out <dir>", "output directory")
+    .option("--seed <n>", "world seed (the demo's --seed)", intArg(0, 2 ** 31 - 1), 0)
+    .option("--splits <list>", "comma-separated splits (default: all with pairs)", listArg)
+    .option(
+      "--size <split=n>",
+      "pairs in a split, repeatable or comma-separated (default: the documented sizes)",
+      listArg,
+    )
+    .option("--json", "print the written files as JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm world generate --out world0                        # seed 0: train, test, ood-length, ood-mixed
+  genrm world generate --seed 1 --out world1 --size ood-long=400
+  genrm eval --data world0/test.jsonl --model judge.gguf --template world-cot@1 -k 8`,
+    )
+    .action((opts) => dispatch("world generate", opts));
 
   program
     .command("star")

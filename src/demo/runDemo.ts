@@ -19,7 +19,6 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PreferencePair } from "../data/types.js";
-import { writePairsJsonl } from "../data/writePairsJsonl.js";
 import { openLlamaCppEngine } from "../engine/llamacpp/openLlamaCppEngine.js";
 import { ConfigError, NotFoundError } from "../errors.js";
 import { openHeadJudge } from "../heads/openHeadJudge.js";
@@ -40,6 +39,7 @@ import { genrmVersion } from "../version.js";
 import { generateWorld } from "../world/generateWorld.js";
 import { isWellFormedRationale } from "../world/isWellFormedRationale.js";
 import { worldStats } from "../world/worldStats.js";
+import { writeWorldSplits } from "../world/writeWorldSplits.js";
 import { type DemoPreset, demoPresets } from "./demoPresets.js";
 import { evaluateOnSplits } from "./evaluateOnSplits.js";
 import { formatDemoTable } from "./formatDemoTable.js";
@@ -194,10 +194,7 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
   }
 
   const dataDir = path.join(outDir, "data");
-  fs.mkdirSync(dataDir, { recursive: true });
-  for (const split of ["train", ...demoEvalSplits] as const) {
-    await writePairsJsonl(world.splits[split], path.join(dataDir, `${split}.jsonl`));
-  }
+  await writeWorldSplits(world, dataDir, ["train", ...demoEvalSplits]);
   const evalSplits = Object.fromEntries(demoEvalSplits.map((s) => [s, world.splits[s]])) as Record<
     DemoEvalSplit,
     PreferencePair[]

@@ -55,3 +55,4 @@ export {
   type WriteRationaleOptions,
   writeRationale,
 } from "./writeRationale.js";
+export { type WrittenWorldSplits, writeWorldSplits } from "./writeWorldSplits.js";

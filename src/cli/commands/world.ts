@@ -10,10 +10,12 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { ConfigError } from "../../errors.js";
 import { templateHash } from "../../judge/templates/templateHash.js";
 import { worldTemplates } from "../../judge/templates/worldTemplates.js";
 import { writeJsonFile } from "../../run/jsonFile.js";
 import { genrmVersion } from "../../version.js";
+import { generateWorld } from "../../world/generateWorld.js";
 import {
   measureWorldModel,
   type PretrainWorldOptions,
@@ -21,7 +23,9 @@ import {
   pretrainWorldModel,
   type WorldModelMeasurement,
 } from "../../world/pretrain/index.js";
+import { worldSplitNames } from "../../world/resolveWorldConfig.js";
 import type { WorldSplitName } from "../../world/types.js";
+import { writeWorldSplits } from "../../world/writeWorldSplits.js";
 import { gracefulStop } from "../gracefulStop.js";
 
 /**
@@ -222,4 +226,49 @@ export async function runWorldMeasure(options: WorldMeasureCommandOptions): Prom
   if (options.json) process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
   else process.stdout.write(`${formatMeasurement(m).join("\n")}\n`);
   return m;
+}
+
+export interface WorldGenerateCommandOptions {
+  out: string;
+  seed?: number;
+  splits?: string[];
+  size?: string[];
+  json?: boolean;
+}
+
+/** `genrm world generate`: the mini world's splits as JSONL, for any command or tool to judge. */
+export async function runWorldGenerate(options: WorldGenerateCommandOptions): Promise<void> {
+  const splits = (options.splits ?? worldSplitNames) as string[];
+  const unknown = splits.filter((s) => !(worldSplitNames as readonly string[]).includes(s));
+  const issues = unknown.map(
+    (s) => `--splits: unknown split "${s}" (expected ${worldSplitNames.join(", ")})`,
+  );
+  const sizes: Partial<Record<WorldSplitName, number>> = {};
+  for (const spec of options.size ?? []) {
+    const [name, n] = spec.split("=");
+    const count = Number(n);
+    if (
+      !name ||
+      !(worldSplitNames as readonly string[]).includes(name) ||
+      !Number.isInteger(count) ||
+      count < 0
+    ) {
+      issues.push(`--size: expected <split>=<pairs> with a known split and a whole number, got "${spec}"`);
+    } else sizes[name as WorldSplitName] = count;
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  const world = generateWorld({ seed: options.seed ?? 0, sizes });
+  const written = await writeWorldSplits(world, options.out, splits as WorldSplitName[]);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(written, null, 2)}\n`);
+    return;
+  }
+  for (const [split, file] of Object.entries(written.files)) {
+    process.stdout.write(
+      `${split.padEnd(11)} ${String(world.splits[split as WorldSplitName].length).padStart(5)} pairs  ${file}\n`,
+    );
+  }
+  process.stdout.write(
+    `world.json  config, template hashes and split statistics  ${options.out}/world.json\n`,
+  );
 }
