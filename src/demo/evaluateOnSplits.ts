@@ -5,7 +5,8 @@
  */
 import path from "node:path";
 import type { PreferencePair } from "../data/types.js";
-import type { Judge } from "../judge/types.js";
+import { scorePair } from "../eval/scorePair.js";
+import type { Judge, Judgment } from "../judge/types.js";
 import { evaluateInDir } from "../run/evaluateInDir.js";
 import { rationaleStats } from "./rationaleStats.js";
 import type { DemoEvalSplit, DemoSplitResult } from "./types.js";
@@ -45,7 +46,13 @@ export async function evaluateOnSplits(
       majK: options.majK ? summary.majAtK.map((p) => p.accuracy) : null,
       parseErrorRate: summary.parse.parseErrorRate ?? 0,
       rationales: options.majK ? rationaleStats(judgments, pairs) : null,
+      correct: correctness(judgments, pairs),
     };
   }
   return out;
+}
+
+function correctness(judgments: readonly Judgment[], pairs: readonly PreferencePair[]): string {
+  const verdicts = new Map(judgments.map((j) => [j.pairId, j.verdict]));
+  return pairs.map((p) => (scorePair(verdicts.get(p.id) ?? "error", p.label) === 1 ? "1" : "0")).join("");
 }

@@ -6,6 +6,8 @@
  * formatEvalTable's padding helpers are module-private, and this table pads whole columns rather
  * than fixed widths, so the small alignColumns below is its own.
  */
+
+import { formatDemoClaims } from "./demoClaims.js";
 import {
   bestValues,
   demoRows,
@@ -108,6 +110,9 @@ export function formatDemoTable(results: DemoResults): string {
     );
     lines.push(...alignColumns(rationaleTable));
   }
+
+  const claims = formatDemoClaims(results.claims ?? []);
+  if (claims.length > 0) lines.push("", ...claims);
 
   lines.push(
     "",

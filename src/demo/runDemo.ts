@@ -40,6 +40,7 @@ import { generateWorld } from "../world/generateWorld.js";
 import { isWellFormedRationale } from "../world/isWellFormedRationale.js";
 import { worldStats } from "../world/worldStats.js";
 import { writeWorldSplits } from "../world/writeWorldSplits.js";
+import { demoClaims } from "./demoClaims.js";
 import { type DemoPreset, demoPresets } from "./demoPresets.js";
 import { evaluateOnSplits } from "./evaluateOnSplits.js";
 import { formatDemoTable } from "./formatDemoTable.js";
@@ -109,7 +110,7 @@ const methodNames: Record<
 const freshHint = "rerun with --fresh to start the demo over, or delete that file to redo its stage";
 
 /** Bumped when what a stage computes from its artifacts changes (metrics, fields). */
-const demoStageVersion = 3;
+const demoStageVersion = 4;
 
 const splitTitles: Record<DemoEvalSplit, string> = {
   test: "In-distribution",
@@ -466,8 +467,10 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
     config: { ...preset, methods },
     splits,
     methods: results,
+    claims: [],
     timings,
   };
+  demo.claims = demoClaims(demo);
   const resultsFile = path.join(outDir, "results.json");
   const reportFile = path.join(outDir, "report.html");
   writeJsonFile(resultsFile, demo);

@@ -1,3 +1,5 @@
+import type { DemoClaim } from "./demoClaims.js";
+
 /**
  * What `genrm demo` writes to `results.json`: every number the report and the terminal table show,
  * with what is needed to reproduce it (seeds, template hashes, model identities, configs).
@@ -56,6 +58,11 @@ export interface DemoSplitResult {
   majK: number[] | null;
   /** Share of samples without a verdict (CoT), else 0. */
   parseErrorRate: number;
+  /**
+   * Per pair, in the split's order: "1" where the judge's verdict is the label, "0" otherwise (wrong,
+   * tie or error). Paired tests between judges (demoClaims) read it.
+   */
+  correct?: string;
   /** CoT judges: what their rationales do; null otherwise. */
   rationales?: DemoRationaleStats | null;
 }
@@ -117,5 +124,7 @@ export interface DemoResults {
   config: Record<string, unknown>;
   splits: DemoSplitInfo[];
   methods: DemoMethodResult[];
+  /** The paper's findings checked on this run (demoClaims). */
+  claims: DemoClaim[];
   timings: DemoStageTiming[];
 }

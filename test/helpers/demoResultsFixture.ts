@@ -4,6 +4,7 @@
  * pattern on the mini world (verdict-only judges ride the length cue and collapse on ood-length;
  * reasoning judges hold up) so that charts and tables are exercised on plausible values.
  */
+import { demoClaims } from "../../src/demo/demoClaims.js";
 import {
   type DemoEvalSplit,
   type DemoMethodId,
@@ -32,6 +33,8 @@ function split(accuracy: number, majK: number[] | null = null, parseErrorRate = 
     n: 400,
     majK,
     parseErrorRate,
+    // Right on the first round(acc·400) pairs: two judges then disagree on exactly their difference.
+    correct: "1".repeat(Math.round(acc * 400)).padEnd(400, "0"),
   };
 }
 
@@ -182,7 +185,7 @@ export function demoResultsFixture(options: DemoFixtureOptions = {}): DemoResult
       starTraining(0.81, [0.72, 0.77, 0.79]),
     ),
   ];
-  return {
+  const results: DemoResults = {
     format: "genrm-demo@1",
     genrm: "0.1.0",
     preset: "full",
@@ -237,10 +240,14 @@ export function demoResultsFixture(options: DemoFixtureOptions = {}): DemoResult
       { stage: "star-rationalizer", seconds: 963.8 },
       { stage: "report", seconds: 1.2 },
     ],
+    claims: [],
   };
+  results.claims = demoClaims(results);
+  return results;
 }
 
 /** The fixture with only the given judges, as a run with `--methods` would produce. */
 export function withOnlyMethods(results: DemoResults, ids: DemoMethodId[]): DemoResults {
-  return { ...results, methods: results.methods.filter((m) => ids.includes(m.id)) };
+  const only = { ...results, methods: results.methods.filter((m) => ids.includes(m.id)) };
+  return { ...only, claims: demoClaims(only) };
 }

@@ -3,6 +3,7 @@
  * remote resources) rendered from a DemoResults. The raw results ride along in a JSON script block,
  * so the file alone is enough to recover every number.
  */
+import { formatP } from "../demoClaims.js";
 import type { DemoMethodResult, DemoResults } from "../types.js";
 import {
   bestValues,
@@ -57,6 +58,7 @@ export function renderDemoReport(results: DemoResults): string {
     summarySection(results, rows),
     figureSection(results, rows),
     tableSection(results, rows, best),
+    claimsSection(results),
     majKSection(results),
     rationaleSection(results),
     starSection(results),
@@ -424,6 +426,29 @@ function rationaleSection(r: DemoResults): string {
     `"A comes first"); "sound" ones have every step, both quotes and the verdict right, i.e. are right for the right reason. ` +
     `A judge that gains accuracy in distribution while its fallback and shortcut shares grow has learned the surface cue, not the task.</p>` +
     table(head, body, { numeric: head.map((_, i) => i > 0) }) +
+    `</section>`
+  );
+}
+
+function claimsSection(r: DemoResults): string {
+  const claims = (r.claims ?? []).filter((c) => c.holds !== null);
+  if (claims.length === 0) return "";
+  const head = `<section id="claims"><h2>The paper's claims on this run</h2>`;
+  const body = claims.map((c) => [
+    esc(c.claim) + (c.required ? "" : ` <span class="note">(reported, not required)</span>`),
+    esc(c.paper),
+    esc(c.measured),
+    c.statistic
+      ? esc(
+          `${c.statistic.name}${c.statistic.value === null ? "" : `, χ² ${c.statistic.value.toFixed(2)}`}, p ${formatP(c.statistic.pValue)}`,
+        )
+      : "—",
+    `<strong>${esc(c.holds === null ? "not run" : c.holds ? "holds" : "does not hold")}</strong>`,
+  ]);
+  return (
+    `${head}<p class="note">Each finding of the paper, its evidence there, and this run's numbers, computed from the results above ` +
+    `(McNemar: paired test on the same pairs, exact binomial below 25 discordant pairs). Thresholds were fixed before any run.</p>` +
+    table(["claim", "paper", "this run", "test", "verdict"], body) +
     `</section>`
   );
 }

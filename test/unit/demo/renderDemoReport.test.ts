@@ -271,7 +271,9 @@ describe("renderDemoReport", () => {
     expect(out).toContain("No chain-of-thought judge in this run");
     expect(out).toContain("No STaR method in this run");
     expect(out).not.toContain("hatched: maj@k");
-    expect(out).not.toContain("STaR-DPO");
+    // Only the embedded raw results name it (their claims list, unchecked without STaR-DPO).
+    expect(out.replace(/<script[\s\S]*?<\/script>/g, "")).not.toContain("STaR-DPO");
+    expect(out).not.toContain('id="claims"');
     expect(embeddedJson(out)).toEqual(small);
   });
 
@@ -284,6 +286,17 @@ describe("renderDemoReport", () => {
     const order = [...new Set(bars(out).map((b) => b.method))];
     expect(order).toEqual(["zero-shot-cot", "genrm", "star-dpo"]);
     expect(section(out, "majk").match(/<polyline /g)).toHaveLength(3 * 2);
+  });
+
+  it("shows the paper's claims with this run's numbers, test statistic and verdict", () => {
+    const claims = section(html, "claims");
+    expect(claims.match(/<tr>/g)).toHaveLength(1 + results.claims.length);
+    // Fixture: STaR-DPO 0.850 vs BT 0.199 on ood-length, right on the first 341 vs 80 pairs.
+    expect(claims).toContain("STaR-DPO 0.850 vs BT 0.199 (Δ 0.652)");
+    expect(claims).toContain("McNemar (261 vs 0 discordant)");
+    expect(claims).toContain("<strong>holds</strong>");
+    const id = results.claims.find((c) => c.id === "in-distribution")!;
+    expect(id.holds).toBe(true);
   });
 
   it("survives a run with no results at all", () => {
