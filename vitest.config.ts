@@ -26,6 +26,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        // Fault injection (docs/guarantees.md): CLI runs SIGKILLed, run directories and stores on
+        // full or read-only disks, concurrent processes. `npm test` runs the short form (fewer
+        // seeded kills); `npm run test:faults` sets GENRM_FAULTS=full. One file at a time, for the
+        // same reason as the model project.
+        test: {
+          name: "faults",
+          include: ["test/faults/**/*.test.ts"],
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
