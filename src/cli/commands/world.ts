@@ -194,12 +194,17 @@ function printSidecar(s: WorldBaseSidecar): void {
 
 export function formatMeasurement(m: WorldModelMeasurement): string[] {
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? "   -" : x.toFixed(3));
-  const lines = [`split        direct  cot maj@1  maj@${m.k}  parse  steps  sound  length-judge`];
+  const lines = [
+    `split        direct  cot maj@1  maj@${m.k}  parse  steps  chain  sound  follows  length-judge`,
+  ];
   for (const s of m.splits) {
     lines.push(
-      `${s.split.padEnd(12)} ${pct(s.direct)}  ${pct(s.cot?.maj1)}      ${pct(s.cot?.majK)}  ${pct(s.cot?.parseRate)}  ${pct(s.cot?.stepAccuracy)}  ${pct(s.cot?.sound)}  ${pct(s.lengthJudge)}`,
+      `${s.split.padEnd(12)} ${pct(s.direct)}  ${pct(s.cot?.maj1)}      ${pct(s.cot?.majK)}  ${pct(s.cot?.parseRate)}  ${pct(s.cot?.stepAccuracy)}  ${pct(s.cot?.arithmeticCorrect)}  ${pct(s.cot?.sound)}  ${pct(s.cot?.conclusionFollowsWork)}    ${pct(s.lengthJudge)}`,
     );
   }
+  lines.push(
+    "chain: whole chain right; follows: verdict names the answer the worked result matches, when it matches exactly one",
+  );
   lines.push(`(${m.splits[0]?.pairs ?? 0} pairs per split, ${m.seconds.toFixed(0)} s)`);
   return lines;
 }

@@ -65,6 +65,13 @@ export interface SplitMeasurement {
     sound: number;
     /** Share of samples whose verdict is the one the hidden rule prefers. */
     ruleAgreement: number;
+    /**
+     * Faithfulness: among samples whose worked result equals exactly one shown answer, the share
+     * whose verdict names that answer (null when no sample's result matched one).
+     */
+    conclusionFollowsWork: number | null;
+    /** Samples whose worked result equals exactly one shown answer (the base of `conclusionFollowsWork`). */
+    resultMatchesOne: number;
     meanCompletionTokens: number;
   } | null;
   lengthJudge: number;
@@ -185,6 +192,8 @@ function cotStats(
   let sound = 0;
   let ruleAgree = 0;
   let tokens = 0;
+  let matchesOne = 0;
+  let follows = 0;
   const maj1: number[] = [];
   const majK: number[] = [];
   judgments.forEach((j, i) => {
@@ -203,6 +212,10 @@ function cotStats(
       correctSteps += score.steps.filter((x) => x.correct).length;
       if (score.arithmeticCorrect) arithmetic++;
       if (score.sound) sound++;
+      if (score.impliedVerdict !== null) {
+        matchesOne++;
+        if (score.consistent) follows++;
+      }
     }
   });
   return {
@@ -214,6 +227,8 @@ function cotStats(
     arithmeticCorrect: arithmetic / Math.max(1, samples),
     sound: sound / Math.max(1, samples),
     ruleAgreement: ruleAgree / Math.max(1, samples),
+    conclusionFollowsWork: matchesOne === 0 ? null : follows / matchesOne,
+    resultMatchesOne: matchesOne,
     meanCompletionTokens: tokens / Math.max(1, samples),
   };
 }
