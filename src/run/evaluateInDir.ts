@@ -12,7 +12,7 @@ import { summarizeEval } from "../eval/summarizeEval.js";
 import type { EvalOptions, EvalSummary } from "../eval/types.js";
 import type { Judge, Judgment } from "../judge/types.js";
 import { JudgmentLog } from "./JudgmentLog.js";
-import { writeJson } from "./runDir.js";
+import { writeJsonFile } from "./jsonFile.js";
 import { type RunJudgingOptions, runJudging } from "./runJudging.js";
 
 export interface EvaluateInDirOptions
@@ -40,6 +40,6 @@ export async function evaluateInDir(
   throwIfAborted(judging.signal);
   const summary = summarizeEval(judgments, pairs, summaryOptions);
   const summaryFile = path.join(dir, "summary.json");
-  writeJson(summaryFile, { ...summary, ...extra });
+  writeJsonFile(summaryFile, { ...summary, ...extra });
   return { summary, judgments, summaryFile };
 }

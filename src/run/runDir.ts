@@ -9,7 +9,7 @@ import path from "node:path";
 import { GenrmError } from "../errors.js";
 import { readJsonFile, writeJsonFile } from "./jsonFile.js";
 
-/** Older name of `writeJsonFile`, still imported by modules outside run/. */
+/** Older name of `writeJsonFile`, still imported by src/star/runStar.ts. */
 export { writeJsonFile as writeJson } from "./jsonFile.js";
 
 export function stableStringify(value: unknown): string {
