@@ -8,15 +8,24 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { writePairsJsonl } from "../../../src/data/index.js";
 import { InputError, StorageError } from "../../../src/errors.js";
 import type { Judgment } from "../../../src/judge/types.js";
 import { JudgmentLog } from "../../../src/run/JudgmentLog.js";
 import { readJsonFile, writeJsonFile } from "../../../src/run/jsonFile.js";
 import { appendMetrics, keepMetricsUpTo, readMetrics } from "../../../src/run/metricsLog.js";
 import { prepareRunDir } from "../../../src/run/runDir.js";
-import { runCli, sharedData } from "../../helpers/cli.js";
+import { runCli } from "../../helpers/cli.js";
+import { lengthPairs } from "../../helpers/lengthPairs.js";
 
 let root: string;
+/** `n` labelled pairs as JSONL in `dir`, for `genrm eval --baseline length`. */
+async function pairsFile(dir: string, n: number): Promise<string> {
+  const file = path.join(dir, `pairs-${n}.jsonl`);
+  await writePairsJsonl(lengthPairs(n), file);
+  return file;
+}
+
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), "genrm-runfiles-"));
 });
@@ -74,7 +83,7 @@ describe("config.json", () => {
     const dir = path.join(root, "torn-cli");
     const args = [
       "eval",
-      ...["--data", path.join(sharedData, "llmbar/Dataset"), "--skip-invalid", "--limit", "4"],
+      ...["--data", await pairsFile(root, 4)],
       ...["--baseline", "length", "--out", dir, "--progress", "silent", "--json"],
     ];
     expect((await runCli(args)).code).toBe(0);

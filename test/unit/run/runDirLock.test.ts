@@ -9,13 +9,22 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { writePairsJsonl } from "../../../src/data/index.js";
 import { RunDirLockedError } from "../../../src/errors.js";
 import { lockRunDir, runDirLockFile } from "../../../src/run/runDirLock.js";
-import { runCli, sharedData } from "../../helpers/cli.js";
+import { runCli } from "../../helpers/cli.js";
+import { lengthPairs } from "../../helpers/lengthPairs.js";
 
 const holderScript = path.join(import.meta.dirname, "lockHolder.ts");
 let root: string;
 const children: ChildProcess[] = [];
+
+/** `n` labelled pairs as JSONL in `dir`, for `genrm eval --baseline length`. */
+async function pairsFile(dir: string, n: number): Promise<string> {
+  const file = path.join(dir, `pairs-${n}.jsonl`);
+  await writePairsJsonl(lengthPairs(n), file);
+  return file;
+}
 
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), "genrm-lock-"));
@@ -92,7 +101,7 @@ describe("lockRunDir between processes", () => {
     await firstLine(holder);
     const r = await runCli([
       "eval",
-      ...["--data", path.join(sharedData, "llmbar/Dataset"), "--skip-invalid", "--limit", "3"],
+      ...["--data", await pairsFile(root, 3)],
       ...["--baseline", "length", "--out", dir, "--progress", "silent"],
     ]);
     expect(r.code).toBe(1);
