@@ -91,7 +91,7 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
       });
     }
     const saved = readJsonFile<{ options: Partial<StarCommandOptions> }>(commandFile, {
-      hint: `rerun the original genrm star command line (without --resume) to write it again`,
+      hint: "rerun the original genrm star command line (without --resume) to write it again",
     }).options;
     // Commander always sets the negatable flag's default (true); only --no-reject-unparseable is a choice.
     const explicit = Object.entries(given).filter(
