@@ -44,11 +44,11 @@ export function lengthEngine(options: { delayMs?: number; contextSize?: number }
       modelName: "length",
       supportsTokenProbabilities: true,
       deterministicSeeds: true,
+      // The server sizes its input bound from the engine's context, as it does for the embedded engine.
+      ...(contextSize !== undefined ? { contextSize } : {}),
     },
     seen,
     shown,
-    // Shaped like the embedded engine's resolved settings, which is where the server reads a context size.
-    ...(contextSize !== undefined ? { config: { contextSize } } : {}),
     async tokenProbabilities(request: TokenProbabilitiesRequest) {
       const { pShownA, promptTokens } = await verdict(request.messages, request.signal);
       return { logprobs: { A: Math.log(pShownA), B: Math.log(1 - pShownA) }, promptTokens };
