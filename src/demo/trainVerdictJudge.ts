@@ -103,7 +103,7 @@ export async function trainVerdictJudge(options: TrainVerdictJudgeOptions): Prom
     head,
     examples: dataset.examples.length,
     steps: result.step,
-    lastLoss: result.history.at(-1)?.loss ?? null,
+    lastLoss: result.lastEntry?.loss ?? null,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -75,6 +75,8 @@ export interface TrainResult {
   checkpoint: string | null;
   /** Step the run resumed from, or 0. */
   resumedFrom: number;
+  /** The log entry of the last step taken, in this call or (read from its checkpoint) a killed one; null before any step. */
+  lastEntry: TrainLogEntry | null;
 }
 
 /** What a checkpoint's JSON header holds besides its tensors. */
@@ -90,6 +92,8 @@ export interface TrainCheckpointMeta {
   trainable: string[];
   /** `num_tokens` after `step`, so a resumed run's metric goes on counting (absent in older checkpoints). */
   numTokens?: number;
+  /** The last step's log entry, so a run resumed at its end still reports its final loss (absent in older checkpoints). */
+  lastEntry?: TrainLogEntry;
   savedAt: string;
 }
 
@@ -139,6 +143,7 @@ export async function train(
   let refEval: Float32Array | null = null;
   let resumedFrom = 0;
   let numTokens = 0;
+  let restoredEntry: TrainLogEntry | null = null;
   let savedFiles: string[] = [];
   const latest = resume && runDir !== undefined ? await readLatest(runDir) : null;
   if (latest !== null && runDir !== undefined) {
@@ -154,6 +159,7 @@ export async function train(
     step = ckpt.meta.step;
     resumedFrom = step;
     numTokens = ckpt.meta.numTokens ?? tokensBeforeStep(examples, config, step);
+    restoredEntry = ckpt.meta.lastEntry ?? null;
     refTrain = ckpt.tensors.get("ref/train")?.data ?? null;
     refEval = ckpt.tensors.get("ref/eval")?.data ?? null;
     if (refEval !== null && evalDataset !== undefined && refEval.length !== 2 * evalDataset.examples.length) {
@@ -196,6 +202,7 @@ export async function train(
     }
 
     const history: TrainLogEntry[] = [];
+    const lastEntry = () => history.at(-1) ?? restoredEntry;
     const evalHistory: TrainLogEntry[] = [];
     let checkpoint: string | null = null;
     const started = performance.now();
@@ -230,6 +237,7 @@ export async function train(
         data: { examples: N, fingerprint },
         trainable: params.map((p) => p.name),
         numTokens,
+        ...(lastEntry() !== null ? { lastEntry: lastEntry()! } : {}),
         savedAt: new Date().toISOString(),
       };
       checkpoint = join(dir, name);
@@ -308,7 +316,17 @@ export async function train(
     }
     if (stopReason === "completed") runEval();
     if (step > resumedFrom || checkpoint === null) await save();
-    return { history, evalHistory, step, totalSteps, stopReason, head, checkpoint, resumedFrom };
+    return {
+      history,
+      evalHistory,
+      step,
+      totalSteps,
+      stopReason,
+      head,
+      checkpoint,
+      resumedFrom,
+      lastEntry: lastEntry(),
+    };
   } finally {
     if (typeof options.progress !== "object") reporter.stop();
   }

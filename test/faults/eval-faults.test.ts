@@ -49,8 +49,7 @@ const evalArgs = (out: string, store: string) => [
   "eval",
   ...["--data", data, "--model", baseModel, "--template", "world-cot@1", "--threads", "1"],
   ...["-k", String(K), "--order", "random", "--max-tokens", "96", "--store", store, "--out", out],
-  // TODO(engine-order): drop --concurrency 1
-  ...["--concurrency", "1", "--progress", "plain", "--json"],
+  ...["--progress", "plain", "--json"],
 ];
 /** The length baseline: no model, no store; for faults of the run directory alone. */
 const baselineArgs = (out: string, file = manyPairs) => [

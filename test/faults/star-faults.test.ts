@@ -37,8 +37,7 @@ const args = (runDir: string) => [
   ...["--method", "star-dpo", "--model", path.join(repoRoot, "assets/world/base.gguf"), "--data", data],
   ...["--out", runDir, "--iterations", "2", "-k", "4", "--template", "world-cot@1", "--max-tokens", "96"],
   ...["--max-steps", "6", "--batch-size", "4", "--save-every", "2", "--threads", "1"],
-  // TODO(engine-order): drop --concurrency 1
-  ...["--concurrency", "1", "--progress", "plain", "--json"],
+  ...["--progress", "plain", "--json"],
 ];
 
 /** Samples stored, training steps logged, models exported: how far a run has got. */

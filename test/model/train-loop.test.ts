@@ -228,6 +228,12 @@ describe("train", () => {
       for (const p of straight.trainableParameters())
         expect(resumed.get(p.name), p.name).toEqual(p.tensor.data);
       expect(part2.head?.weight.data ?? null).toEqual(whole.head?.weight.data ?? null);
+
+      // Resumed once more at its end (a kill after the last checkpoint): no step is taken, and the
+      // last step's loss still comes back, from the checkpoint.
+      const third = await train(await fresh(), dataset(method, rows), cfg, { runDir, resume: true });
+      expect(third.history).toEqual([]);
+      expect(third.lastEntry?.loss).toBe(whole.history.at(-1)!.loss);
     }
   });
 
