@@ -5,25 +5,6 @@ export {
   exportMergedGguf,
 } from "./export/index.js";
 export {
-  type BuildByteBpeVocabOptions,
-  type ByteBpeVocab,
-  buildByteBpeVocab,
-  byteEncode,
-  bytesToUnicode,
-  CHATML_TEMPLATE,
-  createTinyModel,
-  MIN_VOCAB_SIZE,
-  resolveTinyModelConfig,
-  SMOLLM_135M_SHAPE,
-  SPECIAL_TOKENS,
-  type TinyModelArch,
-  type TinyModelConfig,
-  type TinyModelOptions,
-  type TinyModelResult,
-  type TinyTensorType,
-  TOKENIZER_PRE,
-} from "./fixtures/index.js";
-export {
   decodeTensor,
   encodedByteLength,
   encodeTensor,
@@ -92,6 +73,25 @@ export {
   removeLora,
 } from "./lora/index.js";
 export { type ModelIdentityOptions, modelIdentity } from "./modelIdentity.js";
+export {
+  type BuildByteBpeVocabOptions,
+  type ByteBpeVocab,
+  buildByteBpeVocab,
+  byteEncode,
+  bytesToUnicode,
+  CHATML_TEMPLATE,
+  createTinyModel,
+  MIN_VOCAB_SIZE,
+  resolveTinyModelConfig,
+  SMOLLM_135M_SHAPE,
+  SPECIAL_TOKENS,
+  type TinyModelArch,
+  type TinyModelConfig,
+  type TinyModelOptions,
+  type TinyModelResult,
+  type TinyTensorType,
+  TOKENIZER_PRE,
+} from "./tiny/index.js";
 export {
   type LoadTokenizerOptions,
   loadTokenizer,

@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
-import { fillUniform, streamSeed } from "../../src/model/fixtures/seededRandom.js";
 import {
   buildByteBpeVocab,
   byteEncode,
@@ -15,6 +14,7 @@ import {
   openGguf,
   resolveTinyModelConfig,
 } from "../../src/model/index.js";
+import { fillUniform, streamSeed } from "../../src/model/tiny/seededRandom.js";
 
 let dir: string;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { createTinyModel } from "../../model/fixtures/index.js";
+import { createTinyModel } from "../../model/tiny/index.js";
 
 export interface ModelTinyOptions {
   out: string;

@@ -1,19 +1,19 @@
 /**
  * A from-scratch Llama-architecture GGUF for the mini world: the world tokenizer
  * (`buildWorldVocab`), ChatML, and weights initialised for training rather than for sampling
- * (the test fixtures' init aims at varied random text instead). GPT-2's recipe: every matrix
+ * (the tiny models' init aims at varied random text instead). GPT-2's recipe: every matrix
  * N(0, initStd²)-like (uniform with that std), the projections that write into the residual stream
  * (attn_output, ffn_down) scaled by 1/sqrt(2·layers) so the residual's variance does not grow with
  * depth, norms at 1, embeddings tied to the output. Seeded per tensor name, so one tensor's values
  * do not depend on the others.
  */
 import { ConfigError } from "../../errors.js";
-import type { ByteBpeVocab } from "../../model/fixtures/byteBpeVocab.js";
-import { TOKENIZER_PRE } from "../../model/fixtures/byteBpeVocab.js";
-import { CHATML_TEMPLATE } from "../../model/fixtures/createTinyModel.js";
-import { fillUniform, streamSeed } from "../../model/fixtures/seededRandom.js";
 import { type GgufValue, ggufValue as v } from "../../model/gguf/ggufValue.js";
 import { type GgufTensorSpec, writeGguf } from "../../model/gguf/writeGguf.js";
+import type { ByteBpeVocab } from "../../model/tiny/byteBpeVocab.js";
+import { TOKENIZER_PRE } from "../../model/tiny/byteBpeVocab.js";
+import { CHATML_TEMPLATE } from "../../model/tiny/createTinyModel.js";
+import { fillUniform, streamSeed } from "../../model/tiny/seededRandom.js";
 
 export interface WorldModelShape {
   hidden: number;

@@ -1,9 +1,9 @@
 /**
- * The mini world's tokenizer: a GPT-2 style byte-level BPE (the fixture learner in
- * `model/fixtures/byteBpeVocab.ts`) whose merges are learned from the world's own pretraining
+ * The mini world's tokenizer: a GPT-2 style byte-level BPE (the learner of the tiny models, in
+ * `model/tiny/byteBpeVocab.ts`) whose merges are learned from the world's own pretraining
  * corpus, so each number, operator run and template word is one or two tokens and a judge
  * transcript is ~100 tokens. ChatML control tokens (`<|endoftext|>`, `<|im_start|>`, `<|im_end|>`)
- * are ids 0..2, as in the fixtures, so the ChatML template works unchanged.
+ * are ids 0..2, as in the tiny models, so the ChatML template works unchanged.
  *
  * The GPT-2 pre-tokenizer keeps `[[`, `A`/`B` and `]]` in separate pieces, so a verdict `[[A]]` in
  * training text is the same tokens `[[` + `A` + `]]` that the direct protocol reads after forcing
@@ -11,7 +11,7 @@
  */
 
 import { worldTemplates } from "../../judge/templates/worldTemplates.js";
-import { type ByteBpeVocab, buildByteBpeVocab } from "../../model/fixtures/byteBpeVocab.js";
+import { type ByteBpeVocab, buildByteBpeVocab } from "../../model/tiny/byteBpeVocab.js";
 import type { CorpusRow } from "../types.js";
 
 export interface WorldVocabOptions {
