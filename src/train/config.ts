@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { allLoraTargets, type LoraTargetName } from "../model/lora/index.js";
+import { defaultDpoBeta } from "./losses/dpo.js";
 
 export const trainMethods = ["sft", "dpo", "bt", "pairrm", "genrm"] as const;
 
@@ -162,7 +163,7 @@ export const defaultTrainConfig = {
   weightDecay: 0.1,
   gradClip: 1.0,
   seed: 0,
-  beta: 1.0,
+  beta: defaultDpoBeta,
   labelSmoothing: 0,
   centerRewardsCoefficient: 0,
   maxLength: 1024,

@@ -22,7 +22,7 @@ export interface DpoLossInput {
 }
 
 export interface DpoLossOptions extends ReductionOptions {
-  /** Temperature β of the implicit reward; the paper uses 1.0, TRL defaults to 0.1. Defaults to 0.1. */
+  /** Temperature β of the implicit reward. Defaults to `defaultDpoBeta`. */
   beta?: number;
   /**
    * Conservative DPO / robust label smoothing ε: loss = −(1−ε)·log σ(z) − ε·log σ(−z).
@@ -31,7 +31,11 @@ export interface DpoLossOptions extends ReductionOptions {
   labelSmoothing?: number;
 }
 
-export const defaultDpoBeta = 0.1;
+/**
+ * The paper's β (Table 2), used by STaR-DPO and `genrm train --method dpo` alike; TRL's `DPOConfig`
+ * defaults to 0.1, which weighs the reference far more for the same data.
+ */
+export const defaultDpoBeta = 1.0;
 
 export function dpoLoss(input: DpoLossInput, options: DpoLossOptions = {}): LossResult {
   const { beta = defaultDpoBeta, labelSmoothing = 0 } = options;

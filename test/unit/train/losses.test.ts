@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { backward, parameter, tensor, tokenLogProbs } from "../../../src/tensor/index.js";
+import { resolveTrainConfig } from "../../../src/train/config.js";
 import {
   btLoss,
   completionCounts,
@@ -28,6 +29,13 @@ describe("dpoLoss", () => {
     policyRejected: parameter(tensor([-5, -2])),
     refChosen: Float32Array.of(-4, -5.5),
     refRejected: Float32Array.of(-4, -3),
+  });
+
+  it("without β uses the trainer's β, the paper's 1.0 (it was TRL's 0.1 here and 1.0 in the trainer)", () => {
+    // β = 1: z = 2 and −1.5 → (−ls(2) − ls(−1.5)) / 2
+    close(dpoLoss(input()).loss.item(), 0.9141706445128625);
+    const trainer = resolveTrainConfig({ method: "dpo" }).beta;
+    close(dpoLoss(input()).loss.item(), dpoLoss(input(), { beta: trainer }).loss.item());
   });
 
   it("matches the hand-computed sigmoid loss, gradients and TRL metrics", () => {
