@@ -2,7 +2,7 @@
  * Percentile bootstrap confidence interval of a mean (PR-5): resample the per-pair scores with
  * replacement, take the mean of each resample, and read the interval off their quantiles.
  */
-import { createRng } from "./createRng.js";
+import { mulberry32 } from "../random/index.js";
 import { quantileSorted } from "./percentile.js";
 import type { AccuracyResult, BootstrapOptions, ConfidenceInterval } from "./types.js";
 
@@ -24,11 +24,11 @@ export function bootstrapCI(
   } = options;
   const n = values.length;
   if (n === 0) return null;
-  const rng = createRng(seed);
+  const rng = mulberry32(seed);
   const means = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[Math.floor(rng() * n)]!;
+    for (let i = 0; i < n; i++) sum += values[Math.floor(rng.next() * n)]!;
     means[r] = sum / n;
   }
   means.sort();

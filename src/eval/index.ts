@@ -1,5 +1,4 @@
 export { accuracyWithCI, bootstrapCI, defaultBootstrap } from "./bootstrapCI.js";
-export { createRng } from "./createRng.js";
 export { formatEvalTable } from "./formatEvalTable.js";
 export { type MajAtKOptions, majAtK } from "./majAtK.js";
 export { compareJudgments, defaultMcNemar, erfc, type McNemarOptions, mcnemarTest } from "./mcnemarTest.js";

@@ -4,8 +4,9 @@
  * reshape may share its input's buffer. The only in-place writers are the optimizer (parameter
  * data) and backward (`.grad` of leaves).
  */
+
+import { createRng, type Rng } from "../random/index.js";
 import type { Node } from "./autograd.js";
-import { createRng, type Rng } from "./random.js";
 import { formatShape, ShapeError } from "./ShapeError.js";
 
 export interface TensorOptions {

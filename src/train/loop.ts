@@ -22,6 +22,7 @@ import {
 import type { NamedParameter } from "../model/llama/types.js";
 import { applyLora } from "../model/lora/index.js";
 import { createProgressReporter, type ProgressReporter } from "../progress/index.js";
+import { FNV1A_OFFSET_BASIS, fnv1aStep } from "../random/index.js";
 import { backward, createRng, noGrad } from "../tensor/index.js";
 import { AdamW, clipGradNorm } from "./adamw.js";
 import {
@@ -435,12 +436,9 @@ class MetricAverager {
 
 /** FNV-1a over every example's tokens and targets: a resume on different data is refused. */
 export function dataFingerprint(examples: readonly TrainExample[]): string {
-  let h = 0x811c9dc5;
+  let h = FNV1A_OFFSET_BASIS;
   const mix = (x: number) => {
-    h ^= x & 0xffff;
-    h = Math.imul(h, 0x01000193);
-    h ^= x >>> 16;
-    h = Math.imul(h, 0x01000193);
+    h = fnv1aStep(fnv1aStep(h, x & 0xffff), x >>> 16);
   };
   for (const ex of examples) {
     const seqs = ex.kind === "preference" ? [ex.chosen, ex.rejected] : [ex.seq];

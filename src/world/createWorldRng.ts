@@ -1,8 +1,9 @@
 /**
  * Seeded random streams for the mini world. Each stream is named (a split, the corpus), so the
- * pairs of one split do not change when another split's size does. mulberry32 on a seed mixed with
- * the stream name by FNV-1a: tiny, fast, identical on every platform; not for cryptography.
+ * pairs of one split do not change when another split's size does: mulberry32 seeded with the
+ * FNV-1a hash of the seed and the stream name.
  */
+import { fnv1a, mulberry32 } from "../random/index.js";
 
 export interface WorldRng {
   /** Uniform in [0, 1). */
@@ -17,14 +18,7 @@ export interface WorldRng {
 }
 
 export function createWorldRng(seed: number, stream: string): WorldRng {
-  let state = fnv1a(`${seed}\u0000${stream}`);
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { next } = mulberry32(fnv1a(`${seed}\u0000${stream}`));
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
@@ -45,11 +39,4 @@ export function createWorldRng(seed: number, stream: string): WorldRng {
       return last;
     },
   };
-}
-
-/** FNV-1a (32-bit) of a string's UTF-16 code units. */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }

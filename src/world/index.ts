@@ -7,7 +7,7 @@ export {
   worldTemplates,
 } from "../judge/templates/worldTemplates.js";
 export { applySlip } from "./applySlip.js";
-export { createWorldRng, fnv1a, type WorldRng } from "./createWorldRng.js";
+export { createWorldRng, type WorldRng } from "./createWorldRng.js";
 export { type DrawWorldPairInput, drawWorldPair } from "./drawWorldPair.js";
 export { generatePretrainCorpus } from "./generatePretrainCorpus.js";
 export { generateWorld } from "./generateWorld.js";

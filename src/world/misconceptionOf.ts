@@ -5,8 +5,10 @@
  * (majority voting fixes them); misconceptions do not, so only the human labels can correct them,
  * which is what separates STaR from self-consistency in this world.
  */
+
+import { fnv1a } from "../random/index.js";
 import { applySlip } from "./applySlip.js";
-import { createWorldRng, fnv1a } from "./createWorldRng.js";
+import { createWorldRng } from "./createWorldRng.js";
 import type { SlipWeights } from "./types.js";
 
 /** The believed result of `left op right`, or null when the fact is known correctly. */

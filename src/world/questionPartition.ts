@@ -4,7 +4,7 @@
  * has its own constant salt and ignores every seed, so a corpus and a world drawn with different
  * seeds still never share a question, and evaluation never measures memorised problems.
  */
-import { fnv1a } from "./createWorldRng.js";
+import { fnv1a } from "../random/index.js";
 import type { QuestionPartition } from "./types.js";
 
 export function questionPartition(expression: string, evalShare: number): QuestionPartition {

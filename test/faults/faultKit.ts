@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, it } from "vitest";
+import { mulberry32 } from "../../src/random/index.js";
 import { spawnCli } from "../helpers/cli.js";
 
 /** `GENRM_FAULTS=full` (set by `npm run test:faults`) runs every kill; otherwise the short form. */
@@ -32,16 +33,9 @@ export function describeFull(name: string, fn: () => void): void {
 /** Kills done by this test process, for the suite's total (printed by each file). */
 export const killLog: string[] = [];
 
-/** mulberry32: the kill points of a chain follow from its seed alone. */
+/** The kill points of a chain follow from its seed alone. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed).next;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,8 +7,9 @@
  *   concatenated (prompt, A, B) sequence; the bias can absorb a constant slot preference.
  * Parameter names (`score.weight`, `pairwise.weight`, `pairwise.bias`) match train/'s checkpoints.
  */
+
+import { createRng } from "../../random/index.js";
 import { gatherRows, linear, parameter, randn, reshape, zeros } from "../../tensor/index.js";
-import { createRng } from "../../tensor/random.js";
 import type { Tensor } from "../../tensor/Tensor.js";
 import type { CausalLM } from "./CausalLM.js";
 import type { NamedParameter } from "./types.js";

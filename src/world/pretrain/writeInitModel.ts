@@ -13,7 +13,8 @@ import { type GgufTensorSpec, writeGguf } from "../../model/gguf/writeGguf.js";
 import type { ByteBpeVocab } from "../../model/tiny/byteBpeVocab.js";
 import { TOKENIZER_PRE } from "../../model/tiny/byteBpeVocab.js";
 import { CHATML_TEMPLATE } from "../../model/tiny/createTinyModel.js";
-import { fillUniform, streamSeed } from "../../model/tiny/seededRandom.js";
+import { fillUniform, streamSeed } from "../../model/tiny/weightNoise.js";
+import { mulberry32 } from "../../random/index.js";
 
 export interface WorldModelShape {
   hidden: number;
@@ -109,7 +110,7 @@ function tensors(s: WorldModelShape, V: number, seed: number): GgufTensorSpec[] 
     type: "F32",
     data: () => {
       const out = new Float32Array(shape.reduce((x, y) => x * y, 1));
-      fillUniform(out, std, streamSeed(seed, name));
+      fillUniform(out, std, mulberry32(streamSeed(seed, name)));
       return [out];
     },
   });

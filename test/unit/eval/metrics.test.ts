@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   bootstrapCI,
   compareJudgments,
-  createRng,
   describeDistribution,
   mcnemarTest,
   positionConsistency,
@@ -57,19 +56,6 @@ describe("bootstrapCI", () => {
     const ci = bootstrapCI(values, { level: 0.9 })!;
     expect(ci.lower).toBeLessThan(ci.estimate);
     expect(ci.upper).toBeGreaterThan(ci.estimate);
-  });
-});
-
-describe("createRng", () => {
-  it("is deterministic and uniform on [0, 1)", () => {
-    const a = createRng(42);
-    const b = createRng(42);
-    const draws = Array.from({ length: 20_000 }, () => a());
-    expect(draws.slice(0, 5)).toEqual(Array.from({ length: 5 }, () => b()));
-    expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...draws)).toBeLessThan(1);
-    // Mean of 20,000 uniforms has standard deviation 0.002.
-    expect(Math.abs(draws.reduce((s, x) => s + x, 0) / draws.length - 0.5)).toBeLessThan(0.01);
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * A small seeded generator (xoshiro128**, seeded through splitmix32) so parameter init, dropout
- * masks and test data are reproducible without depending on Math.random.
+ * masks, epoch order and test data are reproducible without depending on Math.random. It stands
+ * beside mulberry32 (./mulberry32.ts) rather than replacing it, and the other way round, because
+ * trained checkpoints and committed results each depend on their own stream.
  */
 export interface Rng {
   /** Uniform in [0, 1). */
