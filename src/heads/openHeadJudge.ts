@@ -381,7 +381,12 @@ function missingRecorded(headFile: string, recorded: string): NotFoundError {
 }
 
 async function locate(recorded: string, headFile: string): Promise<string | null> {
-  for (const candidate of [resolve(recorded), join(dirname(headFile), basename(recorded))]) {
+  const candidates = [
+    resolve(dirname(headFile), recorded),
+    resolve(recorded),
+    join(dirname(headFile), basename(recorded)),
+  ];
+  for (const candidate of candidates) {
     if (await exists(candidate)) return candidate;
   }
   return null;

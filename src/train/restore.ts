@@ -6,7 +6,7 @@
  * container with only the head's tensors, so a scorer can load base + adapter + head.
  */
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { InputError, NotFoundError } from "../errors.js";
 import {
   type CausalLM,
@@ -104,7 +104,7 @@ export interface HeadFileMeta {
   hidden: number;
   /** Base GGUF the head was trained on. */
   baseModel: string | null;
-  /** The LoRA adapter or merged GGUF exported with it, when known. */
+  /** The LoRA adapter or merged GGUF exported with it, when known: relative to the head file's directory (absolute in older files). */
   model: string | null;
   method: string;
   /**
@@ -120,7 +120,10 @@ export async function writeHeadFile(
   head: ScalarHead,
   meta: Omit<HeadFileMeta, "format" | "kind">,
 ) {
-  const full: HeadFileMeta = { format: "genrm-head", kind: head.kind, ...meta };
+  // The model beside the head is recorded relative to it, so the file (and the judge identity
+  // hashed from it) does not change with the directory the run was written to.
+  const model = meta.model === null ? null : relative(dirname(resolve(path)), resolve(meta.model));
+  const full: HeadFileMeta = { format: "genrm-head", kind: head.kind, ...meta, model };
   await writeCheckpointFile(
     path,
     full,

@@ -187,5 +187,50 @@ describe("genrm demo killed mid-stage", () => {
     const results = JSON.parse(resumed.stdout) as DemoResults;
     expect(results.methods.map((m) => m.id)).toEqual(["zero-shot-direct", "star-dpo"]);
     expect(results.methods[1]!.results.test.n).toBe(demoPresets.quick.evalPairs);
+
+    // Same seed, another process, another directory, killed and resumed: the same results and
+    // judgments as the uninterrupted run, wall-clock and cache-provenance fields aside.
+    const uninterrupted = readResults();
+    for (const id of ["zero-shot-direct", "star-dpo"]) {
+      const a = uninterrupted.methods.find((m) => m.id === id)!;
+      const b = results.methods.find((m) => m.id === id)!;
+      expect(withoutRunVariance(b), id).toEqual(withoutRunVariance(a));
+      for (const split of demoEvalSplits) {
+        // judgments.jsonl is appended in completion order (a resumed run appends the rest later),
+        // so the same judgments are compared pair by pair.
+        const lines = (root: string) =>
+          readFileSync(path.join(root, id, "eval", split, "judgments.jsonl"), "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l) as { pairId: string })
+            .sort((a, b) => a.pairId.localeCompare(b.pairId))
+            .map(withoutRunVariance);
+        expect(lines(killed), `${id} ${split}`).toEqual(lines(out));
+      }
+    }
   }, 600_000);
 });
+
+/**
+ * What may differ between two runs of the same demo: wall-clock fields, where files were written,
+ * and whether a sample or stage was served from an earlier (killed) run.
+ */
+function withoutRunVariance(value: unknown): unknown {
+  const drop = new Set([
+    "seconds",
+    "wallMs",
+    "wallSeconds",
+    "startedAt",
+    "finishedAt",
+    "cached",
+    "cachedSamples",
+    "path",
+  ]);
+  if (Array.isArray(value)) return value.map(withoutRunVariance);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !drop.has(k))
+      .map(([k, v]) => [k, withoutRunVariance(v)]),
+  );
+}

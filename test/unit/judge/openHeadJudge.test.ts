@@ -4,7 +4,7 @@
  * model gives, encode pairs as the trainer did, learn a learnable signal (the longer answer wins),
  * and refuse bad files by name.
  */
-import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -227,6 +227,26 @@ describe("openHeadJudge: BT", () => {
     const original = await judgeWith({ headFile: bt.headFile });
     const pair = trainPairs[0]!;
     expect((await judge.judge(pair)).pA).toBe((await original.judge(pair)).pA);
+  });
+
+  it("records the adapter relative to the head: the same run in two directories, the same file and judge identity", async () => {
+    const written: { bytes: Buffer; modelId: string }[] = [];
+    for (const name of ["run-a", "run-b"]) {
+      const runDir = await mkdtemp(join(dir, `${name}-`));
+      await copyFile(bt.adapter, join(runDir, "model.gguf"));
+      const headFile = join(runDir, "head.ckpt");
+      await writeHeadFile(headFile, bt.head, {
+        hidden: shape.hidden,
+        baseModel: basePath,
+        model: join(runDir, "model.gguf"),
+        method: "bt",
+      });
+      const judge = await judgeWith({ headFile });
+      expect(judge.files.adapter).toBe(join(runDir, "model.gguf"));
+      written.push({ bytes: await readFile(headFile), modelId: judge.info.modelId });
+    }
+    expect(written[1]!.bytes.equals(written[0]!.bytes)).toBe(true);
+    expect(written[1]!.modelId).toBe(written[0]!.modelId);
   });
 });
 
