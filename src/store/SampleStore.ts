@@ -11,31 +11,20 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { DisposedError, GenrmError } from "../errors.js";
-import type { JudgeSample, Order, SampleCache, VerdictProbabilityCache } from "../judge/types.js";
+import type {
+  JudgeSample,
+  SampleCache,
+  SampleKey,
+  StoredVerdictProbability,
+  VerdictProbabilityCache,
+  VerdictProbabilityKey,
+} from "../judge/types.js";
 
-export interface SampleKey {
-  modelId: string;
-  templateHash: string;
-  pairId: string;
-  order: Order;
-  index: number;
-  seed: number;
-  /** Canonical string of the sampling settings (temperature, top-p, max tokens, prefix, stop). */
-  samplingKey: string;
-}
-
-export interface ProbabilityKey {
-  modelId: string;
-  templateHash: string;
-  pairId: string;
-  order: Order;
-}
-
-export interface StoredProbability {
-  logprobA: number;
-  logprobB: number;
-  promptTokens: number;
-}
+// The keys and records are the judge's (it defines the caches this store implements), under the
+// names the store has always exported.
+export type { SampleKey };
+export type ProbabilityKey = VerdictProbabilityKey;
+export type StoredProbability = StoredVerdictProbability;
 
 export interface StoreStats {
   samples: number;

@@ -19,6 +19,7 @@ import {
   type StarSftRow,
 } from "../../src/star/index.js";
 import { SampleStore } from "../../src/store/index.js";
+import type { ModelId, PairId, TemplateHash } from "../../src/types.js";
 import { starPairs, verdictModel } from "./star-fixture.js";
 
 let dir: string;
@@ -52,9 +53,9 @@ const readJsonl = <T>(file: string): T[] =>
 
 function expectStored(store: SampleStore, l: SampleLineage, text: string) {
   const hit = store.getSample({
-    modelId: l.modelId,
-    templateHash: l.templateHash,
-    pairId: l.pairId,
+    modelId: l.modelId as ModelId,
+    templateHash: l.templateHash as TemplateHash,
+    pairId: l.pairId as PairId,
     order: l.order,
     index: l.index,
     seed: l.seed,

@@ -5,17 +5,25 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DisposedError, GenrmError } from "../../../src/errors.js";
 import type { JudgeSample } from "../../../src/judge/types.js";
-import { type SampleKey, SampleStore } from "../../../src/store/index.js";
+import { type ProbabilityKey, type SampleKey, SampleStore } from "../../../src/store/index.js";
+import type { ModelId, PairId, TemplateHash } from "../../../src/types.js";
 
 const key = (index: number, over: Partial<SampleKey> = {}): SampleKey => ({
-  modelId: "gguf:tiny@sha256:abc",
-  templateHash: "0123456789abcdef",
-  pairId: "p1",
+  modelId: "gguf:tiny@sha256:abc" as ModelId,
+  templateHash: "0123456789abcdef" as TemplateHash,
+  pairId: "p1" as PairId,
   order: "AB",
   index,
   seed: 1000 + index,
   samplingKey: "t=1|p=0.95|n=64",
   ...over,
+});
+
+const probabilityKey = (order: ProbabilityKey["order"]): ProbabilityKey => ({
+  modelId: "m" as ModelId,
+  templateHash: "h" as TemplateHash,
+  pairId: "p" as PairId,
+  order,
 });
 
 const sample = (index: number, text: string): JudgeSample => ({
@@ -61,14 +69,14 @@ describe("SampleStore", () => {
     const b = SampleStore.open(file);
     expect(b.countSamples()).toBe(1);
     expect(b.getSample(key(0))?.text).toBe("first [[A]]");
-    expect(b.countSamples({ pairId: "p1" })).toBe(1);
-    expect(b.countSamples({ pairId: "p2" })).toBe(0);
+    expect(b.countSamples({ pairId: "p1" as PairId })).toBe(1);
+    expect(b.countSamples({ pairId: "p2" as PairId })).toBe(0);
     b.close();
   });
 
   it("stores verdict probabilities", () => {
     const store = SampleStore.open(":memory:");
-    const k = { modelId: "m", templateHash: "h", pairId: "p", order: "BA" as const };
+    const k = probabilityKey("BA");
     store.putProbability(k, { logprobA: -0.1, logprobB: -2.5, promptTokens: 40 });
     expect(store.getProbability(k)).toEqual({ logprobA: -0.1, logprobB: -2.5, promptTokens: 40 });
     expect(store.getProbability({ ...k, order: "AB" })).toBeUndefined();
@@ -78,15 +86,12 @@ describe("SampleStore", () => {
   it("serves as a judge's sample and probability caches", () => {
     const store = SampleStore.open(":memory:");
     const cache = store.sampleCache();
-    // The judge's key type carries branded ids; the store's takes plain strings.
-    const k0 = key(0) as Parameters<typeof cache.put>[0];
+    const k0 = key(0);
     cache.put(k0, sample(0, "via cache [[A]]"));
     expect(store.getSample(key(0))?.text).toBe("via cache [[A]]");
     expect(cache.get(k0)).toEqual(store.getSample(key(0)));
     const probabilities = store.probabilityCache();
-    const k = { modelId: "m", templateHash: "h", pairId: "p", order: "AB" } as Parameters<
-      typeof probabilities.put
-    >[0];
+    const k = probabilityKey("AB");
     probabilities.put(k, { logprobA: -1, logprobB: -0.5, promptTokens: 7 });
     expect(probabilities.get(k)).toEqual(store.getProbability(k));
     expect(store.getProbability(k)).toEqual({ logprobA: -1, logprobB: -0.5, promptTokens: 7 });
@@ -177,7 +182,7 @@ describe("SampleStore", () => {
 describe("SampleStore probabilities at the edges", () => {
   it("round-trips -Infinity (a verdict letter the model gives no mass)", () => {
     const store = SampleStore.open(":memory:");
-    const k = { modelId: "m", templateHash: "h", pairId: "p", order: "AB" as const };
+    const k = probabilityKey("AB");
     store.putProbability(k, { logprobA: Number.NEGATIVE_INFINITY, logprobB: -0.01, promptTokens: 3 });
     expect(store.getProbability(k)?.logprobA).toBe(Number.NEGATIVE_INFINITY);
     store.close();
