@@ -369,10 +369,28 @@ Examples:
         .default("auto"),
     )
     .option("--drain-timeout <s>", "seconds to let in-flight requests finish on shutdown", floatArg(0), 30)
+    .option("--group-size <n>", "assemble groups of n same-prompt rollouts across requests", intArg(2, 64))
+    .option("--group-timeout <ms>", "how long a group waits for its rollouts (default 60000)", intArg(1))
+    .option(
+      "--max-open-groups <n>",
+      "groups held at once; one more closes the oldest (default --max-queue)",
+      intArg(1),
+    )
+    .addOption(
+      new Option("--group-scheme <name>", "how a group's rollouts are judged against each other")
+        .choices(["round-robin", "knockout", "anchor"])
+        .default("round-robin"),
+    )
+    .addOption(
+      new Option("--group-normalize <how>", "normalise each group's rewards")
+        .choices(["none", "grpo"])
+        .default("none"),
+    )
     .addHelpText(
       "after",
       `
 Examples:
+  genrm serve --model judge.gguf --protocol direct --group-size 8 --group-timeout 30000
   genrm serve --model judge.gguf --protocol direct --parallel 8 --port 8000
   GENRM_SERVE_TOKEN=secret genrm serve --model judge.gguf --host 0.0.0.0 --protocol cot -k 4
   curl -s localhost:8000/get_reward -d '{"query": ["<|im_start|>user\\nHi<|im_end|>\\n<|im_start|>assistant\\nHello!"], "labels": ["Hi."]}'`,

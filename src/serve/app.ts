@@ -27,15 +27,17 @@ import { bearerAuth } from "./middleware/bearerAuth.js";
 import { httpMetrics } from "./middleware/httpMetrics.js";
 import { limitBody } from "./middleware/limitBody.js";
 import { requestDeadline } from "./middleware/requestDeadline.js";
+import { RewardService } from "./RewardService.js";
 import { resolveServeConfig } from "./resolveServeConfig.js";
 import { getRewardRoute } from "./routes/getReward.js";
 import { healthRoute } from "./routes/health.js";
 import { judgeRoute } from "./routes/judge.js";
 import { metricsRoute } from "./routes/metrics.js";
 import { rankRoute } from "./routes/rank.js";
+import { rewardRoute } from "./routes/reward.js";
 import type { RouteDeps, ServeConfig, ServeEnv, ServeOptions } from "./types.js";
 
-export const workRoutes = ["/get_reward", "/v1/judge", "/v1/rank"] as const;
+export const workRoutes = ["/get_reward", "/v1/reward", "/v1/judge", "/v1/rank"] as const;
 export const routes = [...workRoutes, "/health", "/metrics"] as const;
 
 export interface ServeApp {
@@ -44,6 +46,12 @@ export interface ServeApp {
   metrics: Metrics;
   admission: AdmissionState;
   scheduler: JudgeScheduler;
+  rewards: RewardService;
+  /**
+   * Stops admitting work and judges every open group now; resolves when every admitted request has
+   * finished.
+   */
+  drain(): Promise<void>;
   /** Aborts every request in progress (forced shutdown after the drain timeout). */
   abortAll(reason?: unknown): void;
 }
@@ -91,7 +99,26 @@ export function createServeApp(engine: Engine, options: ServeOptions = {}): Serv
   }
 
   const deps: RouteDeps = { config, judge: scheduler.judge, engineInfo: engine.info };
-  getRewardRoute(app, deps);
+  const countGroupOpened = metrics.counter(
+    "genrm_groups_opened_total",
+    "Groups opened by server-side group assembly.",
+  );
+  const countGroupClosed = metrics.counter(
+    "genrm_groups_closed_total",
+    "Groups closed, by outcome: full, timeout, evicted (past max open groups), draining, abandoned.",
+  );
+  const rewards = new RewardService(deps, {
+    onGroupOpen: () => countGroupOpened(),
+    onGroupClose: (outcome) => countGroupClosed({ outcome }),
+  });
+  metrics.gauge("genrm_groups_open", "Groups waiting for members.", () => rewards.assembler?.openGroups ?? 0);
+  metrics.gauge(
+    "genrm_group_members_waiting",
+    "Rollouts held in open groups.",
+    () => rewards.assembler?.waitingMembers ?? 0,
+  );
+  getRewardRoute(app, deps, rewards);
+  rewardRoute(app, deps, rewards);
   judgeRoute(app, deps);
   rankRoute(app, deps);
   healthRoute(app, deps, {
@@ -119,6 +146,12 @@ export function createServeApp(engine: Engine, options: ServeOptions = {}): Serv
     metrics,
     admission: admissionState,
     scheduler,
+    rewards,
+    drain: () => {
+      const drained = admissionState.drain();
+      rewards.assembler?.flush("draining");
+      return drained;
+    },
     abortAll: (reason) => serverAbort.abort(reason ?? new Error("server closing")),
   };
 }

@@ -83,7 +83,7 @@ export async function startServer(engine: Engine, options: StartServerOptions = 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const drained = serveApp.admission.drain();
+      const drained = serveApp.drain();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<"timeout">((resolve) => {
         timer = setTimeout(() => resolve("timeout"), drainTimeoutMs);

@@ -13,6 +13,9 @@ export const defaultServeOptions = {
   scheme: "knockout",
   rewardMode: "auto",
   seed: 0,
+  groupTimeoutMs: 60_000,
+  groupScheme: "round-robin",
+  groupNormalize: "none",
 } satisfies ServeOptions;
 
 /**
@@ -34,6 +37,11 @@ export function resolveServeConfig(options: ServeOptions = {}, defaultMaxInputCh
     scheme = defaultServeOptions.scheme,
     rewardMode = defaultServeOptions.rewardMode,
     seed = defaultServeOptions.seed,
+    groupSize,
+    groupTimeoutMs = defaultServeOptions.groupTimeoutMs,
+    maxOpenGroups = maxQueue,
+    groupScheme = defaultServeOptions.groupScheme,
+    groupNormalize = defaultServeOptions.groupNormalize,
   } = options;
   const issues: string[] = [];
   const positive = {
@@ -43,10 +51,24 @@ export function resolveServeConfig(options: ServeOptions = {}, defaultMaxInputCh
     maxBodyBytes,
     maxCandidates,
     maxQueries,
+    groupTimeoutMs,
+    maxOpenGroups,
     ...(maxInputChars !== undefined ? { maxInputChars } : {}),
+    ...(groupSize !== undefined ? { groupSize } : {}),
   };
   for (const [name, v] of Object.entries(positive)) {
     if (!Number.isInteger(v) || v < 1) issues.push(`${name}: must be a positive integer, got ${v}`);
+  }
+  if (
+    groupSize !== undefined &&
+    Number.isInteger(groupSize) &&
+    (groupSize < 2 || groupSize > maxCandidates)
+  ) {
+    issues.push(`groupSize: must be from 2 to maxCandidates (${maxCandidates}), got ${groupSize}`);
+  }
+  if (groupSize !== undefined && groupTimeoutMs >= timeoutMs) {
+    // A held request would meet its own deadline (504) before its group is judged.
+    issues.push(`groupTimeoutMs: must be below timeoutMs (${timeoutMs}), got ${groupTimeoutMs}`);
   }
   if (token !== undefined && token.length < 8) {
     issues.push("token: must be at least 8 characters (a short bearer token is guessable)");
@@ -66,5 +88,10 @@ export function resolveServeConfig(options: ServeOptions = {}, defaultMaxInputCh
     scheme,
     rewardMode,
     seed,
+    groupSize,
+    groupTimeoutMs,
+    maxOpenGroups,
+    groupScheme,
+    groupNormalize,
   };
 }

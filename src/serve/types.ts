@@ -46,9 +46,30 @@ export interface ServeOptions {
   rewardMode?: RewardMode;
   /** Seed of orders, brackets and tie-breaks. Defaults to 0. */
   seed?: number;
+  /**
+   * Server-side group assembly (see GroupAssembler.ts): rollouts of the same prompt (and group id,
+   * where given) are held until this many have arrived, across requests, then judged together.
+   * Undefined: each request's rollouts are grouped within the request only, as before.
+   */
+  groupSize?: number;
+  /** How long a group waits for its members, from its first arrival, in ms. Defaults to 60000. */
+  groupTimeoutMs?: number;
+  /** Most groups open at once; one more closes the oldest early, as a partial group. Defaults to maxQueue. */
+  maxOpenGroups?: number;
+  /**
+   * How the members of a group without references are judged against each other: "round-robin"
+   * (every pair; mean logit), "knockout" (N−1 games; games won) or "anchor" (each against one member
+   * of the group; logit). Defaults to "round-robin".
+   */
+  groupScheme?: GroupScheme;
+  /** "grpo": each group's rewards become (r − mean) / (std + 1e-4). Defaults to "none". */
+  groupNormalize?: "none" | "grpo";
 }
 
 export type RewardMode = "auto" | "reference" | "group";
+
+export const groupSchemes = ["round-robin", "knockout", "anchor"] as const;
+export type GroupScheme = (typeof groupSchemes)[number];
 
 export interface ServeConfig {
   judge: JudgeOptions;
@@ -65,6 +86,12 @@ export interface ServeConfig {
   scheme: SelectionScheme;
   rewardMode: RewardMode;
   seed: number;
+  /** Undefined: no assembly across requests. */
+  groupSize: number | undefined;
+  groupTimeoutMs: number;
+  maxOpenGroups: number;
+  groupScheme: GroupScheme;
+  groupNormalize: "none" | "grpo";
 }
 
 /**

@@ -175,7 +175,13 @@ describe("routes", () => {
     expect(json.rewards).toHaveLength(1);
     const p = Math.min(0.999, Math.max(0.001, json.scores[0]));
     expect(json.rewards[0]).toBeCloseTo(Math.log(p / (1 - p)), 9);
-    expect(json.extra_logs).toEqual({ genrm_comparisons: [1], genrm_failed: [0], genrm_no_baseline: [0] });
+    expect(json.extra_logs).toEqual({
+      genrm_comparisons: [1],
+      genrm_failed: [0],
+      genrm_no_baseline: [0],
+      genrm_group_size: [1],
+      genrm_partial_group: [0],
+    });
   });
 
   it("POST /get_reward without labels: rollouts of one prompt are rewarded against each other", async () => {

@@ -6,7 +6,7 @@
 import { ConfigError } from "../../errors.js";
 import type { SelectionScheme } from "../../rank/types.js";
 import { startServer } from "../../serve/main.js";
-import type { RewardMode } from "../../serve/types.js";
+import type { GroupScheme, RewardMode } from "../../serve/types.js";
 import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "../judgeFlags.js";
 
 export interface ServeCommandOptions extends JudgeFlags {
@@ -26,6 +26,12 @@ export interface ServeCommandOptions extends JudgeFlags {
   rewardMode?: RewardMode;
   /** Seconds to wait for in-flight requests on shutdown. */
   drainTimeout?: number;
+  groupSize?: number;
+  /** Milliseconds. */
+  groupTimeout?: number;
+  maxOpenGroups?: number;
+  groupScheme?: GroupScheme;
+  groupNormalize?: "none" | "grpo";
   /** Stops the server like SIGTERM (tests, embedding). */
   signal?: AbortSignal;
 }
@@ -55,6 +61,11 @@ export async function runServeCommand(options: ServeCommandOptions): Promise<voi
       ...(options.drainTimeout !== undefined
         ? { drainTimeoutMs: Math.round(options.drainTimeout * 1000) }
         : {}),
+      ...(options.groupSize !== undefined ? { groupSize: options.groupSize } : {}),
+      ...(options.groupTimeout !== undefined ? { groupTimeoutMs: options.groupTimeout } : {}),
+      ...(options.maxOpenGroups !== undefined ? { maxOpenGroups: options.maxOpenGroups } : {}),
+      ...(options.groupScheme ? { groupScheme: options.groupScheme } : {}),
+      ...(options.groupNormalize ? { groupNormalize: options.groupNormalize } : {}),
       seed: options.seed ?? 0,
     });
   } catch (error) {
@@ -64,7 +75,7 @@ export async function runServeCommand(options: ServeCommandOptions): Promise<voi
   const auth = server.serveApp.config.token ? "bearer token required" : "no auth";
   process.stderr.write(
     `genrm serve: ${server.url} (${engine.info.modelName}, ${judge.protocol} judge, ${auth})\n` +
-      "  POST /get_reward  POST /v1/judge  POST /v1/rank  GET /health  GET /metrics\n",
+      "  POST /get_reward  POST /v1/reward  POST /v1/judge  POST /v1/rank  GET /health  GET /metrics\n",
   );
   const forceExit = (code: number) => () => process.exit(code);
   const exitOnInt = forceExit(130);

@@ -106,6 +106,25 @@ describe("genrm bon / serve argv → options", () => {
         protocol: "direct",
       },
     ],
+    [
+      [
+        "serve",
+        "--model",
+        "j.gguf",
+        "--group-size",
+        "8",
+        "--group-timeout",
+        "30000",
+        "--max-open-groups",
+        "64",
+        "--group-scheme",
+        "anchor",
+        "--group-normalize",
+        "grpo",
+      ],
+      "serve",
+      { groupSize: 8, groupTimeout: 30000, maxOpenGroups: 64, groupScheme: "anchor", groupNormalize: "grpo" },
+    ],
   ];
   for (const [argv, command, expected] of table) {
     it(argv.join(" "), async () => {
@@ -118,6 +137,8 @@ describe("genrm bon / serve argv → options", () => {
 
   it("refuses bad values as usage errors", async () => {
     await expect(parse(["serve", "--model", "m", "--port", "70000"])).rejects.toThrow();
+    await expect(parse(["serve", "--model", "m", "--group-size", "1"])).rejects.toThrow();
+    await expect(parse(["serve", "--model", "m", "--group-scheme", "swiss"])).rejects.toThrow();
     await expect(parse(["bon", "--data", "x", "--scheme", "elo"])).rejects.toThrow();
     await expect(parse(["bon", "--data", "x", "--max-comparisons", "1.5"])).rejects.toThrow();
   });

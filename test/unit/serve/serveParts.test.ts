@@ -143,4 +143,18 @@ describe("small pieces", () => {
       /concurrency[\s\S]*maxQueue[\s\S]*token/,
     );
   });
+
+  it("resolveServeConfig: a group of one, or a group timeout past the request deadline", () => {
+    expect(() => resolveServeConfig({ groupSize: 1 })).toThrow(/groupSize: must be from 2/);
+    expect(() => resolveServeConfig({ groupSize: 4, groupTimeoutMs: 5_000, timeoutMs: 5_000 })).toThrow(
+      /groupTimeoutMs: must be below timeoutMs/,
+    );
+    expect(resolveServeConfig({ groupSize: 4, maxQueue: 32 })).toMatchObject({
+      groupSize: 4,
+      groupTimeoutMs: 60_000,
+      maxOpenGroups: 32,
+      groupScheme: "round-robin",
+      groupNormalize: "none",
+    });
+  });
 });
