@@ -16,15 +16,7 @@ import { defaultDpoBeta } from "./losses/dpo.js";
 export const trainMethods = ["sft", "dpo", "bt", "pairrm", "genrm"] as const;
 
 /** GGUF base names of the linear layers LoRA may adapt. */
-export const loraTargetNames = [
-  "attn_q",
-  "attn_k",
-  "attn_v",
-  "attn_output",
-  "ffn_gate",
-  "ffn_up",
-  "ffn_down",
-] as const;
+export const loraTargetNames = allLoraTargets;
 
 export const trainOptionsSchema = z
   .object({

@@ -10,18 +10,8 @@ import { createRng, parameter, Tensor, zeros } from "../../tensor/index.js";
 import type { CausalLM } from "../llama/CausalLM.js";
 import type { Linear } from "../llama/Linear.js";
 
-/** Linear layers by their GGUF name; "output" only on models with an untied output matrix. */
-export type LoraTargetName =
-  | "attn_q"
-  | "attn_k"
-  | "attn_v"
-  | "attn_output"
-  | "ffn_gate"
-  | "ffn_up"
-  | "ffn_down"
-  | "output";
-
-export const allLoraTargets: readonly LoraTargetName[] = [
+/** Every attention and FFN projection by its GGUF base name: the default targets. */
+export const allLoraTargets = [
   "attn_q",
   "attn_k",
   "attn_v",
@@ -29,7 +19,10 @@ export const allLoraTargets: readonly LoraTargetName[] = [
   "ffn_gate",
   "ffn_up",
   "ffn_down",
-];
+] as const;
+
+/** Linear layers by their GGUF name; "output" only on models with an untied output matrix. */
+export type LoraTargetName = (typeof allLoraTargets)[number] | "output";
 
 export interface ApplyLoraOptions {
   /** r. Defaults to 8. */
@@ -57,7 +50,7 @@ export function applyLora(model: CausalLM, options: ApplyLoraOptions = {}): Appl
   const issues: string[] = [];
   if (!Number.isInteger(rank) || rank < 1) issues.push(`rank: must be a positive integer, got ${rank}`);
   if (!(alpha > 0)) issues.push(`alpha: must be positive, got ${alpha}`);
-  const unknown = targets.filter((t) => !allLoraTargets.includes(t) && t !== "output");
+  const unknown = targets.filter((t) => t !== "output" && !allLoraTargets.includes(t));
   if (unknown.length > 0)
     issues.push(`targets: unknown ${unknown.join(", ")} (known: ${allLoraTargets.join(", ")}, output)`);
   if (targets.length === 0) issues.push("targets: needs at least one target");
