@@ -92,20 +92,22 @@ export function formatDemoTable(results: DemoResults): string {
   const reasoned = orderedMethods(results).filter((m) => splits.some((s) => m.results[s.name]?.rationales));
   if (reasoned.length > 0) {
     const rationaleTable: string[][] = [
-      ["method", ...splits.map((s) => `${splitLabel(s.name)} worked/fallback/shortcut/sound`)],
+      ["method", ...splits.map((s) => `${splitLabel(s.name)} worked/fallback/shortcut/sound/follows`)],
     ];
     for (const m of reasoned) {
       rationaleTable.push([
         m.name,
         ...splits.map((s) => {
           const st = m.results[s.name]?.rationales;
-          return st ? `${fmt3(st.worked)} ${fmt3(st.fallback)} ${fmt3(st.heuristic)} ${fmt3(st.sound)}` : "—";
+          if (!st) return "—";
+          const follows = st.followsWork == null ? "—" : fmt3(st.followsWork);
+          return `${fmt3(st.worked)} ${fmt3(st.fallback)} ${fmt3(st.heuristic)} ${fmt3(st.sound)} ${follows}`;
         }),
       ]);
     }
     lines.push(
       "",
-      "rationales: share of samples whose worked sum matches an answer / matches neither answer / that skip the work for a cue / right for the right reason",
+      "rationales: share of samples whose worked sum matches an answer / matches neither answer / that skip the work for a cue / right for the right reason / whose verdict names the answer their result matches",
       "",
     );
     lines.push(...alignColumns(rationaleTable));

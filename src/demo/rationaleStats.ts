@@ -2,8 +2,9 @@
  * What a CoT judge's rationales do on mini-world pairs (`scoreRationale` routes): whether they
  * work the sum out to a result one answer states, to a result neither states (where the verdict
  * cannot follow from the work; the taught move is a cue, "Neither is right; B is more detailed"),
- * or skip the work for a cue ("B is more detailed"), and how many are right for the right reason. Accuracy alone cannot tell a judge that reasons from one that learned the length cue;
- * these shares can (docs/mini-world.md).
+ * or skip the work for a cue ("B is more detailed"), how many are right for the right reason, and
+ * how often the verdict names the answer the worked result matches. Accuracy alone cannot tell a
+ * judge that reasons from one that learned the length cue; these shares can (docs/mini-world.md).
  */
 import type { PreferencePair } from "../data/types.js";
 import type { Judgment } from "../judge/types.js";
@@ -21,6 +22,8 @@ export function rationaleStats(
   let fallback = 0;
   let heuristic = 0;
   let sound = 0;
+  let matchesOne = 0;
+  let follows = 0;
   for (const j of judgments) {
     const pair = byId.get(j.pairId);
     if (pair === undefined) continue;
@@ -31,6 +34,10 @@ export function rationaleStats(
       else if (score.route === "fallback") fallback++;
       else if (score.route === "heuristic") heuristic++;
       if (score.sound) sound++;
+      if (score.impliedVerdict !== null) {
+        matchesOne++;
+        if (score.consistent) follows++;
+      }
     }
   }
   const share = (n: number) => (samples === 0 ? 0 : n / samples);
@@ -40,5 +47,6 @@ export function rationaleStats(
     fallback: share(fallback),
     heuristic: share(heuristic),
     sound: share(sound),
+    followsWork: matchesOne === 0 ? null : follows / matchesOne,
   };
 }

@@ -110,7 +110,7 @@ const methodNames: Record<
 const freshHint = "rerun with --fresh to start the demo over, or delete that file to redo its stage";
 
 /** Bumped when what a stage computes from its artifacts changes (metrics, fields). */
-const demoStageVersion = 4;
+const demoStageVersion = 5;
 
 const splitTitles: Record<DemoEvalSplit, string> = {
   test: "In-distribution",

@@ -43,6 +43,12 @@ export interface DemoRationaleStats {
   heuristic: number;
   /** Right arithmetic, right quotes and the hidden rule's verdict: right for the right reason. */
   sound: number;
+  /**
+   * Of the samples whose worked result equals exactly one shown answer, the share whose verdict
+   * names that answer: whether the judge's verdict follows its own work (the paper's premise for
+   * STaR). Null when no sample's result matched exactly one answer. Absent in older results.
+   */
+  followsWork?: number | null;
 }
 
 export interface DemoSplitResult {

@@ -406,15 +406,21 @@ function rationaleSection(r: DemoResults): string {
   if (cot.length === 0) return "";
   const head = [
     "Method",
-    ...r.splits.flatMap((s) => [`${splitLabel(s.name)}: worked`, "fallback", "shortcut", "sound"]),
+    ...r.splits.flatMap((s) => [`${splitLabel(s.name)}: worked`, "fallback", "shortcut", "sound", "follows"]),
   ];
   const body = cot.map((m) => [
     esc(m.name),
     ...r.splits.flatMap((s) => {
       const st = m.results[s.name]?.rationales;
       return st
-        ? [esc(fmt3(st.worked)), esc(fmt3(st.fallback)), esc(fmt3(st.heuristic)), esc(fmt3(st.sound))]
-        : ["—", "—", "—", "—"];
+        ? [
+            esc(fmt3(st.worked)),
+            esc(fmt3(st.fallback)),
+            esc(fmt3(st.heuristic)),
+            esc(fmt3(st.sound)),
+            st.followsWork == null ? "—" : esc(fmt3(st.followsWork)),
+          ]
+        : ["—", "—", "—", "—", "—"];
     }),
   ]);
   return (
@@ -423,7 +429,9 @@ function rationaleSection(r: DemoResults): string {
     `"worked" rationales add the numbers up to a result one of the answers states; "fallback" ones reach a result neither answer ` +
     `states, so their verdict cannot follow from the work (the taught move is a cue: "Neither is right; B is more detailed"); ` +
     `"shortcut" ones skip the work ("B is more detailed", ` +
-    `"A comes first"); "sound" ones have every step, both quotes and the verdict right, i.e. are right for the right reason. ` +
+    `"A comes first"); "sound" ones have every step, both quotes and the verdict right, i.e. are right for the right reason; ` +
+    `"follows": of the samples whose worked result matches exactly one answer, the share whose verdict names it (the zero-shot ` +
+    `CoT row is the base model's faithfulness: STaR's filter can only select good reasoning where the verdict follows the work). ` +
     `A judge that gains accuracy in distribution while its fallback and shortcut shares grow has learned the surface cue, not the task.</p>` +
     table(head, body, { numeric: head.map((_, i) => i > 0) }) +
     `</section>`
