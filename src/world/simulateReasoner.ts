@@ -5,6 +5,8 @@
  * pretrained model's zero-shot CoT judge, and with `perfectReasoner` it measures the noise ceiling.
  */
 import type { PreferencePair } from "../data/types.js";
+import { scorePair } from "../eval/scorePair.js";
+import { voteFromCounts } from "../judge/majorityVote.js";
 import type { Slot } from "../types.js";
 import { createWorldRng } from "./createWorldRng.js";
 import { judgeView } from "./judgeView.js";
@@ -42,15 +44,14 @@ export function simulateReasoner(
     const order = rng.chance(0.5) ? "AB" : "BA";
     const view = judgeView(pair, order);
     const labelShown: Slot = order === "AB" ? (pair.label as Slot) : pair.label === "A" ? "B" : "A";
-    let votes = 0;
+    const counts = { A: 0, B: 0, error: 0 };
     for (let i = 0; i < k; i++) {
       const r = writeRationale(view, rng, reasoner);
       routes[r.route]++;
-      const correct = r.verdict === labelShown;
-      if (i === 0 && correct) maj1++;
-      if (correct) votes++;
+      counts[r.verdict]++;
+      if (i === 0) maj1 += scorePair(r.verdict, labelShown);
     }
-    majK += votes * 2 > k ? 1 : votes * 2 === k ? 0.5 : 0;
+    majK += scorePair(voteFromCounts(counts, { tiePolicy: "half" }).verdict, labelShown);
   }
   const n = Math.max(pairs.length, 1);
   const samples = Math.max(pairs.length * k, 1);

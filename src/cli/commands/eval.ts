@@ -16,7 +16,7 @@ import { loadPairs } from "../../data/index.js";
 import type { PreferencePair } from "../../data/types.js";
 import type { Engine } from "../../engine/types.js";
 import { ConfigError } from "../../errors.js";
-import { formatEvalTable, summarizeEval } from "../../eval/index.js";
+import { formatEvalTable, scorePair, summarizeEval } from "../../eval/index.js";
 import { type HeadJudge, openHeadJudge } from "../../heads/index.js";
 import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
 import type { Judge } from "../../judge/types.js";
@@ -169,10 +169,10 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
         signal: controller.signal,
         onProgress: ({ done, total, judgment }) => {
           const label = byId.get(judgment.pairId)?.label;
-          if (label && label !== "tie") {
+          const score = label === undefined ? null : scorePair(judgment.verdict, label);
+          if (score !== null) {
             scored++;
-            if (judgment.verdict === label) correct++;
-            else if (judgment.verdict === "tie" || judgment.verdict === "error") correct += 0.5;
+            correct += score;
           }
           progress.update({ done, total, metrics: { acc: scored ? (correct / scored).toFixed(3) : "-" } });
         },

@@ -13,10 +13,12 @@
  */
 import type { PreferencePair } from "../../data/types.js";
 import { openLlamaCppEngine } from "../../engine/llamacpp/openLlamaCppEngine.js";
+import { scorePair } from "../../eval/scorePair.js";
 import { createLlmJudge } from "../../judge/createLlmJudge.js";
 import { judgeAll } from "../../judge/judgeAll.js";
 import { worldTemplates } from "../../judge/templates/worldTemplates.js";
-import type { Judgment } from "../../judge/types.js";
+import type { Judgment, PairVerdict } from "../../judge/types.js";
+import type { Slot } from "../../types.js";
 import { generateWorld } from "../generateWorld.js";
 import { judgeView } from "../judgeView.js";
 import { readWorldMeta } from "../readWorldMeta.js";
@@ -87,8 +89,9 @@ export interface WorldModelMeasurement {
   seconds: number;
 }
 
-const verdictScore = (verdict: string, label: string): number =>
-  verdict === label ? 1 : verdict === "A" || verdict === "B" ? 0 : 0.5;
+// World labels are always a slot (drawWorldPair), so every verdict gets a score.
+const verdictScore = (verdict: PairVerdict, pair: PreferencePair): number =>
+  scorePair(verdict, pair.label as Slot);
 
 export async function measureWorldModel(options: MeasureWorldModelOptions): Promise<WorldModelMeasurement> {
   const worldSeed = options.worldSeed ?? 0;
@@ -147,7 +150,7 @@ export async function measureWorldModel(options: MeasureWorldModelOptions): Prom
       results.push({
         split,
         pairs: pairs.length,
-        direct: mean(directJ.map((j, i) => verdictScore(j.verdict, pairs[i]!.label))),
+        direct: mean(directJ.map((j, i) => verdictScore(j.verdict, pairs[i]!))),
         directPrefersFirst: mean(
           directJ.map((j) => {
             const p = j.probabilities?.[0];
@@ -160,7 +163,7 @@ export async function measureWorldModel(options: MeasureWorldModelOptions): Prom
         lengthJudge: mean(
           pairs.map((p) => {
             const longer = p.responseA.length > p.responseB.length ? "A" : "B";
-            return verdictScore(longer, p.label);
+            return verdictScore(longer, p);
           }),
         ),
         seconds: (performance.now() - t0) / 1000,
@@ -200,8 +203,8 @@ function cotStats(
     const pair = pairs[i]!;
     const meta = readWorldMeta(pair);
     const first = j.samples.find((s) => s.index === 0) ?? j.samples[0];
-    maj1.push(first === undefined ? 0.5 : verdictScore(first.verdict, pair.label));
-    majK.push(verdictScore(j.verdict, pair.label));
+    maj1.push(verdictScore(first?.verdict ?? "error", pair));
+    majK.push(verdictScore(j.verdict, pair));
     for (const s of j.samples) {
       samples++;
       tokens += s.completionTokens;
