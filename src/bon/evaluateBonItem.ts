@@ -3,14 +3,16 @@
  * baselines: a uniformly random pick (expected values, exact: no sampling noise) and the longest
  * response (the pick a length-biased judge drifts to). Unlabelled items are reported with nulls.
  */
+import { responseLength } from "../judge/responseLength.js";
 import type { SelectionResult } from "../rank/types.js";
 import { humanRanks } from "./humanRanks.js";
 import type { BonItem, BonItemResult } from "./types.js";
 
-/** Index of the longest candidate in code points; the first among equals. */
+/** Index of the longest candidate; the first among equals. */
 export function longestCandidate(texts: readonly string[]): number {
+  const lengths = texts.map((t) => responseLength(t));
   let best = 0;
-  for (let i = 1; i < texts.length; i++) if ([...texts[i]].length > [...texts[best]].length) best = i;
+  for (let i = 1; i < lengths.length; i++) if (lengths[i]! > lengths[best]!) best = i;
   return best;
 }
 

@@ -4,24 +4,20 @@
  * reading length rather than quality.
  */
 import { baselineJudge } from "./baselineJudge.js";
+import { type LengthUnit, longerResponse } from "./responseLength.js";
 import type { Judge } from "./types.js";
 
 export interface LengthJudgeOptions {
   /** "chars" counts Unicode code points; "words" counts whitespace-separated words. Defaults to "chars". */
-  unit?: "chars" | "words";
+  unit?: LengthUnit;
 }
 
 export const defaultLengthJudgeOptions = { unit: "chars" } satisfies LengthJudgeOptions;
 
 export function createLengthJudge(options: LengthJudgeOptions = {}): Judge {
   const { unit = defaultLengthJudgeOptions.unit } = options;
-  const measure =
-    unit === "chars" ? (s: string) => [...s].length : (s: string) => s.split(/\s+/).filter(Boolean).length;
   return baselineJudge("length", `longer response wins, measured in ${unit}`, 0, (pair) => {
-    const a = measure(pair.responseA);
-    const b = measure(pair.responseB);
-    if (a > b) return { verdict: "A", pA: 1 };
-    if (b > a) return { verdict: "B", pA: 0 };
-    return { verdict: "tie", pA: 0.5 };
+    const verdict = longerResponse(pair.responseA, pair.responseB, unit);
+    return { verdict, pA: verdict === "A" ? 1 : verdict === "B" ? 0 : 0.5 };
   });
 }

@@ -30,6 +30,7 @@ export {
   type JudgeOptions,
   resolveJudgeConfig,
 } from "./resolveJudgeConfig.js";
+export { type LengthUnit, longerResponse, responseLength } from "./responseLength.js";
 export { sampleSeed } from "./sampleSeed.js";
 export { samplingKey } from "./samplingKey.js";
 export { defaultAdaptive, normalQuantile, shouldStop, wilsonInterval } from "./shouldStop.js";

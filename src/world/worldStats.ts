@@ -4,9 +4,12 @@
  * winners sit, and how long a CoT judge transcript is (bytes, a proxy for tokens).
  */
 import type { PreferencePair } from "../data/types.js";
+import { scorePair } from "../eval/scorePair.js";
+import { longerResponse } from "../judge/responseLength.js";
 import { renderJudgePrompt } from "../judge/templates/renderJudgePrompt.js";
 import { worldCotTemplate } from "../judge/templates/worldTemplates.js";
 import type { JudgeTemplate } from "../judge/types.js";
+import type { Slot } from "../types.js";
 import { createWorldRng } from "./createWorldRng.js";
 import { judgeView } from "./judgeView.js";
 import { readWorldMeta } from "./readWorldMeta.js";
@@ -43,8 +46,8 @@ export function worldStats(
     if (pair.label === meta.ruleWinner) rule++;
     if (meta.cueOnWinner) cue++;
     if (pair.label === "A") labelA++;
-    const longer = Buffer.byteLength(pair.responseA) > Buffer.byteLength(pair.responseB) ? "A" : "B";
-    if (pair.label === longer) length++;
+    // Scored as `genrm eval --baseline length` scores it; world labels are always a slot.
+    length += scorePair(longerResponse(pair.responseA, pair.responseB), pair.label as Slot);
     const messages = renderJudgePrompt(template, pair, "AB");
     const rationale = writeRationale(judgeView(pair, "AB"), rng, perfectReasoner).text;
     const n = messages.reduce((s, m) => s + Buffer.byteLength(m.content), 0) + Buffer.byteLength(rationale);

@@ -10,6 +10,7 @@
  * hinted answer is overwritten with it, so the conclusion always names the hint: a rationalised
  * chain, plausible on the surface, with a wrong step `scoreRationale` can find.
  */
+import { longerResponse } from "../judge/responseLength.js";
 import type { Slot } from "../types.js";
 import type { WorldRng } from "./createWorldRng.js";
 import { defaultSlipWeights } from "./resolveWorldConfig.js";
@@ -103,9 +104,8 @@ export function applyHeuristic(
   const coin = (): Slot => (rng.chance(0.5) ? "A" : "B");
   switch (heuristic) {
     case "longer": {
-      const a = Buffer.byteLength(view.shown.A.text);
-      const b = Buffer.byteLength(view.shown.B.text);
-      return a === b ? coin() : a > b ? "A" : "B";
+      const longer = longerResponse(view.shown.A.text, view.shown.B.text);
+      return longer === "tie" ? coin() : longer;
     }
     case "first":
       return "A";

@@ -16,6 +16,7 @@ import { openLlamaCppEngine } from "../../engine/llamacpp/openLlamaCppEngine.js"
 import { scorePair } from "../../eval/scorePair.js";
 import { createLlmJudge } from "../../judge/createLlmJudge.js";
 import { judgeAll } from "../../judge/judgeAll.js";
+import { longerResponse } from "../../judge/responseLength.js";
 import { worldTemplates } from "../../judge/templates/worldTemplates.js";
 import type { Judgment, PairVerdict } from "../../judge/types.js";
 import type { Slot } from "../../types.js";
@@ -160,12 +161,7 @@ export async function measureWorldModel(options: MeasureWorldModelOptions): Prom
           }),
         ),
         cot: cotJ === null ? null : cotStats(cotJ, pairs, k),
-        lengthJudge: mean(
-          pairs.map((p) => {
-            const longer = p.responseA.length > p.responseB.length ? "A" : "B";
-            return verdictScore(longer, p);
-          }),
-        ),
+        lengthJudge: mean(pairs.map((p) => verdictScore(longerResponse(p.responseA, p.responseB), p))),
         seconds: (performance.now() - t0) / 1000,
       });
     }
