@@ -8,6 +8,7 @@
  */
 import { InputError } from "../../errors.js";
 import { type GgufMetadata, ggufValue as v } from "../gguf/ggufValue.js";
+import { llamaFileType, llamaHyperparameterMetadata } from "../gguf/llamaMetadata.js";
 import { openGguf } from "../gguf/openGguf.js";
 import { type GgufTensorSpec, type WriteGgufResult, writeGguf } from "../gguf/writeGguf.js";
 import type { CausalLM } from "../llama/CausalLM.js";
@@ -31,8 +32,6 @@ export interface ExportMergedGgufOptions {
   onProgress?: (p: { done: number; total: number }) => void;
 }
 
-/** llama.cpp `llama_ftype` of a file whose matrices are mostly this type. */
-const FILE_TYPE: Record<WeightType, number> = { F32: 0, F16: 1, Q8_0: 7, BF16: 32 };
 const WRITABLE = new Set<string>(["F32", "F16", "BF16", "Q8_0"]);
 
 export async function exportMergedGguf(
@@ -135,7 +134,7 @@ async function exportMetadata(
   if (!out.has("general.type")) out.set("general.type", v.str("model"));
   if (name !== undefined) out.set("general.name", v.str(name));
   else if (!out.has("general.name")) out.set("general.name", v.str("genrm-model"));
-  const fileType = tensorType === "source" ? base.get("general.file_type") : v.u32(FILE_TYPE[tensorType]);
+  const fileType = tensorType === "source" ? base.get("general.file_type") : v.u32(llamaFileType[tensorType]);
   if (fileType !== undefined) out.set("general.file_type", fileType);
   for (const [key, value] of archMetadata(model.config, base)) out.set(key, value);
   if (tokenizer !== null) {
@@ -149,19 +148,6 @@ function archMetadata(c: CausalLMConfig, base: GgufMetadata): GgufMetadata {
   const a = c.architecture;
   const out: GgufMetadata = new Map();
   for (const [key, value] of base) if (key.startsWith(`${a}.`)) out.set(key, value);
-  out.set(`${a}.vocab_size`, v.u32(c.vocabSize));
-  out.set(`${a}.context_length`, v.u32(c.contextLength));
-  out.set(`${a}.embedding_length`, v.u32(c.hidden));
-  out.set(`${a}.block_count`, v.u32(c.layers));
-  out.set(`${a}.feed_forward_length`, v.u32(c.ffn));
-  out.set(`${a}.attention.head_count`, v.u32(c.heads));
-  out.set(`${a}.attention.head_count_kv`, v.u32(c.kvHeads));
-  out.set(`${a}.attention.layer_norm_rms_epsilon`, v.f32(c.rmsEps));
-  out.set(`${a}.rope.freq_base`, v.f32(c.ropeTheta));
-  out.set(`${a}.rope.dimension_count`, v.u32(c.headDim));
-  if (c.headDim * c.heads !== c.hidden) {
-    out.set(`${a}.attention.key_length`, v.u32(c.headDim));
-    out.set(`${a}.attention.value_length`, v.u32(c.headDim));
-  }
+  for (const [key, value] of llamaHyperparameterMetadata(a, c)) out.set(key, value);
   return out;
 }

@@ -8,11 +8,11 @@
  * do not depend on the others.
  */
 import { ConfigError } from "../../errors.js";
-import { type GgufValue, ggufValue as v } from "../../model/gguf/ggufValue.js";
+import { llamaFileType } from "../../model/gguf/llamaMetadata.js";
 import { type GgufTensorSpec, writeGguf } from "../../model/gguf/writeGguf.js";
 import type { ByteBpeVocab } from "../../model/tiny/byteBpeVocab.js";
-import { TOKENIZER_PRE } from "../../model/tiny/byteBpeVocab.js";
 import { CHATML_TEMPLATE } from "../../model/tiny/createTinyModel.js";
+import { tinyModelMetadata } from "../../model/tiny/tinyModelMetadata.js";
 import { fillUniform, streamSeed } from "../../model/tiny/weightNoise.js";
 import { mulberry32 } from "../../random/index.js";
 
@@ -62,42 +62,17 @@ export async function writeInitModel(
 ): Promise<{ bytes: number }> {
   checkWorldModelShape(shape);
   const result = await writeGguf(path, {
-    metadata: metadata(shape, vocab, name),
+    metadata: tinyModelMetadata({
+      architecture: "llama",
+      name,
+      fileType: llamaFileType.F32,
+      hyperparameters: { ...shape, vocabSize: vocab.tokens.length, headDim: shape.hidden / shape.heads },
+      vocab,
+      chatTemplate: CHATML_TEMPLATE,
+    }),
     tensors: tensors(shape, vocab.tokens.length, seed),
   });
   return { bytes: result.bytes };
-}
-
-function metadata(s: WorldModelShape, vocab: ByteBpeVocab, name: string): Map<string, GgufValue> {
-  const a = "llama";
-  return new Map<string, GgufValue>([
-    ["general.architecture", v.str(a)],
-    ["general.type", v.str("model")],
-    ["general.name", v.str(name)],
-    ["general.file_type", v.u32(0)],
-    [`${a}.vocab_size`, v.u32(vocab.tokens.length)],
-    [`${a}.context_length`, v.u32(s.contextLength)],
-    [`${a}.embedding_length`, v.u32(s.hidden)],
-    [`${a}.block_count`, v.u32(s.layers)],
-    [`${a}.feed_forward_length`, v.u32(s.ffn)],
-    [`${a}.attention.head_count`, v.u32(s.heads)],
-    [`${a}.attention.head_count_kv`, v.u32(s.kvHeads)],
-    [`${a}.attention.layer_norm_rms_epsilon`, v.f32(s.rmsEps)],
-    [`${a}.rope.freq_base`, v.f32(s.ropeTheta)],
-    [`${a}.rope.dimension_count`, v.u32(s.hidden / s.heads)],
-    ["tokenizer.ggml.model", v.str("gpt2")],
-    ["tokenizer.ggml.pre", v.str(TOKENIZER_PRE)],
-    ["tokenizer.ggml.tokens", v.strings(vocab.tokens)],
-    ["tokenizer.ggml.token_type", v.i32s(vocab.tokenTypes)],
-    ["tokenizer.ggml.merges", v.strings(vocab.merges)],
-    ["tokenizer.ggml.bos_token_id", v.u32(vocab.endOfTextId)],
-    ["tokenizer.ggml.eos_token_id", v.u32(vocab.imEndId)],
-    ["tokenizer.ggml.eot_token_id", v.u32(vocab.imEndId)],
-    ["tokenizer.ggml.padding_token_id", v.u32(vocab.endOfTextId)],
-    ["tokenizer.ggml.add_bos_token", v.bool(false)],
-    ["tokenizer.ggml.add_eos_token", v.bool(false)],
-    ["tokenizer.chat_template", v.str(CHATML_TEMPLATE)],
-  ]);
 }
 
 function tensors(s: WorldModelShape, V: number, seed: number): GgufTensorSpec[] {
