@@ -4,16 +4,27 @@
  */
 import { type GgufValue, ggufValue as v } from "./ggufValue.js";
 
+/** The shape of a Llama-family model as its GGUF states it. */
 export interface LlamaHyperparameters {
+  /** Vocabulary V (`<arch>.vocab_size`, else the rows of `token_embd`). */
   vocabSize: number;
+  /** Training context (`<arch>.context_length`); longer inputs still run, as in llama.cpp. */
   contextLength: number;
+  /** Width C (`<arch>.embedding_length`). */
   hidden: number;
+  /** `<arch>.block_count`. */
   layers: number;
+  /** FFN inner width F (`<arch>.feed_forward_length`). */
   ffn: number;
+  /** Query heads H (`<arch>.attention.head_count`). */
   heads: number;
+  /** Key/value heads Hkv (`<arch>.attention.head_count_kv`, defaults to H). */
   kvHeads: number;
+  /** Head dim D (`<arch>.attention.key_length`, defaults to C / H). Q is H·D wide, K and V Hkv·D. */
   headDim: number;
+  /** `<arch>.attention.layer_norm_rms_epsilon`. */
   rmsEps: number;
+  /** `<arch>.rope.freq_base`; llama.cpp's default 10000 when absent. */
   ropeTheta: number;
 }
 

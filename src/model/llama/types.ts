@@ -4,6 +4,7 @@
  */
 import type { RopeStyle } from "../../tensor/index.js";
 import type { Tensor } from "../../tensor/Tensor.js";
+import type { LlamaHyperparameters } from "../gguf/llamaMetadata.js";
 
 /** `general.architecture` values genrm trains. Mistral-style models are written as "llama". */
 export type CausalLMArchitecture = "llama" | "qwen2" | "qwen3";
@@ -12,26 +13,8 @@ export type CausalLMArchitecture = "llama" | "qwen2" | "qwen3";
 export type WeightType = "F32" | "F16" | "BF16" | "Q8_0";
 
 /** Everything the forward needs, resolved; mirrors llama.cpp's `llama_hparams` for these archs. */
-export interface CausalLMConfig {
+export interface CausalLMConfig extends LlamaHyperparameters {
   architecture: CausalLMArchitecture;
-  /** Width C (`<arch>.embedding_length`). */
-  hidden: number;
-  /** `<arch>.block_count`. */
-  layers: number;
-  /** Query heads H (`<arch>.attention.head_count`). */
-  heads: number;
-  /** Key/value heads Hkv (`<arch>.attention.head_count_kv`, defaults to H). */
-  kvHeads: number;
-  /** Head dim D (`<arch>.attention.key_length`, defaults to C / H). Q is H·D wide, K and V Hkv·D. */
-  headDim: number;
-  /** FFN inner width F (`<arch>.feed_forward_length`). */
-  ffn: number;
-  /** Vocabulary V (`<arch>.vocab_size`, else the rows of `token_embd`). */
-  vocabSize: number;
-  /** Training context (`<arch>.context_length`); longer inputs still run, as in llama.cpp. */
-  contextLength: number;
-  /** `<arch>.rope.freq_base`; llama.cpp's default 10000 when absent. */
-  ropeTheta: number;
   /**
    * Pair layout of RoPE, as llama.cpp applies it: "interleaved" (llama.cpp's "norm": pairs
    * (2i, 2i+1), for `llama`, whose GGUF Q/K rows are already permuted for it by the converter) or
@@ -40,8 +23,6 @@ export interface CausalLMConfig {
   ropeStyle: RopeStyle;
   /** Linear RoPE scaling factor (`<arch>.rope.scaling.factor`); 1 for none. */
   ropeScale: number;
-  /** `<arch>.attention.layer_norm_rms_epsilon`. */
-  rmsEps: number;
   /** True when the GGUF has no `output.weight` and the output projection reuses `token_embd`. */
   tiedEmbeddings: boolean;
   /** Q/K RMSNorm per head before RoPE (qwen3). */
