@@ -16,8 +16,11 @@ export interface LengthEngine extends Engine {
   shown(messages: readonly ChatMessage[]): { a: string; b: string } | null;
 }
 
-export function lengthEngine(options: { delayMs?: number; contextSize?: number } = {}): LengthEngine {
-  const { delayMs = 0, contextSize } = options;
+export function lengthEngine(
+  options: { delayMs?: number; contextSize?: number; record?: boolean } = {},
+): LengthEngine {
+  // `record: false` keeps `seen` empty: a soak's memory must be the server's, not the test's log.
+  const { delayMs = 0, contextSize, record = true } = options;
   const seen: ChatMessage[][] = [];
   const shown = (messages: readonly ChatMessage[]) => {
     const user = messages.at(-1)?.content ?? "";
@@ -30,7 +33,7 @@ export function lengthEngine(options: { delayMs?: number; contextSize?: number }
     return a === undefined || b === undefined ? null : { a, b };
   };
   const verdict = async (messages: ChatMessage[], signal: AbortSignal | undefined) => {
-    seen.push(messages);
+    if (record) seen.push(messages);
     if (delayMs > 0) await sleep(delayMs, signal);
     const answers = shown(messages);
     if (!answers) throw new Error("lengthEngine: no answers in the judge prompt");
