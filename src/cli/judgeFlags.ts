@@ -1,22 +1,31 @@
 /**
- * The engine and judge flags shared by `eval`, `judge`, `bon` and `serve` (added to commands by
- * `addEngineOptions` / `addJudgeOptions` in main.ts), turned into an Engine and JudgeOptions in one
- * place so every command resolves them the same way.
+ * The engine, sampling and judge flags shared by `eval`, `judge`, `bon` and `serve` (`star` takes
+ * the embedded-engine and sampling parts), each declared once, and turned into an Engine and
+ * JudgeOptions in one place so every command resolves them the same way.
+ *
+ * Every default shown or set here is the constant of the library that owns it (`defaultJudgeOptions`,
+ * `defaultSampling`, the engine's options), and what the flags leave open `resolveJudgeConfig` fills.
  */
+import { type Command, Option } from "commander";
+import { defaultLlamaCppEngineOptions } from "../engine/llamacpp/types.js";
 import { openEngine } from "../engine/openEngine.js";
-import type { Engine } from "../engine/types.js";
-import { loadTemplate } from "../judge/index.js";
-import type { JudgeOptions } from "../judge/resolveJudgeConfig.js";
-import type { ErrorPolicy, OrderMode, Protocol, TiePolicy } from "../judge/types.js";
+import { defaultSampling, type Engine, type SamplingConfig } from "../engine/types.js";
+import {
+  defaultJudgeOptions,
+  defaultProtocol,
+  type JudgeOptions,
+  resolveJudgeConfig,
+} from "../judge/resolveJudgeConfig.js";
+import { defaultAdaptive } from "../judge/shouldStop.js";
+import { loadTemplate } from "../judge/templates/loadTemplate.js";
+import type { AdaptiveOptions, ErrorPolicy, Order, OrderMode, Protocol, TiePolicy } from "../judge/types.js";
+import { floatArg, givenOnly, intArg, listArg, withDefault } from "./parseArgs.js";
 
-/** The judge and engine flags `addEngineOptions` / `addJudgeOptions` produce (shared with `serve`). */
-export interface JudgeFlags {
+/** The judge and engine flags `addEngineOptions` / `addJudgeOptions` produce. */
+export interface JudgeFlags extends EmbeddedEngineFlags, SamplingFlags {
   model?: string;
   baseUrl?: string[];
   lora?: string[];
-  threads?: number;
-  parallel?: number;
-  contextSize?: number;
   protocol?: Protocol;
   template?: string;
   k?: number;
@@ -24,41 +33,224 @@ export interface JudgeFlags {
   adaptive?: "decided" | "confidence";
   confidence?: number;
   seed?: number;
+  tiePolicy?: TiePolicy;
+  errorPolicy?: ErrorPolicy;
+}
+
+export interface EmbeddedEngineFlags {
+  threads?: number;
+  parallel?: number;
+  contextSize?: number;
+}
+
+export interface SamplingFlags {
   temperature?: number;
   topP?: number;
   maxTokens?: number;
-  tiePolicy?: TiePolicy;
-  errorPolicy?: ErrorPolicy;
+}
+
+/**
+ * --threads, --parallel, --context-size: the embedded engine's settings. No commander defaults:
+ * `star` merges these over a saved run's, so only flags given may count.
+ */
+export function addEmbeddedEngineOptions(cmd: Command): Command {
+  const d = defaultLlamaCppEngineOptions;
+  return cmd
+    .option(
+      "--threads <n>",
+      withDefault("CPU threads for the embedded engine", "real core count"),
+      intArg(1, 1024),
+    )
+    .option(
+      "--parallel <n>",
+      withDefault("sequences decoded in parallel by the embedded engine", d.parallelSequences),
+      intArg(1, 256),
+    )
+    .option(
+      "--context-size <n>",
+      withDefault("embedded engine context size in tokens", d.contextSize),
+      intArg(64, 1 << 20),
+    );
+}
+
+export function addEngineOptions(cmd: Command): Command {
+  return addEmbeddedEngineOptions(
+    cmd
+      .option(
+        "--model <model>",
+        "GGUF file (embedded, default engine) or served model name (with --base-url)",
+      )
+      .option(
+        "--base-url <url>",
+        "OpenAI-compatible server base URL; repeat or comma-separate for several",
+        listArg,
+      )
+      .option("--lora <path>", "GGUF LoRA adapter applied to the embedded model; repeatable", listArg),
+  );
+}
+
+export interface SamplingOptionsSpec {
+  /** The defaults to show (and to set, with `setDefaults`). */
+  defaults: SamplingConfig;
+  /** What --max-tokens caps, e.g. "per sample". */
+  per: string;
+  /** Whether commander sets the defaults; false where a saved run's options are merged under the flags. */
+  setDefaults: boolean;
+}
+
+/** --temperature, --top-p, --max-tokens. */
+export function addSamplingOptions(cmd: Command, spec: SamplingOptionsSpec): Command {
+  const { defaults, per, setDefaults } = spec;
+  const flag = (flags: string, text: string, parse: (v: string) => number, value: number) =>
+    setDefaults ? cmd.option(flags, text, parse, value) : cmd.option(flags, withDefault(text, value), parse);
+  flag("--temperature <t>", "sampling temperature", floatArg(0, 10), defaults.temperature);
+  flag("--top-p <p>", "nucleus sampling", floatArg(0, 1), defaults.topP);
+  return flag("--max-tokens <n>", `max new tokens ${per}`, intArg(1, 1 << 20), defaults.maxTokens);
+}
+
+/** The judge flags, with the judge library's defaults set (these commands save no options to resume). */
+export function addJudgeOptions(cmd: Command): Command {
+  const d = defaultJudgeOptions;
+  cmd
+    .addOption(
+      new Option("--protocol <p>", "cot: rationale then verdict; direct: verdict-token probability")
+        .choices(["cot", "direct"])
+        .default(defaultProtocol),
+    )
+    .option(
+      "--template <idOrPath>",
+      "built-in template id or a JSON template file (see `genrm templates list`)",
+    )
+    .option("-k, --k <n>", "samples per order (self-consistency / maj@k)", intArg(1, 1024), d.k)
+    .addOption(
+      new Option("--order <mode>", "A/B order: both orders, one seeded random order per pair, or fixed AB")
+        .choices(["both", "random", "fixed"])
+        .default(d.orderMode),
+    )
+    .addOption(
+      new Option("--adaptive <mode>", "stop sampling a pair early once decided").choices([
+        "decided",
+        "confidence",
+      ]),
+    )
+    .option(
+      "--confidence <p>",
+      withDefault("level for --adaptive confidence", defaultAdaptive.confidence),
+      floatArg(0.5, 0.999999),
+    )
+    .option("--seed <n>", "seed for orders and samples", intArg(0, 2 ** 31 - 1), d.seed);
+  return addSamplingOptions(cmd, { defaults: d.sampling, per: "per sample", setDefaults: true })
+    .addOption(
+      new Option("--tie-policy <p>", withDefault("what an even vote becomes", d.tiePolicy)).choices([
+        "half",
+        "A",
+        "B",
+        "error",
+        "logprob",
+      ]),
+    )
+    .addOption(
+      new Option(
+        "--error-policy <p>",
+        withDefault("what unparseable samples do to the vote", d.errorPolicy),
+      ).choices(["ignore", "plurality", "strict"]),
+    );
 }
 
 export async function openJudgeEngine(flags: JudgeFlags): Promise<Engine> {
   return openEngine({
     ...(flags.model ? { model: flags.model } : {}),
     ...(flags.baseUrl ? { baseUrls: flags.baseUrl } : {}),
-    ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
-    ...(flags.parallel !== undefined ? { parallelSequences: flags.parallel } : {}),
-    ...(flags.contextSize !== undefined ? { contextSize: flags.contextSize } : {}),
+    ...embeddedEngineFromFlags(flags),
     ...(flags.lora ? { lora: flags.lora.map((p) => ({ path: p })) } : {}),
   });
 }
 
-export async function judgeOptionsFromFlags(flags: JudgeFlags): Promise<JudgeOptions> {
-  const template = flags.template ? await loadTemplate(flags.template) : undefined;
+export function embeddedEngineFromFlags(flags: EmbeddedEngineFlags): {
+  threads?: number;
+  parallelSequences?: number;
+  contextSize?: number;
+} {
+  return givenOnly({
+    threads: flags.threads,
+    parallelSequences: flags.parallel,
+    contextSize: flags.contextSize,
+  });
+}
+
+/** The sampling flags given, over `defaults`. */
+export function samplingFromFlags(
+  flags: SamplingFlags,
+  defaults: SamplingConfig = defaultSampling,
+): SamplingConfig {
   return {
-    protocol: flags.protocol ?? "cot",
-    ...(template ? { template } : {}),
-    k: flags.k ?? 1,
-    orderMode: flags.order ?? "both",
-    seed: flags.seed ?? 0,
-    sampling: {
-      temperature: flags.temperature ?? 1.0,
-      topP: flags.topP ?? 0.95,
-      maxTokens: flags.maxTokens ?? 1024,
-    },
+    ...defaults,
+    ...givenOnly({ temperature: flags.temperature, topP: flags.topP, maxTokens: flags.maxTokens }),
+  };
+}
+
+/** JudgeOptions with every setting resolved: what the judge will use, to record and to hash. */
+export interface ResolvedJudgeOptions extends JudgeOptions {
+  protocol: Protocol;
+  k: number;
+  orderMode: OrderMode;
+  fixedOrder: Order;
+  seed: number;
+  sampling: SamplingConfig;
+  adaptive: false | Required<AdaptiveOptions>;
+  chunkSize: number;
+  tiePolicy: TiePolicy;
+  errorPolicy: ErrorPolicy;
+  smoothing: "none" | "laplace";
+}
+
+/** The flags given, resolved by `resolveJudgeConfig` (so a bad combination fails before any engine opens). */
+export async function judgeOptionsFromFlags(flags: JudgeFlags): Promise<ResolvedJudgeOptions> {
+  const template = flags.template ? await loadTemplate(flags.template) : undefined;
+  const c = resolveJudgeConfig({
+    ...givenOnly({
+      protocol: flags.protocol,
+      template,
+      k: flags.k,
+      orderMode: flags.order,
+      seed: flags.seed,
+      tiePolicy: flags.tiePolicy,
+      errorPolicy: flags.errorPolicy,
+    }),
+    sampling: samplingFromFlags(flags),
     ...(flags.adaptive
-      ? { adaptive: { mode: flags.adaptive, ...(flags.confidence ? { confidence: flags.confidence } : {}) } }
+      ? { adaptive: { mode: flags.adaptive, ...givenOnly({ confidence: flags.confidence }) } }
       : {}),
-    ...(flags.tiePolicy ? { tiePolicy: flags.tiePolicy } : {}),
-    ...(flags.errorPolicy ? { errorPolicy: flags.errorPolicy } : {}),
+  });
+  return {
+    protocol: c.protocol,
+    template: c.template,
+    k: c.k,
+    orderMode: c.orderMode,
+    fixedOrder: c.fixedOrder,
+    seed: c.seed,
+    sampling: c.sampling,
+    adaptive: c.adaptive ?? false,
+    chunkSize: c.chunkSize,
+    tiePolicy: c.tiePolicy,
+    errorPolicy: c.errorPolicy,
+    smoothing: c.smoothing,
+  };
+}
+
+/** The resolved settings as JSON (the template by id and hash, in the judge's info), for run records. */
+export function judgeSettings(o: ResolvedJudgeOptions) {
+  return {
+    protocol: o.protocol,
+    k: o.k,
+    orderMode: o.orderMode,
+    fixedOrder: o.fixedOrder,
+    seed: o.seed,
+    sampling: o.sampling,
+    adaptive: o.adaptive === false ? null : o.adaptive,
+    chunkSize: o.chunkSize,
+    tiePolicy: o.tiePolicy,
+    errorPolicy: o.errorPolicy,
+    smoothing: o.smoothing,
   };
 }

@@ -3,73 +3,25 @@
  * stays fast and HTTP-only users never load llama.cpp. Errors are caught once, here.
  */
 import { Command, CommanderError, Option } from "commander";
+import { defaultGenerateCandidatesOptions } from "../bon/generateCandidates.js";
+import { defaultRunBonOptions } from "../bon/runBon.js";
 import { GenrmError, InternalError } from "../errors.js";
+import { defaultBootstrap } from "../eval/bootstrapCI.js";
+import { defaultTemplates, directPairV2 } from "../judge/templates/builtinTemplates.js";
+import { defaultJudgingConcurrency } from "../run/runJudging.js";
+import { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "../star/resolveStarConfig.js";
+import { starMethods } from "../star/types.js";
+import { describeTrainOption, type TrainOptionHelpKey, trainMethods } from "../train/config.js";
 import { genrmVersion } from "../version.js";
-import { floatArg, intArg, listArg } from "./parseArgs.js";
-
-function addEngineOptions(cmd: Command): Command {
-  return cmd
-    .option("--model <model>", "GGUF file (embedded, default engine) or served model name (with --base-url)")
-    .option(
-      "--base-url <url>",
-      "OpenAI-compatible server base URL; repeat or comma-separate for several",
-      listArg,
-    )
-    .option("--lora <path>", "GGUF LoRA adapter applied to the embedded model; repeatable", listArg)
-    .option(
-      "--threads <n>",
-      "CPU threads for the embedded engine (default: real core count)",
-      intArg(1, 1024),
-    )
-    .option("--parallel <n>", "sequences decoded in parallel by the embedded engine", intArg(1, 256))
-    .option("--context-size <n>", "embedded engine context size in tokens", intArg(64, 1 << 20));
-}
-
-function addJudgeOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option("--protocol <p>", "cot: rationale then verdict; direct: verdict-token probability")
-        .choices(["cot", "direct"])
-        .default("cot"),
-    )
-    .option(
-      "--template <idOrPath>",
-      "built-in template id or a JSON template file (see `genrm templates list`)",
-    )
-    .option("-k, --k <n>", "samples per order (self-consistency / maj@k)", intArg(1, 1024), 1)
-    .addOption(
-      new Option("--order <mode>", "A/B order: both orders, one seeded random order per pair, or fixed AB")
-        .choices(["both", "random", "fixed"])
-        .default("both"),
-    )
-    .addOption(
-      new Option("--adaptive <mode>", "stop sampling a pair early once decided").choices([
-        "decided",
-        "confidence",
-      ]),
-    )
-    .option("--confidence <p>", "level for --adaptive confidence", floatArg(0.5, 0.999999))
-    .option("--seed <n>", "seed for orders and samples", intArg(0, 2 ** 31 - 1), 0)
-    .option("--temperature <t>", "sampling temperature", floatArg(0, 10), 1.0)
-    .option("--top-p <p>", "nucleus sampling", floatArg(0, 1), 0.95)
-    .option("--max-tokens <n>", "max new tokens per sample", intArg(1, 1 << 20), 1024)
-    .addOption(
-      new Option("--tie-policy <p>", "what an even vote becomes").choices([
-        "half",
-        "A",
-        "B",
-        "error",
-        "logprob",
-      ]),
-    )
-    .addOption(
-      new Option("--error-policy <p>", "what unparseable samples do to the vote").choices([
-        "ignore",
-        "plurality",
-        "strict",
-      ]),
-    );
-}
+import { defaultMeasureWorldOptions } from "../world/pretrain/measureDefaults.js";
+import {
+  addEmbeddedEngineOptions,
+  addEngineOptions,
+  addJudgeOptions,
+  addSamplingOptions,
+} from "./judgeFlags.js";
+import { floatArg, intArg, listArg, progressOption, withDefault } from "./parseArgs.js";
+import { addTrainerOptions } from "./trainerFlags.js";
 
 /** Runs a command by name; injectable so tests can check argv → options without running anything. */
 export type Dispatch = (command: string, options: Record<string, unknown>, args?: string[]) => Promise<void>;
@@ -175,15 +127,20 @@ export function buildProgram(dispatch: Dispatch = dispatchCommand): Command {
       "--head <file>",
       "judge with a BT or PairRM head from `genrm train` (<run>/head.ckpt) on its trained model; --model / --lora override the model files it records",
     )
-    .option("--concurrency <n>", "pairs judged at once", intArg(1, 4096), 4)
+    .option("--concurrency <n>", "pairs judged at once", intArg(1, 4096), defaultJudgingConcurrency)
     .option("--out <dir>", "run directory (default: runs/eval-<data>-<judge>-<config hash>)")
     .option("--store <file>", "SQLite sample store (default: .genrm/store.db or $GENRM_STORE)")
     .option(
       "--fresh",
       "ignore judgments already in the run directory (the sample store still serves samples)",
     )
-    .option("--bootstrap <n>", "bootstrap resamples for confidence intervals", intArg(0, 1_000_000), 1000)
-    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .option(
+      "--bootstrap <n>",
+      "bootstrap resamples for confidence intervals",
+      intArg(0, 1_000_000),
+      defaultBootstrap.resamples,
+    )
+    .addOption(progressOption())
     .option("--json", "print the summary as JSON")
     .addHelpText(
       "after",
@@ -303,7 +260,7 @@ Example:
         .addOption(
           new Option("--scheme <name>", "selection scheme")
             .choices(["knockout", "copeland", "bradley-terry", "reference", "scalar"])
-            .default("knockout"),
+            .default(defaultRunBonOptions.scheme),
         ),
     ),
   )
@@ -318,16 +275,36 @@ Example:
       "generate candidates with this GGUF (or served model, with --policy-base-url)",
     )
     .option("--policy-base-url <url>", "OpenAI-compatible server of the policy; repeatable", listArg)
-    .option("--n <n>", "candidates generated per prompt", intArg(1, 1024), 4)
-    .option("--policy-temperature <t>", "policy sampling temperature", floatArg(0, 10), 0.8)
-    .option("--policy-max-tokens <n>", "max tokens per generated candidate", intArg(1, 1 << 20), 512)
+    .option("--n <n>", "candidates generated per prompt", intArg(1, 1024), defaultGenerateCandidatesOptions.n)
+    .option(
+      "--policy-temperature <t>",
+      "policy sampling temperature",
+      floatArg(0, 10),
+      defaultGenerateCandidatesOptions.sampling.temperature,
+    )
+    .option(
+      "--policy-max-tokens <n>",
+      "max tokens per generated candidate",
+      intArg(1, 1 << 20),
+      defaultGenerateCandidatesOptions.sampling.maxTokens,
+    )
     .option("--max-comparisons <n>", "judge calls allowed per prompt", intArg(0))
     .option("--token-budget <n>", "judge tokens allowed per prompt", intArg(0))
-    .option("--concurrency <n>", "prompts selected at once", intArg(1, 4096), 2)
-    .option("--judge-concurrency <n>", "games judged at once within a prompt", intArg(1, 4096), 4)
+    .option(
+      "--concurrency <n>",
+      "prompts selected at once",
+      intArg(1, 4096),
+      defaultRunBonOptions.concurrency,
+    )
+    .option(
+      "--judge-concurrency <n>",
+      "games judged at once within a prompt",
+      intArg(1, 4096),
+      defaultRunBonOptions.judgeConcurrency,
+    )
     .option("--store <file>", "SQLite sample store to reuse judge samples across runs")
     .option("--out <file>", "write the full report (per-prompt results and provenance) as JSON")
-    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .addOption(progressOption())
     .option("--json", "print the report as JSON")
     .addHelpText(
       "after",
@@ -397,71 +374,45 @@ Examples:
     )
     .action((opts) => dispatch("serve", opts));
 
-  program
-    .command("train")
-    .description("fine-tune a GGUF model: SFT, DPO, Bradley–Terry head, PairRM head or GenRM verdict token")
-    .addOption(
-      new Option("--method <method>", "objective (see docs/training.md)").choices([
-        "sft",
-        "dpo",
-        "bt",
-        "pairrm",
-        "genrm",
-      ]),
-    )
-    .option("--model <gguf>", "base model GGUF (llama, qwen2, qwen3; F32/F16/BF16/Q8_0)")
-    .option(
-      "--data <path>",
-      "training rows ({messages} | {prompt, completion} | {prompt, chosen, rejected} | {prompt, response_a, response_b, label}) or any preference format",
-    )
-    .requiredOption("--out <dir>", "run directory: checkpoints, metrics.jsonl, exports")
-    .option("--eval-data <path>", "held-out rows, same formats")
-    .addOption(
-      new Option("--data-format <f>", "read --data as training rows or as preference pairs").choices([
-        "auto",
-        "rows",
-        "pairs",
-      ]),
-    )
-    .option("--pair-format <name>", "pair adapter for --data-format pairs (see `genrm data formats`)")
-    .option("--full", "full fine-tuning instead of LoRA")
-    .option("--lora-rank <r>", "LoRA rank (default 8)", intArg(1, 4096))
-    .option("--lora-alpha <a>", "LoRA alpha; the update is scaled by alpha/r (default 2r)", floatArg(0))
-    .option(
-      "--lora-targets <list>",
-      "adapted layers: attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,ffn_down (default all)",
-      listArg,
-    )
-    .option("--lr <lr>", "peak learning rate (default 1e-4 LoRA, 1e-6 full)", floatArg(0))
-    .option("--epochs <n>", "passes over the data (default 1)", floatArg(0))
-    .option("--max-steps <n>", "optimizer steps; overrides --epochs", intArg(1))
-    .option("--batch-size <n>", "examples per micro-batch (default 4)", intArg(1))
-    .option("--grad-accum <n>", "micro-batches per optimizer step (default 1)", intArg(1))
-    .option("--max-length <n>", "longest example in tokens (default 1024)", intArg(2))
-    .option("--truncate", "cut SFT/DPO examples longer than --max-length instead of dropping them")
-    .option("--warmup <ratio>", "warmup fraction of the steps (default 0.1)", floatArg(0, 1))
-    .option("--min-lr-ratio <r>", "cosine floor as a fraction of --lr (default 0)", floatArg(0, 1))
-    .option("--weight-decay <wd>", "decoupled weight decay on matrices (default 0.1)", floatArg(0))
-    .option("--grad-clip <norm>", "global gradient-norm clip, 0 = off (default 1.0)", floatArg(0))
-    .option("--seed <n>", "shuffling, LoRA/head init and judge orders (default 0)", intArg(0, 2 ** 31 - 1))
-    .option("--beta <b>", "DPO beta (default 1.0, the paper's)", floatArg(0))
-    .option("--label-smoothing <e>", "DPO label smoothing (default 0)", floatArg(0, 0.5))
-    .option("--center-rewards <c>", "BT reward centering coefficient (default 0)", floatArg(0))
-    .addOption(
-      new Option("--orders <mode>", "PairRM/GenRM: one seeded A/B order per pair, or both").choices([
-        "random",
-        "both",
-      ]),
-    )
-    .option("--template <idOrPath>", "judge template for PairRM/GenRM inputs (default direct-pair-v2@1)")
-    .option("--eval-every <n>", "held-out evaluation every n steps (default: at the end)", intArg(0))
-    .option("--save-every <n>", "checkpoint every n steps (default: at the end)", intArg(0))
-    .option("--keep-checkpoints <n>", "checkpoints kept in the run (default 2)", intArg(1))
-    .option("--recompute", "recompute activations in backward: less memory, one more forward")
+  addTrainerOptions(
+    program
+      .command("train")
+      .description("fine-tune a GGUF model: SFT, DPO, Bradley–Terry head, PairRM head or GenRM verdict token")
+      .addOption(
+        new Option("--method <method>", "objective (see docs/training.md)").choices([...trainMethods]),
+      )
+      .option("--model <gguf>", "base model GGUF (llama, qwen2, qwen3; F32/F16/BF16/Q8_0)")
+      .option(
+        "--data <path>",
+        "training rows ({messages} | {prompt, completion} | {prompt, chosen, rejected} | {prompt, response_a, response_b, label}) or any preference format",
+      )
+      .requiredOption("--out <dir>", "run directory: checkpoints, metrics.jsonl, exports")
+      .option("--eval-data <path>", "held-out rows, same formats")
+      .addOption(
+        new Option("--data-format <f>", "read --data as training rows or as preference pairs").choices([
+          "auto",
+          "rows",
+          "pairs",
+        ]),
+      )
+      .option("--pair-format <name>", "pair adapter for --data-format pairs (see `genrm data formats`)"),
+  )
+    .option("--warmup <ratio>", describeTrainOption("warmupRatio"), floatArg(0, 1))
+    .option("--min-lr-ratio <r>", describeTrainOption("minLrRatio"), floatArg(0, 1))
+    .option("--weight-decay <wd>", describeTrainOption("weightDecay"), floatArg(0))
+    .option("--grad-clip <norm>", describeTrainOption("gradClip"), floatArg(0))
+    .option("--seed <n>", describeTrainOption("seed"), intArg(0, 2 ** 31 - 1))
+    .option("--label-smoothing <e>", describeTrainOption("labelSmoothing"), floatArg(0, 0.5))
+    .option("--center-rewards <c>", describeTrainOption("centerRewardsCoefficient"), floatArg(0))
+    .addOption(new Option("--orders <mode>", describeTrainOption("orders")).choices(["random", "both"]))
+    .option("--template <idOrPath>", withDefault("judge template for PairRM/GenRM inputs", directPairV2.id))
+    .option("--eval-every <n>", describeTrainOption("evalEvery"), intArg(0))
+    .option("--keep-checkpoints <n>", describeTrainOption("keepCheckpoints"), intArg(1))
+    .option("--recompute", describeTrainOption("recompute"))
     .option("--ref-model <gguf>", "DPO reference model (default: the starting model)")
     .option("--merge", "LoRA runs: also write the merged model.gguf")
     .option("--resume", "continue from the run directory's latest checkpoint (settings from its run.json)")
-    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .addOption(progressOption())
     .option("--json", "print the result as JSON")
     .addHelpText(
       "after",
@@ -501,6 +452,7 @@ Examples:
     )
     .action((opts) => dispatch("export", opts));
 
+  const measure = defaultMeasureWorldOptions;
   const world = program
     .command("world")
     .description("the mini world: a synthetic preference domain and its base model");
@@ -521,9 +473,9 @@ Examples:
     .option("--resume", "continue from the latest checkpoint in <out>.run")
     .option("--run-dir <dir>", "run directory (default <out>.run)")
     .option("--measure", "measure the model as a judge afterwards and record it in <out>.json")
-    .option("--pairs <n>", "pairs per split for --measure", intArg(1), 120)
-    .option("-k, --k <n>", "CoT samples per pair for --measure", intArg(1, 64), 4)
-    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .option("--pairs <n>", "pairs per split for --measure", intArg(1), measure.pairs)
+    .option("-k, --k <n>", "CoT samples per pair for --measure", intArg(1, 64), measure.k)
+    .addOption(progressOption())
     .option("--json", "print the sidecar JSON")
     .addHelpText(
       "after",
@@ -540,11 +492,11 @@ Examples:
       "judge properties of a mini-world model: direct accuracy, CoT maj@1/maj@k, parse rate, step accuracy",
     )
     .requiredOption("--model <gguf>", "the model")
-    .option("--pairs <n>", "pairs per split", intArg(1), 120)
-    .option("-k, --k <n>", "CoT samples per pair", intArg(1, 64), 4)
-    .option("--seed <n>", "judge seed", intArg(0, 2 ** 31 - 1), 0)
-    .option("--world-seed <n>", "world seed of the splits", intArg(0, 2 ** 31 - 1), 0)
-    .option("--splits <list>", "comma-separated splits (default test,ood-length,ood-mixed)", listArg)
+    .option("--pairs <n>", "pairs per split", intArg(1), measure.pairs)
+    .option("-k, --k <n>", "CoT samples per pair", intArg(1, 64), measure.k)
+    .option("--seed <n>", "judge seed", intArg(0, 2 ** 31 - 1), measure.seed)
+    .option("--world-seed <n>", "world seed of the splits", intArg(0, 2 ** 31 - 1), measure.worldSeed)
+    .option("--splits <list>", withDefault("comma-separated splits", measure.splits.join(",")), listArg)
     .option("--json", "print JSON")
     .action((opts) => dispatch("world measure", opts));
   world
@@ -571,110 +523,121 @@ Examples:
     )
     .action((opts) => dispatch("world generate", opts));
 
-  program
-    .command("star")
-    .description("STaR iterations: sample rationales, filter / pair / rationalize, train, export, evaluate")
-    .addOption(
-      new Option("--method <method>", "STaR variant (see docs/star.md)").choices([
-        "star-sft",
-        "star-dpo",
-        "star-rationalizer",
-      ]),
+  const star = defaultStarOptions;
+  const starTrainHelp = (key: TrainOptionHelpKey): string => {
+    if (key === "lr")
+      return `${describeTrainOption("lr")}; star-rationalizer full: ${rationalizerLrFull.toExponential()}`;
+    if (key === "epochs") return describeTrainOption(key, `${defaultStarTrain.epochs} per iteration`);
+    if (key === "saveEvery") return describeTrainOption(key, defaultStarTrain.saveEvery);
+    return describeTrainOption(key);
+  };
+  // No commander defaults here: --resume merges the flags given over the saved ones.
+  addEmbeddedEngineOptions(
+    addTrainerOptions(
+      addSamplingOptions(
+        program
+          .command("star")
+          .description(
+            "STaR iterations: sample rationales, filter / pair / rationalize, train, export, evaluate",
+          )
+          .addOption(
+            new Option("--method <method>", "STaR variant (see docs/star.md)").choices([...starMethods]),
+          )
+          .option("--model <gguf>", "base model M0 (GGUF)")
+          .option("--data <path>", "labelled preference pairs (any format `genrm data formats` lists)")
+          .requiredOption(
+            "--out <dir>",
+            "run directory: manifest.json, iter-N/ data, checkpoints, models, evals",
+          )
+          .option("--format <name>", "data adapter (default: auto-detect)")
+          .option(
+            "--map <mapping>",
+            "generic field mapping, e.g. prompt=input,a=output_1,b=output_2,label=pref",
+          )
+          .option("--limit <n>", "use only the first n pairs", intArg(1))
+          .option(
+            "--eval-data <[name=]path>",
+            "evaluate the base and every iteration on these pairs; repeatable",
+            listArg,
+          )
+          .option(
+            "--iterations <n>",
+            withDefault("iterations, one disjoint slice each", `${star.iterations}, the paper's`),
+            intArg(1, 1000),
+          )
+          .option("-k, --k <n>", withDefault("rationales sampled per pair", star.k), intArg(1, 1024))
+          .addOption(
+            new Option(
+              "--orders <mode>",
+              withDefault("A/B order of samples: one seeded order per pair, or K/2 in each", star.orders),
+            ).choices(["random", "both"]),
+          )
+          .option(
+            "--seed <n>",
+            withDefault("slices, orders, samples, pairing and training", star.seed),
+            intArg(0, 2 ** 31 - 1),
+          )
+          .option(
+            "--template <idOrPath>",
+            withDefault("CoT judge template", `${defaultTemplates.cot.id}; world-cot@1 for the mini world`),
+          )
+          .option(
+            "--rationalizer-template <idOrPath>",
+            "hinted template for star-rationalizer (default: --template plus the built-in hint)",
+          ),
+        { defaults: star.sampling, per: "per rationale", setDefaults: false },
+      )
+        .option(
+          "--max-per-pair <n>",
+          "star-sft, star-rationalizer: keep at most n chains per pair (default: all)",
+          intArg(1),
+        )
+        .option("--dedupe", "star-sft: drop repeated rationales of a pair")
+        .addOption(
+          new Option(
+            "--pairs-per-prompt <n>",
+            withDefault(
+              "star-dpo: one random correct × wrong pair, or as many disjoint pairs as possible",
+              star.pairsPerPrompt,
+            ),
+          ).choices(["one", "max"]),
+        )
+        .addOption(
+          new Option(
+            "--reference <model>",
+            withDefault("star-dpo: DPO reference (sampler = M(t-1))", star.reference),
+          ).choices(["sampler", "base"]),
+        )
+        .option(
+          "--no-reject-unparseable",
+          "star-dpo: never use a chain without a verdict as the rejected side",
+        )
+        .addOption(
+          new Option(
+            "--rationalize <which>",
+            withDefault("star-rationalizer: all prompts (paper) or only failed ones", star.rationalize),
+          ).choices(["all", "failed"]),
+        )
+        .option("--keep-inconsistent", "star-rationalizer: keep rationales that contradict the hint")
+        .option(
+          "--restart-from-base",
+          "train each iteration from the base on all data so far (classic STaR)",
+        ),
+      starTrainHelp,
     )
-    .option("--model <gguf>", "base model M0 (GGUF)")
-    .option("--data <path>", "labelled preference pairs (any format `genrm data formats` lists)")
-    .requiredOption("--out <dir>", "run directory: manifest.json, iter-N/ data, checkpoints, models, evals")
-    .option("--format <name>", "data adapter (default: auto-detect)")
-    .option("--map <mapping>", "generic field mapping, e.g. prompt=input,a=output_1,b=output_2,label=pref")
-    .option("--limit <n>", "use only the first n pairs", intArg(1))
-    .option(
-      "--eval-data <[name=]path>",
-      "evaluate the base and every iteration on these pairs; repeatable",
-      listArg,
-    )
-    .option(
-      "--iterations <n>",
-      "iterations, one disjoint slice each (default 3, the paper's)",
-      intArg(1, 1000),
-    )
-    .option("-k, --k <n>", "rationales sampled per pair (default 8)", intArg(1, 1024))
-    .addOption(
-      new Option(
-        "--orders <mode>",
-        "A/B order of samples: one seeded order per pair, or K/2 in each (default random)",
-      ).choices(["random", "both"]),
-    )
-    .option("--seed <n>", "slices, orders, samples, pairing and training (default 0)", intArg(0, 2 ** 31 - 1))
-    .option(
-      "--template <idOrPath>",
-      "CoT judge template (default cot-pair-v2@1; world-cot@1 for the mini world)",
-    )
-    .option(
-      "--rationalizer-template <idOrPath>",
-      "hinted template for star-rationalizer (default: --template plus the built-in hint)",
-    )
-    .option("--temperature <t>", "sampling temperature (default 1.0)", floatArg(0, 10))
-    .option("--top-p <p>", "nucleus sampling (default 0.95)", floatArg(0, 1))
-    .option("--max-tokens <n>", "max new tokens per rationale (default 1024)", intArg(1, 1 << 20))
-    .option(
-      "--max-per-pair <n>",
-      "star-sft, star-rationalizer: keep at most n chains per pair (default all)",
-      intArg(1),
-    )
-    .option("--dedupe", "star-sft: drop repeated rationales of a pair")
-    .addOption(
-      new Option(
-        "--pairs-per-prompt <n>",
-        "star-dpo: one random correct × wrong pair, or as many disjoint pairs as possible",
-      ).choices(["one", "max"]),
-    )
-    .addOption(
-      new Option("--reference <model>", "star-dpo: DPO reference (default sampler = M(t-1))").choices([
-        "sampler",
-        "base",
-      ]),
-    )
-    .option("--no-reject-unparseable", "star-dpo: never use a chain without a verdict as the rejected side")
-    .addOption(
-      new Option(
-        "--rationalize <which>",
-        "star-rationalizer: all prompts (paper) or only failed ones",
-      ).choices(["all", "failed"]),
-    )
-    .option("--keep-inconsistent", "star-rationalizer: keep rationales that contradict the hint")
-    .option("--restart-from-base", "train each iteration from the base on all data so far (classic STaR)")
-    .option("--full", "full fine-tuning instead of LoRA")
-    .option("--lora-rank <r>", "LoRA rank (default 8)", intArg(1, 4096))
-    .option("--lora-alpha <a>", "LoRA alpha (default 2r)", floatArg(0))
-    .option("--lora-targets <list>", "adapted layers (default all)", listArg)
-    .option("--lr <lr>", "peak learning rate (default 1e-4 LoRA, 1e-6 full)", floatArg(0))
-    .option("--epochs <n>", "epochs per iteration (default 3)", floatArg(0))
-    .option("--max-steps <n>", "optimizer steps per iteration; overrides --epochs", intArg(1))
-    .option("--batch-size <n>", "examples per micro-batch (default 4)", intArg(1))
-    .option("--grad-accum <n>", "micro-batches per optimizer step (default 1)", intArg(1))
-    .option("--max-length <n>", "longest training example in tokens (default 1024)", intArg(2))
-    .option("--truncate", "cut longer examples instead of dropping them")
-    .option("--beta <b>", "star-dpo: DPO beta (default 1.0, the paper's)", floatArg(0))
-    .option("--save-every <n>", "training checkpoint every n steps (default 10)", intArg(0))
-    .option("--eval-k <n>", "samples per order when evaluating (default 1)", intArg(1, 1024))
-    .addOption(
-      new Option("--eval-order <mode>", "A/B order when evaluating (default random)").choices([
-        "both",
-        "random",
-        "fixed",
-      ]),
-    )
-    .option("--concurrency <n>", "pairs sampled at once (default 4)", intArg(1, 4096))
-    .option(
-      "--threads <n>",
-      "CPU threads for the embedded engine (default: real core count)",
-      intArg(1, 1024),
-    )
-    .option("--parallel <n>", "sequences decoded in parallel", intArg(1, 256))
-    .option("--context-size <n>", "engine context size in tokens", intArg(64, 1 << 20))
+      .option("--eval-k <n>", withDefault("samples per order when evaluating", star.evalK), intArg(1, 1024))
+      .addOption(
+        new Option("--eval-order <mode>", withDefault("A/B order when evaluating", star.evalOrder)).choices([
+          "both",
+          "random",
+          "fixed",
+        ]),
+      )
+      .option("--concurrency <n>", withDefault("pairs sampled at once", star.concurrency), intArg(1, 4096)),
+  )
     .option("--store <file>", "SQLite sample store (default <out>/samples.db)")
     .option("--resume", "continue the run in --out with its saved options")
-    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .addOption(progressOption())
     .option("--json", "print the result and manifest as JSON")
     .addHelpText(
       "after",
@@ -703,7 +666,7 @@ Examples:
       "comma-separated subset: zero-shot-direct, zero-shot-cot, genrm, bt, pairrm, star-sft, star-dpo, star-rationalizer",
     )
     .option("--fresh", "delete the run directory first")
-    .addOption(new Option("--progress <mode>", "progress display").choices(["bar", "plain", "silent"]))
+    .addOption(progressOption())
     .option("--json", "print results.json instead of the table")
     .addHelpText(
       "after",

@@ -1,8 +1,8 @@
 /**
- * Flag value parsers. Commander passes strings; nothing is cast to a number implicitly, and a bad
- * value is a usage error naming the flag's expectation.
+ * Flag value parsers and the pieces every command table uses. Commander passes strings; nothing is
+ * cast to a number implicitly, and a bad value is a usage error naming the flag's expectation.
  */
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 
 export function intArg(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -31,4 +31,27 @@ export function listArg(value: string, previous: string[] | undefined): string[]
     .map((s) => s.trim())
     .filter(Boolean);
   return [...(previous ?? []), ...items];
+}
+
+/**
+ * Help text with a default shown as commander shows the defaults it sets, for a default that the
+ * library applies later (or that is not a value, like "real core count").
+ */
+export function withDefault(text: string, value: string | number): string {
+  return `${text} (default: ${value})`;
+}
+
+/** The entries that are not undefined: the flags given. */
+export function givenOnly<T extends object>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+/** --progress, for every command that shows progress. */
+export function progressOption(): Option {
+  return new Option(
+    "--progress <mode>",
+    withDefault("progress display", "bar on a terminal, else plain"),
+  ).choices(["bar", "plain", "silent"]);
 }

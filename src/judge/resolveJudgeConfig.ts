@@ -78,6 +78,9 @@ export interface JudgeConfig {
   probabilityCache: VerdictProbabilityCache | undefined;
 }
 
+/** The protocol of a judge given no template. */
+export const defaultProtocol: Protocol = "cot";
+
 export const defaultJudgeOptions = {
   k: 1,
   orderMode: defaultOrderMode,
@@ -104,7 +107,7 @@ export function resolveJudgeConfig(options: JudgeOptions = {}): JudgeConfig {
     errorPolicy = defaultJudgeOptions.errorPolicy,
     smoothing = defaultJudgeOptions.smoothing,
   } = options;
-  const protocol = options.protocol ?? options.template?.protocol ?? "cot";
+  const protocol = options.protocol ?? options.template?.protocol ?? defaultProtocol;
   const template = options.template ?? defaultTemplates[protocol];
 
   const issues: string[] = [];

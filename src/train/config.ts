@@ -1,8 +1,8 @@
 /**
  * Training configuration: a zod schema for the written form (`TrainOptions`, every field optional,
- * each described; the descriptions double as CLI help) and `resolveTrainConfig`, which fills the
- * defaults in one place and checks cross-field rules, reporting every issue. The resolved config is
- * saved in the run directory and in every checkpoint.
+ * each described with its default; `genrm train` and `genrm star` show the same text as help) and
+ * `resolveTrainConfig`, which fills the defaults in one place and checks cross-field rules,
+ * reporting every issue. The resolved config is saved in the run directory and in every checkpoint.
  *
  * Defaults follow the paper (App. A.2.1, Table 2) where it says something: AdamW (0.9, 0.95),
  * weight decay 0.1, cosine schedule with warmup ratio 0.1, DPO β 1.0. Its learning rate 1e-6 was
@@ -18,88 +18,137 @@ export const trainMethods = ["sft", "dpo", "bt", "pairrm", "genrm"] as const;
 /** GGUF base names of the linear layers LoRA may adapt. */
 export const loraTargetNames = allLoraTargets;
 
+export const defaultTrainConfig = {
+  epochs: 1,
+  batchSize: 4,
+  gradAccum: 1,
+  warmupRatio: 0.1,
+  minLrRatio: 0,
+  beta1: 0.9,
+  beta2: 0.95,
+  eps: 1e-8,
+  weightDecay: 0.1,
+  gradClip: 1.0,
+  seed: 0,
+  beta: defaultDpoBeta,
+  labelSmoothing: 0,
+  centerRewardsCoefficient: 0,
+  maxLength: 1024,
+  lengthPolicy: "filter",
+  orders: "random",
+  evalEvery: 0,
+  saveEvery: 0,
+  keepCheckpoints: 2,
+  recompute: false,
+} as const satisfies Partial<TrainConfig>;
+
+export const defaultLoraRank = 8;
+export const defaultLrLora = 1e-4;
+export const defaultLrFull = 1e-6;
+
+/**
+ * Each option's help: what it does and its default, read from the constants above. The schema's
+ * descriptions and the CLI's trainer flags are built from it, so help cannot disagree with what
+ * `resolveTrainConfig` fills in.
+ */
+const trainOptionHelp = {
+  method: [`objective: ${trainMethods.join(" | ")}`],
+  lr: [
+    "peak learning rate",
+    `${formatDefault(defaultLrLora)} with LoRA, ${formatDefault(defaultLrFull)} full`,
+  ],
+  epochs: ["passes over the data", defaultTrainConfig.epochs],
+  maxSteps: ["optimizer steps; overrides epochs", "from epochs"],
+  batchSize: ["examples per micro-batch", defaultTrainConfig.batchSize],
+  gradAccum: ["micro-batches per optimizer step", defaultTrainConfig.gradAccum],
+  warmupRatio: ["fraction of steps with linear warmup", defaultTrainConfig.warmupRatio],
+  minLrRatio: ["cosine floor as a fraction of lr", defaultTrainConfig.minLrRatio],
+  beta1: ["AdamW β1", defaultTrainConfig.beta1],
+  beta2: ["AdamW β2", defaultTrainConfig.beta2],
+  eps: ["AdamW ε", defaultTrainConfig.eps],
+  weightDecay: ["decoupled weight decay on matrices", defaultTrainConfig.weightDecay],
+  gradClip: ["clip the global gradient norm to this; 0 = off", defaultTrainConfig.gradClip],
+  seed: ["shuffling, LoRA init, head init and judge orders", defaultTrainConfig.seed],
+  beta: ["DPO β; TRL uses 0.1", `${defaultTrainConfig.beta}, from the paper's Table 2`],
+  labelSmoothing: ["DPO label smoothing ε", defaultTrainConfig.labelSmoothing],
+  centerRewardsCoefficient: ["BT reward centering weight", defaultTrainConfig.centerRewardsCoefficient],
+  lora: ["LoRA settings, or false for full fine-tuning", "LoRA"],
+  loraRank: ["LoRA rank r", defaultLoraRank],
+  loraAlpha: ["LoRA α; the update is scaled by α/r", "2r"],
+  loraTargets: [`adapted layers: ${loraTargetNames.join(",")}`, "all"],
+  maxLength: ["longest example in tokens", defaultTrainConfig.maxLength],
+  lengthPolicy: ["longer examples: drop (filter) or cut (truncate)", defaultTrainConfig.lengthPolicy],
+  orders: ["PairRM/GenRM inputs: one seeded A/B order per pair, or both", defaultTrainConfig.orders],
+  evalEvery: ["held-out evaluation every n steps; 0 = only at the end", defaultTrainConfig.evalEvery],
+  saveEvery: ["checkpoint every n steps; 0 = only at the end", defaultTrainConfig.saveEvery],
+  keepCheckpoints: ["checkpoints kept in the run", defaultTrainConfig.keepCheckpoints],
+  recompute: ["recompute activations in backward: less memory, one more forward"],
+} as const satisfies Record<string, readonly [string, (string | number)?]>;
+
+export type TrainOptionHelpKey = keyof typeof trainOptionHelp;
+
+/**
+ * `text (default: value)`. `defaultValue` replaces the trainer's default where a caller has its own
+ * (STaR trains 3 epochs per iteration).
+ */
+export function describeTrainOption(key: TrainOptionHelpKey, defaultValue?: string | number): string {
+  const [text, trainerDefault] = trainOptionHelp[key] as readonly [string, (string | number)?];
+  const shown = defaultValue ?? trainerDefault;
+  return shown === undefined ? text : `${text} (default: ${formatDefault(shown)})`;
+}
+
+/** Small rates read better as 1e-4 than as 0.0001. */
+function formatDefault(value: string | number): string {
+  return typeof value === "number" && value !== 0 && Math.abs(value) < 1e-3
+    ? value.toExponential()
+    : String(value);
+}
+
 export const trainOptionsSchema = z
   .object({
-    method: z.enum(trainMethods).describe("objective: sft | dpo | bt | pairrm | genrm"),
-    lr: z.number().positive().optional().describe("peak learning rate (default 1e-4 with LoRA, 1e-6 full)"),
-    epochs: z.number().positive().optional().describe("passes over the data (default 1)"),
-    maxSteps: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe("stop after this many optimizer steps (default: epochs)"),
-    batchSize: z.number().int().positive().optional().describe("examples per micro-batch (default 4)"),
-    gradAccum: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe("micro-batches per optimizer step (default 1)"),
-    warmupRatio: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .describe("fraction of steps with linear warmup (default 0.1)"),
-    minLrRatio: z.number().min(0).max(1).optional().describe("cosine floor as a fraction of lr (default 0)"),
-    beta1: z.number().min(0).lt(1).optional().describe("AdamW β1 (default 0.9)"),
-    beta2: z.number().min(0).lt(1).optional().describe("AdamW β2 (default 0.95)"),
-    eps: z.number().positive().optional().describe("AdamW ε (default 1e-8)"),
-    weightDecay: z.number().min(0).optional().describe("decoupled weight decay on matrices (default 0.1)"),
-    gradClip: z
+    method: z.enum(trainMethods).describe(describeTrainOption("method")),
+    lr: z.number().positive().optional().describe(describeTrainOption("lr")),
+    epochs: z.number().positive().optional().describe(describeTrainOption("epochs")),
+    maxSteps: z.number().int().positive().optional().describe(describeTrainOption("maxSteps")),
+    batchSize: z.number().int().positive().optional().describe(describeTrainOption("batchSize")),
+    gradAccum: z.number().int().positive().optional().describe(describeTrainOption("gradAccum")),
+    warmupRatio: z.number().min(0).max(1).optional().describe(describeTrainOption("warmupRatio")),
+    minLrRatio: z.number().min(0).max(1).optional().describe(describeTrainOption("minLrRatio")),
+    beta1: z.number().min(0).lt(1).optional().describe(describeTrainOption("beta1")),
+    beta2: z.number().min(0).lt(1).optional().describe(describeTrainOption("beta2")),
+    eps: z.number().positive().optional().describe(describeTrainOption("eps")),
+    weightDecay: z.number().min(0).optional().describe(describeTrainOption("weightDecay")),
+    gradClip: z.number().min(0).optional().describe(describeTrainOption("gradClip")),
+    seed: z.number().int().min(0).optional().describe(describeTrainOption("seed")),
+    beta: z.number().positive().optional().describe(describeTrainOption("beta")),
+    labelSmoothing: z.number().min(0).lt(0.5).optional().describe(describeTrainOption("labelSmoothing")),
+    centerRewardsCoefficient: z
       .number()
       .min(0)
       .optional()
-      .describe("clip the global gradient norm to this; 0 = off (default 1.0)"),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe("shuffling, LoRA init, head init and judge orders (default 0)"),
-    beta: z.number().positive().optional().describe("DPO β (default 1.0, paper Table 2; TRL uses 0.1)"),
-    labelSmoothing: z.number().min(0).lt(0.5).optional().describe("DPO label smoothing ε (default 0)"),
-    centerRewardsCoefficient: z.number().min(0).optional().describe("BT reward centering weight (default 0)"),
+      .describe(describeTrainOption("centerRewardsCoefficient")),
     lora: z
       .union([
         z.literal(false),
         z.object({
-          rank: z.number().int().positive().optional().describe("LoRA rank r (default 8)"),
-          alpha: z
-            .number()
-            .positive()
-            .optional()
-            .describe("LoRA α; the update is scaled by α/r (default 2r)"),
+          rank: z.number().int().positive().optional().describe(describeTrainOption("loraRank")),
+          alpha: z.number().positive().optional().describe(describeTrainOption("loraAlpha")),
           targets: z
             .array(z.enum(loraTargetNames))
             .min(1)
             .optional()
-            .describe("adapted layers (default every attention and FFN projection)"),
+            .describe(describeTrainOption("loraTargets")),
         }),
       ])
       .optional()
-      .describe("LoRA settings, or false for full fine-tuning (default LoRA)"),
-    maxLength: z.number().int().positive().optional().describe("longest example in tokens (default 1024)"),
-    lengthPolicy: z
-      .enum(["filter", "truncate"])
-      .optional()
-      .describe("longer examples: drop or cut (default filter)"),
-    orders: z.enum(["random", "both"]).optional().describe("judge inputs: one seeded order per pair or both"),
-    evalEvery: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe("held-out loss every N steps; 0 = only at the end"),
-    saveEvery: z.number().int().min(0).optional().describe("checkpoint every N steps; 0 = only at the end"),
-    keepCheckpoints: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe("checkpoints kept in the run (default 2)"),
-    recompute: z.boolean().optional().describe("activation recomputation: less memory, one more forward"),
+      .describe(describeTrainOption("lora")),
+    maxLength: z.number().int().positive().optional().describe(describeTrainOption("maxLength")),
+    lengthPolicy: z.enum(["filter", "truncate"]).optional().describe(describeTrainOption("lengthPolicy")),
+    orders: z.enum(["random", "both"]).optional().describe(describeTrainOption("orders")),
+    evalEvery: z.number().int().min(0).optional().describe(describeTrainOption("evalEvery")),
+    saveEvery: z.number().int().min(0).optional().describe(describeTrainOption("saveEvery")),
+    keepCheckpoints: z.number().int().positive().optional().describe(describeTrainOption("keepCheckpoints")),
+    recompute: z.boolean().optional().describe(describeTrainOption("recompute")),
   })
   .strict();
 
@@ -142,34 +191,6 @@ export interface TrainConfig {
   keepCheckpoints: number;
   recompute: boolean;
 }
-
-export const defaultTrainConfig = {
-  epochs: 1,
-  batchSize: 4,
-  gradAccum: 1,
-  warmupRatio: 0.1,
-  minLrRatio: 0,
-  beta1: 0.9,
-  beta2: 0.95,
-  eps: 1e-8,
-  weightDecay: 0.1,
-  gradClip: 1.0,
-  seed: 0,
-  beta: defaultDpoBeta,
-  labelSmoothing: 0,
-  centerRewardsCoefficient: 0,
-  maxLength: 1024,
-  lengthPolicy: "filter",
-  orders: "random",
-  evalEvery: 0,
-  saveEvery: 0,
-  keepCheckpoints: 2,
-  recompute: false,
-} as const satisfies Partial<TrainConfig>;
-
-export const defaultLoraRank = 8;
-export const defaultLrLora = 1e-4;
-export const defaultLrFull = 1e-6;
 
 /** Parses and fills defaults; throws ConfigError listing every issue as `dot.path: message`. */
 export function resolveTrainConfig(options: TrainOptions): TrainConfig {

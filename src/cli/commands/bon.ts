@@ -9,9 +9,9 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { generateCandidates } from "../../bon/generateCandidates.js";
+import { defaultGenerateCandidatesOptions, generateCandidates } from "../../bon/generateCandidates.js";
 import { loadBonItems } from "../../bon/loadBonItems.js";
-import { runBon } from "../../bon/runBon.js";
+import { defaultRunBonOptions, runBon } from "../../bon/runBon.js";
 import type { BonFormat, BonItemResult, BonMethodSummary, BonSummary } from "../../bon/types.js";
 import { openEngine } from "../../engine/openEngine.js";
 import type { Engine } from "../../engine/types.js";
@@ -23,7 +23,15 @@ import { createLengthScorer } from "../../rank/createLengthScorer.js";
 import type { SelectionScheme } from "../../rank/types.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
-import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "../judgeFlags.js";
+import {
+  embeddedEngineFromFlags,
+  type JudgeFlags,
+  judgeOptionsFromFlags,
+  judgeSettings,
+  openJudgeEngine,
+  type ResolvedJudgeOptions,
+  samplingFromFlags,
+} from "../judgeFlags.js";
 
 export interface BonCommandOptions extends JudgeFlags {
   data: string;
@@ -55,7 +63,7 @@ export interface BonReport {
 }
 
 export async function runBonCommand(options: BonCommandOptions): Promise<BonReport> {
-  const { scheme = "knockout", seed = 0 } = options;
+  const { scheme = defaultRunBonOptions.scheme, seed = defaultRunBonOptions.seed } = options;
   const pairwise = scheme !== "scalar";
   if (pairwise && !options.baseline && !options.model && !options.baseUrl) {
     throw new ConfigError([`judge: scheme "${scheme}" needs a judge model`], {
@@ -83,21 +91,20 @@ export async function runBonCommand(options: BonCommandOptions): Promise<BonRepo
       const policyEngine = await openEngine({
         ...(options.policyModel ? { model: options.policyModel } : {}),
         ...(options.policyBaseUrl ? { baseUrls: options.policyBaseUrl } : {}),
-        ...(options.threads !== undefined ? { threads: options.threads } : {}),
-        ...(options.parallel !== undefined ? { parallelSequences: options.parallel } : {}),
+        ...embeddedEngineFromFlags({ threads: options.threads, parallel: options.parallel }),
       });
       engines.push(policyEngine);
-      const sampling = {
-        temperature: options.policyTemperature ?? 0.8,
-        topP: 0.95,
-        maxTokens: options.policyMaxTokens ?? 512,
-      };
+      const sampling = samplingFromFlags(
+        { temperature: options.policyTemperature, maxTokens: options.policyMaxTokens },
+        defaultGenerateCandidatesOptions.sampling,
+      );
+      const n = options.n ?? defaultGenerateCandidatesOptions.n;
       const progress = createProgressReporter("bon generate", {
         unit: "prompts",
         ...(options.progress ? { mode: options.progress } : {}),
       });
       const generated = await generateCandidates(policyEngine, items, {
-        n: options.n ?? 4,
+        n,
         sampling,
         seed,
         signal: controller.signal,
@@ -108,7 +115,7 @@ export async function runBonCommand(options: BonCommandOptions): Promise<BonRepo
       policy = {
         model_id: policyEngine.info.modelId,
         model_name: policyEngine.info.modelName,
-        n: options.n ?? 4,
+        n,
         sampling,
         prompt_tokens: generated.promptTokens,
         completion_tokens: generated.completionTokens,
@@ -116,14 +123,16 @@ export async function runBonCommand(options: BonCommandOptions): Promise<BonRepo
     }
 
     let judge: Judge | undefined;
+    let judgeOptions: ResolvedJudgeOptions | undefined;
     if (pairwise) {
       if (options.baseline === "length") judge = createLengthJudge();
       else if (options.baseline === "random") judge = createRandomJudge({ seed });
       else {
+        judgeOptions = await judgeOptionsFromFlags(options);
         const engine = await openJudgeEngine(options);
         engines.push(engine);
         judge = createLlmJudge(engine, {
-          ...(await judgeOptionsFromFlags(options)),
+          ...judgeOptions,
           ...(store
             ? {
                 cache: store.sampleCache(),
@@ -156,7 +165,7 @@ export async function runBonCommand(options: BonCommandOptions): Promise<BonRepo
     progress.stop();
 
     const judgeRecord = judge
-      ? { ...judge.info, ...(options.baseline ? {} : { options: await judgeOptionsFromFlags(options) }) }
+      ? { ...judge.info, ...(judgeOptions ? { options: judgeSettings(judgeOptions) } : {}) }
       : { name: scorer.name, scalar: true };
     const report: BonReport = {
       provenance: {

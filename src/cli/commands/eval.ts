@@ -17,9 +17,10 @@ import type { PreferencePair } from "../../data/types.js";
 import type { Engine } from "../../engine/types.js";
 import { ConfigError } from "../../errors.js";
 import { formatEvalTable, scorePair, summarizeEval } from "../../eval/index.js";
-import { type HeadJudge, openHeadJudge } from "../../heads/index.js";
+import { defaultHeadJudgeOptions, type HeadJudge, openHeadJudge } from "../../heads/index.js";
 import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
-import type { Judge } from "../../judge/types.js";
+import { defaultJudgeOptions } from "../../judge/resolveJudgeConfig.js";
+import type { Judge, JudgeInfo, OrderMode } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { JudgmentLog } from "../../run/JudgmentLog.js";
 import { writeJsonFile } from "../../run/jsonFile.js";
@@ -29,7 +30,14 @@ import { runJudging } from "../../run/runJudging.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
-import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "../judgeFlags.js";
+import {
+  type JudgeFlags,
+  judgeOptionsFromFlags,
+  judgeSettings,
+  openJudgeEngine,
+  type ResolvedJudgeOptions,
+} from "../judgeFlags.js";
+import { givenOnly } from "../parseArgs.js";
 import { defaultStorePath } from "../paths.js";
 
 export interface EvalCommandOptions extends JudgeFlags {
@@ -57,15 +65,7 @@ export interface EvalCommandResult {
 }
 
 export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalCommandResult> {
-  const {
-    data,
-    seed = 0,
-    k = 1,
-    protocol = "cot",
-    order = "both",
-    concurrency = 4,
-    bootstrap = 1000,
-  } = options;
+  const { data } = options;
 
   const loaded = await loadPairs(data, {
     ...(options.format ? { format: options.format } : {}),
@@ -98,51 +98,42 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
   try {
     store = modelFree ? undefined : SampleStore.open(storePath);
     let judge: Judge;
-    if (options.baseline === "length") judge = createLengthJudge();
-    else if (options.baseline === "random") judge = createRandomJudge({ seed });
-    else if (options.head !== undefined) {
+    let settings: EvalJudgeSettings;
+    if (options.baseline !== undefined) {
+      const seed = options.seed ?? defaultJudgeOptions.seed;
+      judge = options.baseline === "length" ? createLengthJudge() : createRandomJudge({ seed });
+      settings = { kind: "baseline", seed };
+    } else if (options.head !== undefined) {
       headJudge = await openHeadJudge({
         headFile: options.head,
         ...(options.model !== undefined ? { modelPath: options.model } : {}),
         ...(options.lora !== undefined ? { adapterPath: options.lora[0]! } : {}),
         ...(options.template !== undefined ? { template: await loadTemplate(options.template) } : {}),
-        orderMode: order,
-        seed,
+        ...givenOnly({ orderMode: options.order, seed: options.seed }),
         signal: controller.signal,
       });
       judge = headJudge;
+      settings = {
+        kind: "head",
+        files: headJudge.files,
+        order: headJudge.kind === "score" ? null : (options.order ?? defaultHeadJudgeOptions.orderMode),
+        seed: options.seed ?? defaultHeadJudgeOptions.seed,
+      };
     } else {
+      const judgeOptions = await judgeOptionsFromFlags(options);
       engine = await openJudgeEngine(options);
       judge = createLlmJudge(engine, {
-        ...(await judgeOptionsFromFlags(options)),
+        ...judgeOptions,
         ...(store ? { cache: store.sampleCache(), probabilityCache: store.probabilityCache() } : {}),
       });
+      settings = { kind: "llm", options: judgeOptions };
     }
 
-    const runConfig = {
-      data: {
-        path: path.resolve(data),
-        format: loaded.format,
-        pairs: pairs.length,
-        limit: options.limit ?? null,
-      },
-      judge: judge.info,
-      ...(headJudge ? { head: headJudge.files } : {}),
-      protocol: modelFree ? null : protocol,
-      k: modelFree ? null : k,
-      order: options.baseline || headJudge?.kind === "score" ? null : order,
-      adaptive: options.adaptive ?? null,
-      seed,
-      sampling: modelFree
-        ? null
-        : {
-            temperature: options.temperature ?? 1.0,
-            topP: options.topP ?? 0.95,
-            maxTokens: options.maxTokens ?? 1024,
-          },
-      tiePolicy: options.tiePolicy ?? null,
-      errorPolicy: options.errorPolicy ?? null,
-    };
+    const runConfig = evalRunConfig(
+      { path: path.resolve(data), format: loaded.format, pairs: pairs.length, limit: options.limit ?? null },
+      judge.info,
+      settings,
+    );
     const runDir =
       options.out ??
       path.join(
@@ -165,7 +156,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
     let result: Awaited<ReturnType<typeof runJudging>>;
     try {
       result = await runJudging(judge, pairs, log, {
-        concurrency,
+        ...givenOnly({ concurrency: options.concurrency }),
         signal: controller.signal,
         onProgress: ({ done, total, judgment }) => {
           const label = byId.get(judgment.pairId)?.label;
@@ -182,7 +173,9 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
       log.close();
     }
 
-    const summary = summarizeEval(result.judgments, pairs, { bootstrap: { resamples: bootstrap, seed } });
+    const summary = summarizeEval(result.judgments, pairs, {
+      bootstrap: { ...givenOnly({ resamples: options.bootstrap }), seed: runConfig.seed },
+    });
     const record = {
       ...summary,
       run: {
@@ -206,6 +199,42 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
     await headJudge?.dispose();
     store?.close();
     lock?.release();
+  }
+}
+
+/** How the judge of an eval run was set up: what its config records beyond the judge's info. */
+export type EvalJudgeSettings =
+  | { kind: "llm"; options: ResolvedJudgeOptions }
+  | { kind: "baseline"; seed: number }
+  | { kind: "head"; files: HeadJudge["files"]; order: OrderMode | null; seed: number };
+
+/**
+ * What an eval run's config hash covers: the data, the judge, and every setting the judge
+ * resolved, so a default spelled out on the command line hashes as its absence does. A model-free
+ * judge records null for the settings it does not use.
+ */
+export function evalRunConfig(
+  data: { path: string; format: string; pairs: number; limit: number | null },
+  judge: JudgeInfo,
+  settings: EvalJudgeSettings,
+) {
+  const unused = {
+    protocol: null,
+    k: null,
+    adaptive: null,
+    sampling: null,
+    tiePolicy: null,
+    errorPolicy: null,
+  };
+  switch (settings.kind) {
+    case "llm": {
+      const { orderMode, ...s } = judgeSettings(settings.options);
+      return { data, judge, ...s, order: orderMode };
+    }
+    case "baseline":
+      return { data, judge, ...unused, order: null, seed: settings.seed };
+    case "head":
+      return { data, judge, head: settings.files, ...unused, order: settings.order, seed: settings.seed };
   }
 }
 

@@ -13,17 +13,23 @@ import { loadPairs } from "../../data/index.js";
 import { ConfigError } from "../../errors.js";
 import { loadTemplate } from "../../judge/templates/loadTemplate.js";
 import type { OrderMode } from "../../judge/types.js";
-import type { LoraTargetName } from "../../model/lora/index.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { readJsonFile, writeJsonFile } from "../../run/jsonFile.js";
 import { lockRunDir } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { runStar, type StarEvalSet, type StarMethod, type StarResult } from "../../star/index.js";
-import type { TrainOptions } from "../../train/config.js";
+import { defaultStarOptions } from "../../star/resolveStarConfig.js";
 import { gracefulStop } from "../gracefulStop.js";
-import type { TrainerFlags } from "./train.js";
+import {
+  type EmbeddedEngineFlags,
+  embeddedEngineFromFlags,
+  type SamplingFlags,
+  samplingFromFlags,
+} from "../judgeFlags.js";
+import { givenOnly } from "../parseArgs.js";
+import { type TrainerFlags, trainerFlagIssues, trainOptionsFromFlags } from "../trainerFlags.js";
 
-export interface StarCommandOptions extends TrainerFlags {
+export interface StarCommandOptions extends TrainerFlags, EmbeddedEngineFlags, SamplingFlags {
   method?: StarMethod;
   model?: string;
   data?: string;
@@ -38,9 +44,6 @@ export interface StarCommandOptions extends TrainerFlags {
   seed?: number;
   template?: string;
   rationalizerTemplate?: string;
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
   maxPerPair?: number;
   dedupe?: boolean;
   pairsPerPrompt?: "one" | "max";
@@ -49,14 +52,9 @@ export interface StarCommandOptions extends TrainerFlags {
   rationalize?: "all" | "failed";
   keepInconsistent?: boolean;
   restartFromBase?: boolean;
-  beta?: number;
-  saveEvery?: number;
   evalK?: number;
   evalOrder?: OrderMode;
   concurrency?: number;
-  threads?: number;
-  parallel?: number;
-  contextSize?: number;
   store?: string;
   resume?: boolean;
   progress?: "bar" | "plain" | "silent";
@@ -103,9 +101,7 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
   if (o.method === undefined) issues.push("method: required (--method star-sft|star-dpo|star-rationalizer)");
   if (o.model === undefined) issues.push("model: required (--model base.gguf)");
   if (o.data === undefined) issues.push("data: required (--data pairs.jsonl)");
-  if (o.full && (o.loraRank !== undefined || o.loraAlpha !== undefined || o.loraTargets !== undefined)) {
-    issues.push("lora: --full and --lora-* flags exclude each other");
-  }
+  issues.push(...trainerFlagIssues(o));
   if (issues.length > 0) throw new ConfigError(issues);
 
   const loaded = await loadPairs(o.data!, {
@@ -125,26 +121,7 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
     options: Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && !notSaved.has(k))),
   });
 
-  const defined = <T extends object>(x: T) =>
-    Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as Partial<T>;
-  const trainOptions = defined({
-    lr: o.lr,
-    epochs: o.epochs,
-    maxSteps: o.maxSteps,
-    batchSize: o.batchSize,
-    gradAccum: o.gradAccum,
-    maxLength: o.maxLength,
-    lengthPolicy: o.truncate ? ("truncate" as const) : undefined,
-    beta: o.beta,
-    saveEvery: o.saveEvery,
-    lora: o.full
-      ? (false as const)
-      : defined({
-          rank: o.loraRank,
-          alpha: o.loraAlpha,
-          targets: o.loraTargets as LoraTargetName[] | undefined,
-        }),
-  }) as Omit<TrainOptions, "method">;
+  const trainOptions = trainOptionsFromFlags(o);
 
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const stop = gracefulStop("stopping at the next safe point; rerun with --resume to continue");
@@ -152,11 +129,6 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
   let reporter: ReturnType<typeof createProgressReporter> | null = null;
   let phase = "";
   try {
-    const sampling = {
-      temperature: o.temperature ?? 1.0,
-      topP: o.topP ?? 0.95,
-      maxTokens: o.maxTokens ?? 1024,
-    };
     return await runStar(
       {
         method: o.method!,
@@ -166,7 +138,7 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
         outDir: runDir,
         dataSource: path.resolve(o.data!),
         ...(o.store !== undefined ? { store: path.resolve(o.store) } : {}),
-        ...defined({
+        ...givenOnly({
           iterations: o.iterations,
           k: o.k,
           orders: o.orders,
@@ -187,9 +159,9 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
         ...(o.rationalizerTemplate !== undefined
           ? { rationalizerTemplate: await loadTemplate(o.rationalizerTemplate) }
           : {}),
-        sampling,
+        sampling: samplingFromFlags(o, defaultStarOptions.sampling),
         train: trainOptions,
-        engine: defined({ threads: o.threads, contextSize: o.contextSize, parallelSequences: o.parallel }),
+        engine: embeddedEngineFromFlags(o),
       },
       {
         signal: stop.signal,

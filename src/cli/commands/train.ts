@@ -24,7 +24,6 @@ import { templateHash } from "../../judge/templates/templateHash.js";
 import type { JudgeTemplate } from "../../judge/types.js";
 import { exportLoraAdapterGguf, exportMergedGguf } from "../../model/export/index.js";
 import { loadModel } from "../../model/loadModel.js";
-import type { LoraTargetName } from "../../model/lora/index.js";
 import { readJsonFile, writeJsonFile } from "../../run/jsonFile.js";
 import { appendMetrics, keepMetricsUpTo } from "../../run/metricsLog.js";
 import { lockRunDir } from "../../run/runDirLock.js";
@@ -43,21 +42,8 @@ import { type TrainLogEntry, type TrainResult, train } from "../../train/loop.js
 import { writeHeadFile } from "../../train/restore.js";
 import { genrmVersion } from "../../version.js";
 import { gracefulStop } from "../gracefulStop.js";
-
-/** Trainer flags shared by `genrm train` and `genrm star` (which trains each iteration). */
-export interface TrainerFlags {
-  full?: boolean;
-  loraRank?: number;
-  loraAlpha?: number;
-  loraTargets?: string[];
-  lr?: number;
-  epochs?: number;
-  maxSteps?: number;
-  batchSize?: number;
-  gradAccum?: number;
-  maxLength?: number;
-  truncate?: boolean;
-}
+import { givenOnly } from "../parseArgs.js";
+import { type TrainerFlags, trainOptionsFromFlags } from "../trainerFlags.js";
 
 export interface TrainCommandOptions extends TrainerFlags {
   method?: TrainMethod;
@@ -72,13 +58,11 @@ export interface TrainCommandOptions extends TrainerFlags {
   weightDecay?: number;
   gradClip?: number;
   seed?: number;
-  beta?: number;
   labelSmoothing?: number;
   centerRewards?: number;
   orders?: "random" | "both";
   template?: string;
   evalEvery?: number;
-  saveEvery?: number;
   keepCheckpoints?: number;
   recompute?: boolean;
   refModel?: string;
@@ -136,41 +120,23 @@ export interface TrainCommandResult {
 
 export function toTrainOptions(o: TrainCommandOptions): TrainOptions {
   if (o.method === undefined) throw new ConfigError(["method: required (--method sft|dpo|bt|pairrm|genrm)"]);
-  if (o.full && (o.loraRank !== undefined || o.loraAlpha !== undefined || o.loraTargets !== undefined)) {
-    throw new ConfigError(["lora: --full and --lora-* flags exclude each other"]);
-  }
-  const defined = <T extends object>(x: T) =>
-    Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as Partial<T>;
-  return defined({
+  return {
     method: o.method,
-    lr: o.lr,
-    epochs: o.epochs,
-    maxSteps: o.maxSteps,
-    batchSize: o.batchSize,
-    gradAccum: o.gradAccum,
-    warmupRatio: o.warmup,
-    minLrRatio: o.minLrRatio,
-    weightDecay: o.weightDecay,
-    gradClip: o.gradClip,
-    seed: o.seed,
-    beta: o.beta,
-    labelSmoothing: o.labelSmoothing,
-    centerRewardsCoefficient: o.centerRewards,
-    lora: o.full
-      ? false
-      : defined({
-          rank: o.loraRank,
-          alpha: o.loraAlpha,
-          targets: o.loraTargets as LoraTargetName[] | undefined,
-        }),
-    maxLength: o.maxLength,
-    lengthPolicy: o.truncate ? "truncate" : undefined,
-    orders: o.orders,
-    evalEvery: o.evalEvery,
-    saveEvery: o.saveEvery,
-    keepCheckpoints: o.keepCheckpoints,
-    recompute: o.recompute,
-  }) as TrainOptions;
+    ...trainOptionsFromFlags(o),
+    ...givenOnly({
+      warmupRatio: o.warmup,
+      minLrRatio: o.minLrRatio,
+      weightDecay: o.weightDecay,
+      gradClip: o.gradClip,
+      seed: o.seed,
+      labelSmoothing: o.labelSmoothing,
+      centerRewardsCoefficient: o.centerRewards,
+      orders: o.orders,
+      evalEvery: o.evalEvery,
+      keepCheckpoints: o.keepCheckpoints,
+      recompute: o.recompute,
+    }),
+  };
 }
 
 export async function runTrainCommand(given: TrainCommandOptions): Promise<TrainCommandResult> {

@@ -27,6 +27,7 @@ import { worldSplitNames } from "../../world/resolveWorldConfig.js";
 import type { WorldSplitName } from "../../world/types.js";
 import { writeWorldSplits } from "../../world/writeWorldSplits.js";
 import { gracefulStop } from "../gracefulStop.js";
+import { givenOnly } from "../parseArgs.js";
 
 /**
  * The full recipe (the committed base model) and a much weaker one that fits tests. The corpus
@@ -136,8 +137,7 @@ export async function runWorldPretrain(
   const measured = options.measure
     ? await measureWorldModel({
         modelPath: options.out,
-        pairs: options.pairs ?? 120,
-        k: options.k ?? 4,
+        ...givenOnly({ pairs: options.pairs, k: options.k }),
         onProgress: ({ split, protocol, done, total }) => {
           if (done === total) log(`measured ${split} ${protocol}: ${total} pairs`);
         },
@@ -222,11 +222,13 @@ export interface WorldMeasureCommandOptions {
 export async function runWorldMeasure(options: WorldMeasureCommandOptions): Promise<WorldModelMeasurement> {
   const m = await measureWorldModel({
     modelPath: options.model,
-    pairs: options.pairs ?? 120,
-    k: options.k ?? 4,
-    seed: options.seed ?? 0,
-    worldSeed: options.worldSeed ?? 0,
-    ...(options.splits !== undefined ? { splits: options.splits as WorldSplitName[] } : {}),
+    ...givenOnly({
+      pairs: options.pairs,
+      k: options.k,
+      seed: options.seed,
+      worldSeed: options.worldSeed,
+      splits: options.splits as WorldSplitName[] | undefined,
+    }),
   });
   if (options.json) process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
   else process.stdout.write(`${formatMeasurement(m).join("\n")}\n`);

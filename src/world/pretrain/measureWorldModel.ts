@@ -25,6 +25,7 @@ import { judgeView } from "../judgeView.js";
 import { readWorldMeta } from "../readWorldMeta.js";
 import { scoreRationale } from "../scoreRationale.js";
 import type { WorldSplitName } from "../types.js";
+import { defaultMeasureWorldOptions } from "./measureDefaults.js";
 
 export interface MeasureWorldModelOptions {
   modelPath: string;
@@ -95,11 +96,12 @@ const verdictScore = (verdict: PairVerdict, pair: PreferencePair): number =>
   scorePair(verdict, pair.label as Slot);
 
 export async function measureWorldModel(options: MeasureWorldModelOptions): Promise<WorldModelMeasurement> {
-  const worldSeed = options.worldSeed ?? 0;
-  const splitNames = options.splits ?? (["test", "ood-length", "ood-mixed"] as WorldSplitName[]);
-  const n = options.pairs ?? 120;
-  const k = options.k ?? 4;
-  const seed = options.seed ?? 0;
+  const d = defaultMeasureWorldOptions;
+  const worldSeed = options.worldSeed ?? d.worldSeed;
+  const splitNames = options.splits ?? d.splits;
+  const n = options.pairs ?? d.pairs;
+  const k = options.k ?? d.k;
+  const seed = options.seed ?? d.seed;
   const sizes: Partial<Record<WorldSplitName, number>> = {
     train: 0,
     test: 0,
@@ -111,7 +113,7 @@ export async function measureWorldModel(options: MeasureWorldModelOptions): Prom
   const started = performance.now();
   const engine = await openLlamaCppEngine({
     modelPath: options.modelPath,
-    threads: options.threads ?? 1,
+    threads: options.threads ?? d.threads,
     contextSize: 384,
     parallelSequences: 32,
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
@@ -129,7 +131,7 @@ export async function measureWorldModel(options: MeasureWorldModelOptions): Prom
       orderMode: "random",
       k,
       seed,
-      sampling: { temperature: 1, topP: 0.95, maxTokens: options.maxTokens ?? 128 },
+      sampling: { temperature: 1, topP: 0.95, maxTokens: options.maxTokens ?? d.maxTokens },
     });
     const results: SplitMeasurement[] = [];
     for (const split of splitNames) {
