@@ -22,10 +22,12 @@
  *
  *   npm run bench:serve -- [--model judge.gguf | --model smollm-135m-shape] [--clients 1,16,64]
  *                          [--rounds 3] [--requests-per-client 4] [--min-requests 64] [--threads N]
- *                          [--parallel 8] [--out bench-serve.json]
+ *                          [--parallel 8] [--no-batch-invariant] [--out bench-serve.json]
  *
  * `--model smollm-135m-shape` is bench:judge's random-weight GGUF of SmolLM-135M's shape (written
  * once into the cache directory); without --model, a tiny random-weight model (hidden 64, 2 layers).
+ * `--no-batch-invariant` turns the in-process engine's batch invariance off (the server keeps it):
+ * a profile switch that shows what running prefills in batches of their own is worth.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -58,6 +60,7 @@ const rounds = Number(opt("rounds", "3"));
 const threads = Number(opt("threads", String(Math.max(1, availableParallelism() - 1))));
 const parallel = Number(opt("parallel", "8"));
 const contextSize = 1024;
+const batchInvariant = !argv.includes("--no-batch-invariant");
 const outFile = argv.includes("--out") ? opt("out", "") : undefined;
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -238,7 +241,13 @@ function postJudge(agent: Agent, url: URL, body: string): Promise<number> {
   });
 }
 
-const engine = await openLlamaCppEngine({ modelPath, threads, parallelSequences: parallel, contextSize });
+const engine = await openLlamaCppEngine({
+  modelPath,
+  threads,
+  parallelSequences: parallel,
+  contextSize,
+  batchInvariant,
+});
 const judge: Judge = new JudgeScheduler(createLlmJudge(engine, { protocol: "direct" }), {
   concurrency: parallel,
 }).judge;
@@ -252,9 +261,11 @@ const serverSend = (i: number) => postJudge(agent, url, bodies[i]!);
 const rows: Row[] = [];
 let rss: number | null;
 try {
-  // Warm-up on both sides: first calls pay for context and sampler setup.
-  await judge.judge(toPair(0));
-  await serverSend(0);
+  // Warm-up on both sides: first calls pay for context and sampler setup, and every sequence gets
+  // the template's prefix, which a cold sequence would evaluate in full at the first busy level.
+  const warm = Array.from({ length: parallel }, (_, k) => pairs.length - 1 - k);
+  await Promise.all(warm.map((i) => judge.judge(toPair(i))));
+  await Promise.all(warm.map((i) => serverSend(i)));
   for (const clients of clientLevels) {
     const local: Run[] = [];
     const remote: Run[] = [];
@@ -371,7 +382,7 @@ const f = (x: number, d = 2) => x.toFixed(d);
 const at = (clients: number) => rows.find((r) => r.clients === clients);
 const base = at(Math.min(...clientLevels));
 const lines = [
-  `genrm serve, POST /v1/judge (direct protocol, both orders), threads ${threads}, parallel ${parallel}, model ${modelPath}`,
+  `genrm serve, POST /v1/judge (direct protocol, both orders), threads ${threads}, parallel ${parallel}, model ${modelPath}${batchInvariant ? "" : ", in-process batch invariance OFF"}`,
   `medians over ${rounds} rounds per level, sides alternating ABBA`,
   "",
   "| clients | requests per round | server req/s | p50 ms | p99 ms | errors | 429s | in-process /s | p50 ms | p99 ms | ratio | per round |",
@@ -410,7 +421,7 @@ process.stdout.write(`${lines.join("\n")}\n`);
 if (outFile) {
   writeFileSync(
     outFile,
-    `${JSON.stringify({ threads, parallel, rounds, modelPath, rows, ceiling, peakRssMiB: rss, loadavg: loadavg() }, null, 2)}\n`,
+    `${JSON.stringify({ threads, parallel, rounds, batchInvariant, modelPath, rows, ceiling, peakRssMiB: rss, loadavg: loadavg() }, null, 2)}\n`,
   );
 }
 const top = at(Math.max(...clientLevels));

@@ -8,7 +8,7 @@
 // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire; each caller asserts the fields it reads.
 type Json = any;
 
-async function postJson(url: string, body: unknown): Promise<{ status: number; json: Json }> {
+export async function postJson(url: string, body: unknown): Promise<{ status: number; json: Json }> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -10,6 +10,7 @@ import { type RunningServer, type StartServerOptions, startServer } from "../../
 import {
   openRlhfRewardBatch,
   openRlhfRewardOneRollout,
+  postJson,
   slimeRemoteRm,
   trlGenrmReward,
   verlComputeScore,
@@ -29,14 +30,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function post(url: string, body: unknown): Promise<{ status: number; json: Body }> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
+const post = postJson;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const chatml = (q: string) => `<|im_start|>user\n${q}<|im_end|>\n<|im_start|>assistant\n`;
