@@ -226,7 +226,12 @@ export {
 
 // Runs: judging a dataset with a resumable judgments.jsonl and a summary.json --------------------
 
-export { type EvaluateInDirOptions, evaluateInDir } from "./run/evaluateInDir.js";
+export {
+  type EvaluateInDirOptions,
+  type EvaluateInDirResult,
+  evaluateInDir,
+  type JudgingOutcome,
+} from "./run/evaluateInDir.js";
 export { JudgmentLog } from "./run/JudgmentLog.js";
 export { readMetrics } from "./run/metricsLog.js";
 export { configHash } from "./run/runDir.js";

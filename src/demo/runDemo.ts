@@ -29,7 +29,7 @@ import type { Judge, JudgeTemplate } from "../judge/types.js";
 import { modelIdentity } from "../model/modelIdentity.js";
 import { createProgressReporter } from "../progress/index.js";
 import { readJsonFile, writeJsonFile } from "../run/jsonFile.js";
-import { configHash } from "../run/runDir.js";
+import { prepareRunDir } from "../run/runDir.js";
 import { lockRunDir, type RunDirLock } from "../run/runDirLock.js";
 import { asStorageError } from "../run/storageErrors.js";
 import { runStar } from "../star/runStar.js";
@@ -172,27 +172,13 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
   });
   const templates = Object.fromEntries(Object.values(worldTemplates).map((t) => [t.id, templateHash(t)]));
   const demoConfig = { preset: presetName, settings: preset, seed, baseModel: baseId, templates };
-  const hash = configHash(demoConfig);
-  const configFile = path.join(outDir, "demo.json");
-  if (fs.existsSync(configFile)) {
-    const prior = readJsonFile<{ configHash: string }>(configFile, { hint: freshHint });
-    if (prior.configHash !== hash) {
-      throw new ConfigError(
-        [
-          `out: ${outDir} holds a demo run with another configuration (${prior.configHash}, this one ${hash})`,
-        ],
-        { hint: "pass --fresh to start over there, or another --out" },
-      );
-    }
-    log(`resuming the demo in ${outDir}`);
-  } else {
-    writeJsonFile(configFile, {
-      genrm: genrmVersion(),
-      configHash: hash,
-      config: demoConfig,
-      createdAt: startedAt,
-    });
-  }
+  const resuming = fs.existsSync(path.join(outDir, "demo.json"));
+  const { configHash: hash } = prepareRunDir(outDir, "demo", demoConfig, genrmVersion(), {
+    file: "demo.json",
+    hint: "pass --fresh to start over there, or another --out",
+    tornHint: freshHint,
+  });
+  if (resuming) log(`resuming the demo in ${outDir}`);
 
   const dataDir = path.join(outDir, "data");
   await writeWorldSplits(world, dataDir, ["train", ...demoEvalSplits]);

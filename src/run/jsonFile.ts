@@ -1,5 +1,6 @@
 /**
- * The JSON files of a run directory (config.json, summary.json, run.json, manifest.json, …).
+ * The JSON files of a run directory (config.json, summary.json, run.json, manifest.json, …) and
+ * its JSON-lines files that are written at once (STaR's training rows).
  *
  * Written atomically: a temp file in the same directory, fsynced, then renamed over the target, so a
  * reader (or a rerun after a kill) sees the old file or the new one, never half of one. Read back
@@ -11,12 +12,22 @@ import { InputError } from "../errors.js";
 import { asStorageError } from "./storageErrors.js";
 
 export function writeJsonFile(file: string, value: unknown): void {
+  writeFileWhole(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** JSON lines (`rows` one a line), written whole like `writeJsonFile`. */
+export function writeJsonLinesFile(file: string, rows: readonly unknown[]): void {
+  writeFileWhole(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
+}
+
+/** A temp file in the same directory, fsynced, then renamed over `file`. */
+function writeFileWhole(file: string, text: string): void {
   // The pid keeps two processes (a refused second run, a test) from sharing one temp file.
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     const fd = fs.openSync(tmp, "w");
     try {
-      writeAll(fd, Buffer.from(`${JSON.stringify(value, null, 2)}\n`, "utf8"));
+      writeAll(fd, Buffer.from(text, "utf8"));
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

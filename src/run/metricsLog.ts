@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import type { TrainLogEntry } from "../train/loop.js";
-import { writeAll } from "./jsonFile.js";
+import { writeAll, writeJsonLinesFile } from "./jsonFile.js";
 import { asStorageError } from "./storageErrors.js";
 
 /** Every complete entry; a torn or foreign line is skipped. */
@@ -28,15 +28,10 @@ export function readMetrics(file: string): TrainLogEntry[] {
 /** Keeps the entries of steps up to `step` (all of them gone for 0). */
 export function keepMetricsUpTo(file: string, step: number): void {
   if (!fs.existsSync(file)) return;
-  const kept = readMetrics(file).filter((e) => e.step <= step);
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, kept.map((e) => `${JSON.stringify(e)}\n`).join(""));
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw asStorageError(err, { file });
-  }
+  writeJsonLinesFile(
+    file,
+    readMetrics(file).filter((e) => e.step <= step),
+  );
 }
 
 /** Appends one entry as one whole line; on a failed write the partial line is cut back off. */

@@ -15,14 +15,16 @@ import path from "node:path";
 import { slicePairs } from "../data/splitPairs.js";
 import type { PreferencePair } from "../data/types.js";
 import { openLlamaCppEngine } from "../engine/index.js";
-import { ConfigError, InputError, throwIfAborted } from "../errors.js";
+import { InputError, throwIfAborted } from "../errors.js";
 import { samplingKey } from "../judge/samplingKey.js";
 import { templateHash } from "../judge/templates/templateHash.js";
 import type { SampleCache } from "../judge/types.js";
 import { exportMergedGguf } from "../model/export/index.js";
 import { loadModel } from "../model/loadModel.js";
 import { modelIdentity } from "../model/modelIdentity.js";
-import { configHash, writeJson } from "../run/runDir.js";
+import { readJsonFile, writeJsonFile, writeJsonLinesFile } from "../run/jsonFile.js";
+import { appendMetrics, keepMetricsUpTo } from "../run/metricsLog.js";
+import { checkConfigHash, configHash, slug } from "../run/runDir.js";
 import { SampleStore } from "../store/index.js";
 import { readLatest } from "../train/checkpoint.js";
 import { encodeExamples, loadTrainRows, openTrainTokenizer, type TrainRow } from "../train/data/index.js";
@@ -116,15 +118,13 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
   const manifestFile = path.join(runDir, manifestFileName);
   let manifest: StarManifest;
   if (fs.existsSync(manifestFile)) {
-    manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as StarManifest;
-    if (manifest.configHash !== hash) {
-      throw new ConfigError(
-        [
-          `outDir: ${runDir} holds a STaR run with another configuration, base model or data (config hash ${manifest.configHash}, this run ${hash})`,
-        ],
-        { hint: "rerun with the same options to resume it, or pick a new --out" },
-      );
-    }
+    manifest = readJsonFile<StarManifest>(manifestFile, {
+      hint: "restore it, or start the run over in a new --out (samples in its store are kept)",
+    });
+    checkConfigHash(runDir, manifest.configHash, hash, {
+      command: "star",
+      hint: "rerun with the same options to resume it, or pick a new --out",
+    });
     log(
       `resuming ${runDir}: ${manifest.iterations.filter((r) => r.status === "done").length}/${config.iterations} iterations done`,
     );
@@ -153,7 +153,7 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
   }
   const save = () => {
     manifest.updatedAt = new Date().toISOString();
-    writeJson(manifestFile, manifest);
+    writeJsonFile(manifestFile, manifest);
   };
   save();
 
@@ -208,9 +208,9 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
           signal,
           onProgress,
         );
-        writeJsonl(path.join(runDir, rec.files.samples), samples);
-        writeJsonl(path.join(runDir, rec.files.train), rows);
-        writeJsonl(path.join(runDir, rec.files.trl), rows.map(toTrlRow));
+        writeJsonLinesFile(path.join(runDir, rec.files.samples), samples);
+        writeJsonLinesFile(path.join(runDir, rec.files.train), rows);
+        writeJsonLinesFile(path.join(runDir, rec.files.trl), rows.map(toTrlRow));
         rec.counts = counts;
         rec.status = "sampled";
         save();
@@ -492,7 +492,7 @@ async function trainIteration(
     ...(referenceModel !== undefined ? { referenceModel } : {}),
     ...(signal ? { signal } : {}),
     onStep: (entry) => {
-      fs.appendFileSync(metricsFile, `${JSON.stringify(entry)}\n`);
+      appendMetrics(metricsFile, entry);
       onStep(entry, totalSteps);
     },
   });
@@ -519,29 +519,6 @@ function templateHashOf(template: StarConfig["template"]): string {
   return templateHash(template);
 }
 
-function writeJsonl(file: string, rows: readonly unknown[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
-  fs.renameSync(tmp, file);
-}
-
-/** Metrics of steps after the checkpoint being resumed were never part of the surviving run. */
-function keepMetricsUpTo(file: string, step: number): void {
-  if (!fs.existsSync(file)) return;
-  const kept = fs
-    .readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => {
-      try {
-        return line.trim() !== "" && (JSON.parse(line) as { step: number }).step <= step;
-      } catch {
-        return false;
-      }
-    });
-  fs.writeFileSync(file, kept.length > 0 ? `${kept.join("\n")}\n` : "");
-}
-
 function describeCounts(config: StarConfig, c: StarCounts): string {
   const parts = [
     `${c.samples} samples (${c.cachedSamples} from the store)`,
@@ -555,15 +532,6 @@ function describeCounts(config: StarConfig, c: StarCounts): string {
   parts.push(`${c.rows} ${config.method === "star-dpo" ? "DPO pairs" : "SFT rows"}`);
   if (c.malformedRows !== undefined) parts.push(`${c.malformedRows} of them malformed`);
   return parts.join("; ");
-}
-
-function slug(s: string): string {
-  return (
-    s
-      .replace(/[^A-Za-z0-9._-]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 48) || "x"
-  );
 }
 
 /** Training completions start with the template's forced prefix, which is not part of the rationale. */

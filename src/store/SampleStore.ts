@@ -6,6 +6,9 @@
  * the full identity of a sample (model, template hash, pair, order, index, seed, sampling settings):
  * a rerun with the same settings reads the sample instead of generating it, and a rerun with any
  * setting changed cannot be served stale results.
+ *
+ * The run ledger lists the runs that used the store (`genrm eval` records each run directory, its
+ * config and its summary; `genrm store` shows them). A rerun into the same directory updates its row.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -37,7 +40,8 @@ export interface RunRecord {
   command: string;
   startedAt: string;
   finishedAt?: string;
-  status: "running" | "finished" | "failed";
+  /** "interrupted": stopped by a signal, to be resumed by the same command. */
+  status: "running" | "finished" | "interrupted" | "failed";
   config: unknown;
   summary?: unknown;
 }
@@ -289,12 +293,12 @@ export class SampleStore {
     this.#live()
       .prepare(
         `INSERT INTO runs (run_id, command, started_at, status, config) VALUES (?, ?, ?, 'running', ?)
-         ON CONFLICT(run_id) DO UPDATE SET status = 'running', finished_at = NULL`,
+         ON CONFLICT(run_id) DO UPDATE SET status = 'running', finished_at = NULL, summary = NULL, config = excluded.config`,
       )
       .run(run.runId, run.command, run.startedAt, JSON.stringify(run.config));
   }
 
-  recordRunEnd(runId: string, status: "finished" | "failed", summary?: unknown): void {
+  recordRunEnd(runId: string, status: "finished" | "interrupted" | "failed", summary?: unknown): void {
     this.#live()
       .prepare("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?")
       .run(status, new Date().toISOString(), summary === undefined ? null : JSON.stringify(summary), runId);

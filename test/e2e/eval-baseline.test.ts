@@ -74,7 +74,7 @@ describe("genrm eval with a model-free baseline (CLI, real LLMBar data)", () => 
       { cwd: dir },
     );
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/different configuration/);
+    expect(res.stderr).toMatch(/another configuration/);
     expect(res.stderr).toMatch(/hint: .*--out/);
   });
 

@@ -2,13 +2,14 @@
  * `genrm eval` with a model judge, through the real CLI: an unchanged command lands in the same run
  * directory with the same config hash, and so does the command with every default spelled out
  * (the tie and error policies used to be hashed as null when left out, so spelling them out made
- * another run directory).
+ * another run directory). Each run records itself in the sample store's run ledger.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writePairsJsonl } from "../../src/data/writePairsJsonl.js";
+import type { RunRecord } from "../../src/store/index.js";
 import { runCli } from "../helpers/cli.js";
 import { lengthPairs } from "../helpers/lengthPairs.js";
 import { tinyModelOnce } from "../helpers/tinyModel.js";
@@ -51,5 +52,20 @@ describe("genrm eval config hash, end to end", () => {
     ];
     expect(await evalRun(spelled)).toEqual(first);
     expect((await evalRun(["--tie-policy", "A"])).configHash).not.toBe(first.configHash);
+  }, 300_000);
+
+  it("records each run directory in the store's run ledger, which genrm store lists", async () => {
+    const first = await evalRun([]);
+    const r = await runCli(["store", "--store", path.join(dir, "store.db"), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const runs = (JSON.parse(r.stdout) as { runs: RunRecord[] }).runs;
+    const row = runs.find((x) => x.runId === path.resolve(dir, first.runDir));
+    expect(row).toMatchObject({
+      command: "eval",
+      status: "finished",
+      config: { configHash: first.configHash, protocol: "direct", tiePolicy: "half" },
+      summary: { pairs: 4, judgments: 4 },
+    });
+    expect(new Set(runs.map((x) => x.runId)).size).toBe(runs.length);
   }, 300_000);
 });

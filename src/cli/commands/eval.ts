@@ -3,30 +3,28 @@
  *
  * Artifacts in the run directory: config.json (the resolved configuration and its hash),
  * judgments.jsonl (one Judgment per pair, appended as they finish: the resume point) and
- * summary.json (every metric, with provenance). Samples go to the SQLite store as they arrive, so a
- * killed run loses nothing it generated and an identical rerun is served from the store.
+ * summary.json (every metric, with provenance), written by `evaluateInDir`. Samples go to the
+ * SQLite store as they arrive, so a killed run loses nothing it generated and an identical rerun is
+ * served from the store; the store's run ledger records the run, its config and its outcome.
  *
  * `--head <head.ckpt>` judges with a BT or PairRM head from `genrm train` on genrm's own decoder
  * (`openHeadJudge`): no engine and no sample store (nothing is sampled); `--model` / `--lora`
  * override the model files the head records.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { loadPairs } from "../../data/index.js";
 import type { PreferencePair } from "../../data/types.js";
 import type { Engine } from "../../engine/types.js";
 import { ConfigError } from "../../errors.js";
-import { formatEvalTable, scorePair, summarizeEval } from "../../eval/index.js";
+import { formatEvalTable, scorePair, type summarizeEval } from "../../eval/index.js";
 import { defaultHeadJudgeOptions, type HeadJudge, openHeadJudge } from "../../heads/index.js";
 import { createLengthJudge, createLlmJudge, createRandomJudge, loadTemplate } from "../../judge/index.js";
 import { defaultJudgeOptions } from "../../judge/resolveJudgeConfig.js";
 import type { Judge, JudgeInfo, OrderMode } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
-import { JudgmentLog } from "../../run/JudgmentLog.js";
-import { writeJsonFile } from "../../run/jsonFile.js";
-import { configHash, prepareRunDir } from "../../run/runDir.js";
+import { type EvaluateInDirResult, evaluateInDir } from "../../run/evaluateInDir.js";
+import { configHash, prepareRunDir, slug } from "../../run/runDir.js";
 import { lockRunDir, type RunDirLock } from "../../run/runDirLock.js";
-import { runJudging } from "../../run/runJudging.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
@@ -89,6 +87,8 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
   let engine: Engine | undefined;
   let headJudge: HeadJudge | undefined;
   let lock: RunDirLock | undefined;
+  /** The ledger row of this run while it is open (its end not yet recorded). */
+  let ledgerRun: string | undefined;
   const controller = new AbortController();
   const onSigint = () => {
     process.stderr.write("\ninterrupted: finishing in-flight writes; rerun the same command to resume\n");
@@ -142,10 +142,17 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
       );
     // Before anything is written there: a second process on this directory stops here.
     lock = lockRunDir(runDir, "eval");
-    const dirConfig = options.fresh
-      ? prepareRunDirFresh(runDir, runConfig)
-      : prepareRunDir(runDir, "eval", runConfig, genrmVersion());
-    const log = JudgmentLog.open(path.join(runDir, "judgments.jsonl"), { resume: !options.fresh });
+    const dirConfig = prepareRunDir(runDir, "eval", runConfig, genrmVersion(), {
+      fresh: Boolean(options.fresh),
+    });
+    const runId = path.resolve(runDir);
+    store?.recordRunStart({
+      runId,
+      command: "eval",
+      startedAt: new Date().toISOString(),
+      config: { configHash: dirConfig.configHash, ...runConfig },
+    });
+    ledgerRun = runId;
     const progress = createProgressReporter(`eval ${judge.info.name}`, {
       unit: "pairs",
       ...(options.progress ? { mode: options.progress } : {}),
@@ -153,11 +160,13 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
     let correct = 0;
     let scored = 0;
     const byId = new Map(pairs.map((p) => [p.id, p]));
-    let result: Awaited<ReturnType<typeof runJudging>>;
+    let evaluated: EvaluateInDirResult;
     try {
-      result = await runJudging(judge, pairs, log, {
+      evaluated = await evaluateInDir(judge, pairs, runDir, {
         ...givenOnly({ concurrency: options.concurrency }),
         signal: controller.signal,
+        fresh: Boolean(options.fresh),
+        onStop: "summarize",
         onProgress: ({ done, total, judgment }) => {
           const label = byId.get(judgment.pairId)?.label;
           const score = label === undefined ? null : scorePair(judgment.verdict, label);
@@ -167,31 +176,33 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
           }
           progress.update({ done, total, metrics: { acc: scored ? (correct / scored).toFixed(3) : "-" } });
         },
+        summary: { bootstrap: { ...givenOnly({ resamples: options.bootstrap }), seed: runConfig.seed } },
+        extra: (outcome) => ({
+          run: {
+            dir: runDir,
+            configHash: dirConfig.configHash,
+            genrmVersion: genrmVersion(),
+            judged: outcome.judged,
+            resumed: outcome.resumed,
+            interrupted: outcome.interrupted,
+            wallMs: outcome.wallMs,
+            skippedRecords: loaded.skipped.count,
+          },
+        }),
       });
     } finally {
       progress.stop();
-      log.close();
     }
-
-    const summary = summarizeEval(result.judgments, pairs, {
-      bootstrap: { ...givenOnly({ resamples: options.bootstrap }), seed: runConfig.seed },
+    const { summary, record, outcome } = evaluated;
+    store?.recordRunEnd(runId, outcome.interrupted ? "interrupted" : "finished", {
+      pairs: summary.counts.pairs,
+      judgments: summary.counts.judgments,
+      accuracy: summary.accuracy.accuracy,
     });
-    const record = {
-      ...summary,
-      run: {
-        dir: runDir,
-        configHash: dirConfig.configHash,
-        genrmVersion: genrmVersion(),
-        judged: result.judged,
-        resumed: result.resumed,
-        interrupted: result.interrupted,
-        wallMs: result.wallMs,
-        skippedRecords: loaded.skipped.count,
-      },
-    };
-    writeJsonFile(path.join(runDir, "summary.json"), record);
-    return { runDir, summary: record as typeof summary, interrupted: result.interrupted };
+    ledgerRun = undefined;
+    return { runDir, summary: record as typeof summary, interrupted: outcome.interrupted };
   } catch (err) {
+    if (ledgerRun !== undefined) recordFailure(store, ledgerRun);
     throw asStorageError(err, { store: storePath });
   } finally {
     process.off("SIGINT", onSigint);
@@ -254,18 +265,13 @@ function checkHeadFlags(options: EvalCommandOptions): void {
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
-function prepareRunDirFresh(dir: string, config: unknown) {
-  fs.rmSync(path.join(dir, "config.json"), { force: true });
-  return prepareRunDir(dir, "eval", config, genrmVersion());
-}
-
-function slug(s: string): string {
-  return (
-    s
-      .replace(/[^A-Za-z0-9._-]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 48) || "x"
-  );
+/** A failed run's ledger row says so; a store that cannot take the write must not hide the failure. */
+function recordFailure(store: SampleStore | undefined, runId: string): void {
+  try {
+    store?.recordRunEnd(runId, "failed");
+  } catch {
+    // The run's own error is the one to report.
+  }
 }
 
 export function printEvalResult(result: EvalCommandResult, { json = false }: { json?: boolean } = {}): void {

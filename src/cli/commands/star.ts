@@ -7,14 +7,14 @@
  * current training step (with a checkpoint) or sample batch; exit code 130.
  */
 
-import fs from "node:fs";
 import path from "node:path";
 import { loadPairs } from "../../data/index.js";
 import { ConfigError } from "../../errors.js";
 import { loadTemplate } from "../../judge/templates/loadTemplate.js";
 import type { OrderMode } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
-import { readJsonFile, writeJsonFile } from "../../run/jsonFile.js";
+import { writeJsonFile } from "../../run/jsonFile.js";
+import { readSavedOptions, resumeOptions, savedOptions } from "../../run/runDir.js";
 import { lockRunDir } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { runStar, type StarEvalSet, type StarMethod, type StarResult } from "../../star/index.js";
@@ -83,19 +83,20 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
   const commandFile = path.join(runDir, "command.json");
   let o = given;
   if (given.resume) {
-    if (!fs.existsSync(commandFile)) {
+    const saved = readSavedOptions<StarCommandOptions>(
+      commandFile,
+      "rerun the original genrm star command line (without --resume) to write it again",
+    );
+    if (saved === null) {
       throw new ConfigError([`out: ${runDir} holds no STaR run (no command.json)`], {
         hint: "start one with `genrm star --method star-dpo --model base.gguf --data pairs.jsonl --out DIR`",
       });
     }
-    const saved = readJsonFile<{ options: Partial<StarCommandOptions> }>(commandFile, {
-      hint: "rerun the original genrm star command line (without --resume) to write it again",
-    }).options;
     // Commander always sets the negatable flag's default (true); only --no-reject-unparseable is a choice.
-    const explicit = Object.entries(given).filter(
-      ([k, v]) => v !== undefined && !(k === "rejectUnparseable" && v === true),
-    );
-    o = { ...saved, ...Object.fromEntries(explicit) } as StarCommandOptions;
+    o = resumeOptions(saved, {
+      ...given,
+      rejectUnparseable: given.rejectUnparseable === false ? false : undefined,
+    });
   }
   const issues: string[] = [];
   if (o.method === undefined) issues.push("method: required (--method star-sft|star-dpo|star-rationalizer)");
@@ -117,9 +118,7 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
     evalSets.push({ name, pairs: (await loadPairs(file)).pairs });
   }
 
-  writeJsonFile(commandFile, {
-    options: Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && !notSaved.has(k))),
-  });
+  writeJsonFile(commandFile, { options: savedOptions(o, (k) => !notSaved.has(k)) });
 
   const trainOptions = trainOptionsFromFlags(o);
 

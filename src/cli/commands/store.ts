@@ -15,7 +15,7 @@ export async function runStoreStats(options: { store?: string; json?: boolean })
       `store ${file}\n  samples        ${stats.samples}\n  probabilities  ${stats.probabilities}\n  runs           ${stats.runs}\n`,
     );
     for (const r of runs.slice(-10)) {
-      process.stdout.write(`  ${r.startedAt}  ${r.command.padEnd(8)} ${r.status.padEnd(9)} ${r.runId}\n`);
+      process.stdout.write(`  ${r.startedAt}  ${r.command.padEnd(8)} ${r.status.padEnd(11)} ${r.runId}\n`);
     }
   } finally {
     store.close();

@@ -15,7 +15,6 @@
  * SIGINT / SIGTERM stop after the current step with a checkpoint; `--resume` continues exactly
  * where the last checkpoint left off (a SIGKILLed run loses at most `--save-every` steps).
  */
-import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, InputError } from "../../errors.js";
 import { directPairV2 } from "../../judge/templates/builtinTemplates.js";
@@ -24,8 +23,9 @@ import { templateHash } from "../../judge/templates/templateHash.js";
 import type { JudgeTemplate } from "../../judge/types.js";
 import { exportLoraAdapterGguf, exportMergedGguf } from "../../model/export/index.js";
 import { loadModel } from "../../model/loadModel.js";
-import { readJsonFile, writeJsonFile } from "../../run/jsonFile.js";
+import { writeJsonFile } from "../../run/jsonFile.js";
 import { appendMetrics, keepMetricsUpTo } from "../../run/metricsLog.js";
+import { readSavedOptions, resumeOptions, savedOptions } from "../../run/runDir.js";
 import { lockRunDir } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { readLatest } from "../../train/checkpoint.js";
@@ -154,16 +154,14 @@ export async function runTrainCommand(given: TrainCommandOptions): Promise<Train
 async function trainInRunDir(given: TrainCommandOptions, runDir: string): Promise<TrainCommandResult> {
   const runFile = path.join(runDir, "run.json");
   const latest = await readLatest(runDir);
-  let options = given;
-  if (given.resume && fs.existsSync(runFile)) {
-    const saved = readJsonFile<{ options: Partial<TrainCommandOptions> }>(runFile, {
-      hint: `restore it, or start over in a new --out (checkpoints in ${runDir} need the options it recorded)`,
-    }).options;
-    options = {
-      ...saved,
-      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-    } as TrainCommandOptions;
-  } else if (latest !== null && !given.resume) {
+  const saved = given.resume
+    ? readSavedOptions<TrainCommandOptions>(
+        runFile,
+        `restore it, or start over in a new --out (checkpoints in ${runDir} need the options it recorded)`,
+      )
+    : null;
+  const options = saved === null ? given : resumeOptions(saved, given);
+  if (latest !== null && !given.resume) {
     throw new ConfigError(
       [`out: ${runDir} already holds a training run (checkpoint at step ${latest.step})`],
       {
@@ -176,10 +174,11 @@ async function trainInRunDir(given: TrainCommandOptions, runDir: string): Promis
   const config = resolveTrainConfig(toTrainOptions(options));
   const modelPath = path.resolve(options.model);
 
-  const saved = Object.fromEntries(
-    savedKeys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
-  );
-  writeJsonFile(runFile, { genrm: genrmVersion(), options: saved, config });
+  writeJsonFile(runFile, {
+    genrm: genrmVersion(),
+    options: savedOptions(options, (k) => (savedKeys as readonly string[]).includes(k)),
+    config,
+  });
 
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(
