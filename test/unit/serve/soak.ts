@@ -64,7 +64,9 @@ export interface SoakReport {
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const maxBodyBytes = 64 * 1024;
+/** Context tokens of the length engine; a real model gets room for the judge's prompts. */
 const contextSize = 256;
+const modelContextSize = 1024;
 
 /** A seeded generator (mulberry32), so a failing soak can be rerun as it was. */
 function rng(seed: number): () => number {
@@ -97,7 +99,7 @@ const rewardsOf = (n: number) => (json: Record<string, unknown>) =>
     : `expected ${n} finite rewards, got ${JSON.stringify(json).slice(0, 200)}`;
 
 /** The request schedule: group members come one after another, so clients send them together. */
-function plan(requests: number, groupSize: number, random: () => number): Planned[] {
+function plan(requests: number, groupSize: number, context: number, random: () => number): Planned[] {
   const out: Planned[] = [];
   let n = 0;
   while (out.length < requests) {
@@ -171,7 +173,8 @@ function plan(requests: number, groupSize: number, random: () => number): Planne
       out.push({
         kind: "too_long",
         path: "/get_reward",
-        body: JSON.stringify({ query: [`${prompt}${"long ".repeat(contextSize * 4)}`], prompts: [prompt] }),
+        // 20 characters per context token: past the 16 of the size bound.
+        body: JSON.stringify({ query: [`${prompt}${"long ".repeat(context * 4)}`], prompts: [prompt] }),
         expect: [200],
         check: (json) =>
           (json.genrm_errors as { code: string }[] | undefined)?.[0]?.code === "too_long"
@@ -241,7 +244,7 @@ function startServer(options: SoakOptions, groupSize: number, groupTimeoutMs: nu
         join(repoRoot, "src/cli/bin.ts"),
         "serve",
         ...["--model", options.model, "--protocol", "direct", "--port", "0"],
-        ...["--context-size", String(contextSize * 4), "--threads", "1"],
+        ...["--context-size", String(modelContextSize), "--threads", "1"],
         ...["--group-size", String(groupSize), "--group-timeout", String(groupTimeoutMs)],
         ...["--max-body", String(maxBodyBytes), "--drain-timeout", "10"],
       ]
@@ -308,7 +311,7 @@ const median = (xs: number[]) => {
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const { requests, clients, seed = 1, groupSize = 4, groupTimeoutMs = 250, log = () => {} } = options;
   const random = rng(seed);
-  const schedule = plan(requests, groupSize, random);
+  const schedule = plan(requests, groupSize, options.model ? modelContextSize : contextSize, random);
   const server = startServer(options, groupSize, groupTimeoutMs);
   const { child } = server;
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
