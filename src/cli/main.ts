@@ -9,6 +9,7 @@ import { GenrmError, InternalError } from "../errors.js";
 import { defaultBootstrap } from "../eval/bootstrapCI.js";
 import { defaultTemplates, directPairV2 } from "../judge/templates/builtinTemplates.js";
 import { defaultJudgingConcurrency } from "../run/runJudging.js";
+import { defaultServeOptions } from "../serve/resolveServeConfig.js";
 import { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "../star/resolveStarConfig.js";
 import { starMethods } from "../star/types.js";
 import { describeTrainOption, type TrainOptionHelpKey, trainMethods } from "../train/config.js";
@@ -347,7 +348,11 @@ Examples:
     )
     .option("--drain-timeout <s>", "seconds to let in-flight requests finish on shutdown", floatArg(0), 30)
     .option("--group-size <n>", "assemble groups of n same-prompt rollouts across requests", intArg(2, 64))
-    .option("--group-timeout <ms>", "how long a group waits for its rollouts (default 60000)", intArg(1))
+    .option(
+      "--group-timeout <ms>",
+      withDefault("how long a group waits for its rollouts", defaultServeOptions.groupTimeoutMs),
+      intArg(1),
+    )
     .option(
       "--max-open-groups <n>",
       "groups held at once; one more closes the oldest (default --max-queue)",
