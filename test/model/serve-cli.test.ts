@@ -7,8 +7,8 @@
 
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnCli } from "../helpers/cli.js";
 import { tinyModelOnce } from "../helpers/tinyModel.js";
+import { type ServeProcess, startServeProcess } from "./serveProcess.js";
 
 let modelPath: string;
 const children: ChildProcess[] = [];
@@ -21,48 +21,10 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
 });
 
-interface ServeProcess {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
 async function startServe(extra: string[]): Promise<ServeProcess> {
-  const child = spawnCli([
-    "serve",
-    "--model",
-    modelPath,
-    "--protocol",
-    "direct",
-    "--port",
-    "0",
-    "--threads",
-    "1",
-    "--parallel",
-    "4",
-    "--context-size",
-    "1024",
-    ...extra,
-  ]);
-  children.push(child);
-  let stderr = "";
-  child.stderr!.on("data", (d) => {
-    stderr += d;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL after 60 s:\n${stderr}`)), 60_000);
-    child.stderr!.on("data", () => {
-      const m = /genrm serve: (http:\/\/[^\s]+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`exited ${code} before listening:\n${stderr}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, url, stderr: () => stderr, exited };
+  const serve = await startServeProcess(modelPath, extra);
+  children.push(serve.child);
+  return serve;
 }
 
 async function waitFor(what: () => Promise<boolean> | boolean): Promise<void> {

@@ -5,38 +5,22 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnCli } from "../helpers/cli.js";
 import { tinyModelOnce } from "../helpers/tinyModel.js";
 import {
   openRlhfRewardBatch,
   openRlhfRewardOneRollout,
   verlComputeScore,
 } from "../unit/serve/frameworkClients.js";
+import { startServeProcess } from "./serveProcess.js";
 
 let child: ChildProcess;
 let url: string;
 
 beforeAll(async () => {
   const modelPath = (await tinyModelOnce({ seed: 11 })).path;
-  child = spawnCli([
-    "serve",
-    ...["--model", modelPath, "--protocol", "direct", "--port", "0"],
-    ...["--threads", "1", "--parallel", "4", "--context-size", "1024"],
-    ...["--group-size", "4", "--group-timeout", "20000"],
-  ]);
-  let stderr = "";
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL after 60 s:\n${stderr}`)), 60_000);
-    child.stderr!.on("data", (d) => {
-      stderr += d;
-      const m = /genrm serve: (http:\/\/[^\s]+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`exited ${code} before listening:\n${stderr}`)));
-  });
+  const serve = await startServeProcess(modelPath, ["--group-size", "4", "--group-timeout", "20000"]);
+  child = serve.child;
+  url = serve.url;
 }, 90_000);
 
 afterAll(async () => {
