@@ -48,6 +48,7 @@ function bigText(seed: number): string {
 
 describe("oversized samples", () => {
   it("8 concurrent ~900 KB requests are refused by size, and /health keeps answering fast meanwhile", async () => {
+    const before = engine.stats();
     const requests = Array.from({ length: 8 }, (_, i) =>
       fetch(`${server.url}/v1/judge`, {
         method: "POST",
@@ -72,12 +73,14 @@ describe("oversized samples", () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     const results = await all;
-    console.log("LAT", latencies.map((x) => Math.round(x)).join(","));
     expect(results.map((r) => r.status)).toEqual(new Array(8).fill(413));
     for (const r of results)
       expect(r.json.error).toMatchObject({ code: "payload_too_large", field: "response_a" });
-    // Tokenizing one such sample holds the event loop for ~0.3–0.5 s on a 2-core machine.
-    expect(Math.max(...latencies)).toBeLessThan(250);
+    // Refused before the engine: nothing was tokenized or judged (tokenizing one such sample holds
+    // the event loop for ~0.3–0.5 s on a 2-core machine, eight of them for seconds).
+    expect(engine.stats()).toEqual(before);
+    // A loose bound a loaded machine still meets; eight samples tokenized in a row (seconds) miss it.
+    expect(Math.max(...latencies)).toBeLessThan(2000);
   });
 
   it("/get_reward flags the oversized rollout and rewards the rest of the batch", async () => {
