@@ -10,14 +10,9 @@ import { type Command, Option } from "commander";
 import { defaultLlamaCppEngineOptions } from "../engine/llamacpp/types.js";
 import { openEngine } from "../engine/openEngine.js";
 import { defaultSampling, type Engine, type SamplingConfig } from "../engine/types.js";
-import {
-  defaultJudgeOptions,
-  defaultProtocol,
-  type JudgeOptions,
-  resolveJudgeConfig,
-} from "../judge/resolveJudgeConfig.js";
+import { defaultJudgeOptions, defaultProtocol } from "../judge/judgeDefaults.js";
+import type { JudgeOptions } from "../judge/resolveJudgeConfig.js";
 import { defaultAdaptive } from "../judge/shouldStop.js";
-import { loadTemplate } from "../judge/templates/loadTemplate.js";
 import type { AdaptiveOptions, ErrorPolicy, Order, OrderMode, Protocol, TiePolicy } from "../judge/types.js";
 import { floatArg, givenOnly, intArg, listArg, withDefault } from "./parseArgs.js";
 
@@ -206,6 +201,11 @@ export interface ResolvedJudgeOptions extends JudgeOptions {
 
 /** The flags given, resolved by `resolveJudgeConfig` (so a bad combination fails before any engine opens). */
 export async function judgeOptionsFromFlags(flags: JudgeFlags): Promise<ResolvedJudgeOptions> {
+  // Imported here: the command table loads this module for its flags, and must stay light.
+  const [{ loadTemplate }, { resolveJudgeConfig }] = await Promise.all([
+    import("../judge/templates/loadTemplate.js"),
+    import("../judge/resolveJudgeConfig.js"),
+  ]);
   const template = flags.template ? await loadTemplate(flags.template) : undefined;
   const c = resolveJudgeConfig({
     ...givenOnly({

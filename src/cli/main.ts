@@ -10,9 +10,9 @@ import { defaultBootstrap } from "../eval/bootstrapCI.js";
 import { defaultTemplates, directPairV2 } from "../judge/templates/builtinTemplates.js";
 import { defaultJudgingConcurrency } from "../run/runJudging.js";
 import { defaultServeOptions } from "../serve/resolveServeConfig.js";
-import { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "../star/resolveStarConfig.js";
+import { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "../star/starDefaults.js";
 import { starMethods } from "../star/types.js";
-import { describeTrainOption, type TrainOptionHelpKey, trainMethods } from "../train/config.js";
+import { describeTrainOption, type TrainOptionHelpKey, trainMethods } from "../train/trainDefaults.js";
 import { genrmVersion } from "../version.js";
 import { defaultMeasureWorldOptions } from "../world/pretrain/measureDefaults.js";
 import {

@@ -5,12 +5,8 @@
  */
 import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
-import {
-  describeTrainOption,
-  type loraTargetNames,
-  type TrainOptionHelpKey,
-  type TrainOptions,
-} from "../train/config.js";
+import type { loraTargetNames, TrainOptions } from "../train/config.js";
+import { describeTrainOption, type TrainOptionHelpKey } from "../train/trainDefaults.js";
 import { floatArg, givenOnly, intArg, listArg } from "./parseArgs.js";
 
 export interface TrainerFlags {

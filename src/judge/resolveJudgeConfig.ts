@@ -2,15 +2,17 @@
  * Options of an LLM judge and their one place of resolution. Every default is named here, and
  * cross-field problems are reported together as a ConfigError.
  */
-import { defaultSampling, type SamplingConfig } from "../engine/types.js";
+import type { SamplingConfig } from "../engine/types.js";
 import { ConfigError } from "../errors.js";
 import type { TemplateHash } from "../types.js";
-import { defaultErrorPolicy, defaultTiePolicy } from "./majorityVote.js";
-import { defaultOrderMode } from "./orderFor.js";
+import { defaultJudgeOptions, defaultProtocol } from "./judgeDefaults.js";
 import { defaultAdaptive } from "./shouldStop.js";
 import { defaultTemplates } from "./templates/builtinTemplates.js";
 import { templateHash } from "./templates/templateHash.js";
 import { validateTemplate } from "./templates/validateTemplate.js";
+
+export { defaultJudgeOptions, defaultProtocol } from "./judgeDefaults.js";
+
 import type {
   AdaptiveOptions,
   ErrorPolicy,
@@ -77,22 +79,6 @@ export interface JudgeConfig {
   cache: SampleCache | undefined;
   probabilityCache: VerdictProbabilityCache | undefined;
 }
-
-/** The protocol of a judge given no template. */
-export const defaultProtocol: Protocol = "cot";
-
-export const defaultJudgeOptions = {
-  k: 1,
-  orderMode: defaultOrderMode,
-  fixedOrder: "AB",
-  seed: 0,
-  sampling: defaultSampling,
-  adaptive: false,
-  chunkSize: 4,
-  tiePolicy: defaultTiePolicy,
-  errorPolicy: defaultErrorPolicy,
-  smoothing: "none",
-} satisfies JudgeOptions;
 
 export function resolveJudgeConfig(options: JudgeOptions = {}): JudgeConfig {
   const {

@@ -5,14 +5,17 @@
  * M_{t−1}, OQ-5 keep every correct chain, OQ-6 rationalise all prompts, OQ-12 one seeded order per
  * pair, OQ-13 truncated chains never train). Deviations forced by scale are in docs/star.md.
  */
-import { defaultSampling, type SamplingConfig } from "../engine/types.js";
+import type { SamplingConfig } from "../engine/types.js";
 import { ConfigError } from "../errors.js";
 import { defaultTemplates } from "../judge/templates/builtinTemplates.js";
 import { templateHash } from "../judge/templates/templateHash.js";
 import { validateTemplate } from "../judge/templates/validateTemplate.js";
 import type { JudgeTemplate, OrderMode } from "../judge/types.js";
 import { resolveTrainConfig, type TrainConfig, type TrainOptions } from "../train/config.js";
+import { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "./starDefaults.js";
 import { type StarMethod, starMethods } from "./types.js";
+
+export { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "./starDefaults.js";
 
 export interface StarOptions {
   method: StarMethod;
@@ -94,31 +97,6 @@ export interface StarConfig {
   concurrency: number;
   engine: { threads?: number; contextSize?: number; parallelSequences?: number };
 }
-
-export const defaultStarOptions = {
-  iterations: 3,
-  k: 8,
-  orders: "random",
-  seed: 0,
-  sampling: defaultSampling,
-  maxPerPair: null,
-  dedupe: false,
-  pairsPerPrompt: "one",
-  reference: "sampler",
-  rejectUnparseable: true,
-  rationalize: "all",
-  keepInconsistent: false,
-  restartFromBase: false,
-  evalK: 1,
-  evalOrder: "random",
-  concurrency: 4,
-} satisfies Partial<StarOptions>;
-
-/** Trainer defaults STaR changes: the paper's 3 epochs per iteration, and checkpoints a kill can resume from. */
-export const defaultStarTrain = { epochs: 3, saveEvery: 10 } satisfies Omit<TrainOptions, "method">;
-
-/** The paper's STaR-Rationalizer learning rate for full fine-tuning (Table 2); LoRA keeps its own default. */
-export const rationalizerLrFull = 2e-5;
 
 export function resolveStarConfig(options: StarOptions): StarConfig {
   const d = defaultStarOptions;

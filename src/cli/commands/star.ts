@@ -18,7 +18,7 @@ import { readSavedOptions, resumeOptions, savedOptions } from "../../run/runDir.
 import { lockRunDir } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { runStar, type StarEvalSet, type StarMethod, type StarResult } from "../../star/index.js";
-import { defaultStarOptions } from "../../star/resolveStarConfig.js";
+import { defaultStarOptions } from "../../star/starDefaults.js";
 import { gracefulStop } from "../gracefulStop.js";
 import {
   type EmbeddedEngineFlags,

@@ -9,20 +9,7 @@ import { ConfigError, UnsupportedError } from "../../errors.js";
 import { createRng, parameter, Tensor, zeros } from "../../tensor/index.js";
 import type { CausalLM } from "../llama/CausalLM.js";
 import type { Linear } from "../llama/Linear.js";
-
-/** Every attention and FFN projection by its GGUF base name: the default targets. */
-export const allLoraTargets = [
-  "attn_q",
-  "attn_k",
-  "attn_v",
-  "attn_output",
-  "ffn_gate",
-  "ffn_up",
-  "ffn_down",
-] as const;
-
-/** Linear layers by their GGUF name; "output" only on models with an untied output matrix. */
-export type LoraTargetName = (typeof allLoraTargets)[number] | "output";
+import { allLoraTargets, defaultLoraRank, type LoraTargetName } from "./loraDefaults.js";
 
 export interface ApplyLoraOptions {
   /** r. Defaults to 8. */
@@ -34,8 +21,6 @@ export interface ApplyLoraOptions {
   /** Seed of A's init. Defaults to 0. */
   seed?: number;
 }
-
-export const defaultLoraRank = 8;
 
 export interface ApplyLoraResult {
   /** The adapted layers, in model order. */

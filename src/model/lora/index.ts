@@ -1,10 +1,7 @@
 export {
   type ApplyLoraOptions,
   type ApplyLoraResult,
-  allLoraTargets,
   applyLora,
-  defaultLoraRank,
-  type LoraTargetName,
   mergeLora,
   namedLinears,
   removeLora,
@@ -15,3 +12,4 @@ export {
   type LoadLoraAdapterResult,
   loadLoraAdapterGguf,
 } from "./loadLoraAdapterGguf.js";
+export { allLoraTargets, defaultLoraRank, type LoraTargetName } from "./loraDefaults.js";

@@ -8,6 +8,7 @@
  * once per example. Metrics follow TRL's `DPOTrainer` (`rewards/*` are β-scaled log-ratios).
  */
 import { add, logSigmoid, scale, sub, sum, type Tensor, tensor } from "../../tensor/index.js";
+import { defaultDpoBeta } from "../trainDefaults.js";
 import { type LossResult, type ReductionOptions, resolveNormalizer } from "./types.js";
 
 export interface DpoLossInput {
@@ -31,11 +32,7 @@ export interface DpoLossOptions extends ReductionOptions {
   labelSmoothing?: number;
 }
 
-/**
- * The paper's β (Table 2), used by STaR-DPO and `genrm train --method dpo` alike; TRL's `DPOConfig`
- * defaults to 0.1, which weighs the reference far more for the same data.
- */
-export const defaultDpoBeta = 1.0;
+export { defaultDpoBeta };
 
 export function dpoLoss(input: DpoLossInput, options: DpoLossOptions = {}): LossResult {
   const { beta = defaultDpoBeta, labelSmoothing = 0 } = options;
