@@ -318,6 +318,7 @@ Examples:
     )
     .action((opts) => dispatch("bon", opts));
 
+  const serve = defaultServeOptions;
   addJudgeOptions(
     addEngineOptions(
       program
@@ -329,14 +330,14 @@ Examples:
     .option("--port <n>", "port", intArg(0, 65535), 8000)
     .option("--token <token>", "bearer token clients must send (default: $GENRM_SERVE_TOKEN)")
     .option("--no-auth", "serve beyond loopback without a token")
-    .option("--concurrency <n>", "judgments in flight to the engine", intArg(1, 4096), 8)
-    .option("--max-queue <n>", "requests admitted at once; beyond it 429", intArg(1), 256)
-    .option("--timeout <s>", "per-request deadline in seconds (504)", floatArg(0.001), 120)
-    .option("--max-body <bytes>", "largest request body (413)", intArg(1), 1 << 20)
+    .option("--concurrency <n>", "judgments in flight to the engine", intArg(1, 4096), serve.concurrency)
+    .option("--max-queue <n>", "requests admitted at once; beyond it 429", intArg(1), serve.maxQueue)
+    .option("--timeout <s>", "per-request deadline in seconds (504)", floatArg(0.001), serve.timeoutMs / 1000)
+    .option("--max-body <bytes>", "largest request body (413)", intArg(1), serve.maxBodyBytes)
     .addOption(
       new Option("--scheme <name>", "default /v1/rank scheme")
         .choices(["knockout", "copeland", "bradley-terry", "reference", "scalar"])
-        .default("knockout"),
+        .default(serve.scheme),
     )
     .addOption(
       new Option(
@@ -344,7 +345,7 @@ Examples:
         "/get_reward: reference (labels), group (same-prompt rollouts), or auto",
       )
         .choices(["auto", "reference", "group"])
-        .default("auto"),
+        .default(serve.rewardMode),
     )
     .option("--drain-timeout <s>", "seconds to let in-flight requests finish on shutdown", floatArg(0), 30)
     .option("--group-size <n>", "assemble groups of n same-prompt rollouts across requests", intArg(2, 64))

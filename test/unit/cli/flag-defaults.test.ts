@@ -12,6 +12,7 @@ import { defaultSampling } from "../../../src/engine/types.js";
 import { defaultBootstrap } from "../../../src/eval/bootstrapCI.js";
 import { defaultJudgeOptions } from "../../../src/judge/resolveJudgeConfig.js";
 import { defaultJudgingConcurrency } from "../../../src/run/runJudging.js";
+import { defaultServeOptions } from "../../../src/serve/resolveServeConfig.js";
 import { defaultStarOptions, defaultStarTrain } from "../../../src/star/resolveStarConfig.js";
 import { trainOptionsSchema } from "../../../src/train/config.js";
 import { parseArgv } from "../../helpers/parseArgv.js";
@@ -48,6 +49,15 @@ describe("flag defaults come from the libraries", () => {
     expect(option("bon", "--policy-max-tokens").defaultValue).toBe(
       defaultGenerateCandidatesOptions.sampling.maxTokens,
     );
+  });
+
+  it("serve sets the server's defaults", () => {
+    expect(option("serve", "--concurrency").defaultValue).toBe(defaultServeOptions.concurrency);
+    expect(option("serve", "--max-queue").defaultValue).toBe(defaultServeOptions.maxQueue);
+    expect(option("serve", "--timeout").defaultValue).toBe(defaultServeOptions.timeoutMs / 1000);
+    expect(option("serve", "--max-body").defaultValue).toBe(defaultServeOptions.maxBodyBytes);
+    expect(option("serve", "--scheme").defaultValue).toBe(defaultServeOptions.scheme);
+    expect(option("serve", "--reward-mode").defaultValue).toBe(defaultServeOptions.rewardMode);
   });
 
   it("train's help is the trainer schema's descriptions", () => {
