@@ -131,7 +131,8 @@ export function formatDemoClaims(claims: readonly DemoClaim[]): string[] {
   const checked = claims.filter((c) => c.holds !== null);
   if (checked.length === 0) return [];
   const lines = ["claims (the paper's findings, checked on this run)"];
-  if (checked.length < claims.length) lines.push("  (claims that need judges this run left out are not shown)");
+  if (checked.length < claims.length)
+    lines.push("  (claims that need judges this run left out are not shown)");
   for (const c of checked) {
     const verdict = c.holds === null ? "not run" : c.holds ? "holds" : "does not hold";
     const stat = c.statistic
