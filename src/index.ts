@@ -384,13 +384,19 @@ export {
   summarizeBon,
 } from "./bon/index.js";
 
-// Reward server: OpenRLHF /get_reward, /v1/judge, /v1/rank, /health, /metrics --------------------
+// Reward server: /get_reward, /v1/reward, /v1/judge, /v1/rank; groups assembled on the server ---------
 
 export {
   answerSchema,
+  type ClosedGroup,
   createServeApp,
   defaultServeOptions,
   defaultStartServerOptions,
+  GroupAssembler,
+  type GroupAssemblerOptions,
+  type GroupCloseReason,
+  type GroupOutcome,
+  groupKey,
   HttpError,
   type HttpErrorCode,
   JudgeScheduler,
@@ -400,10 +406,15 @@ export {
   type QuerySplit,
   type RewardFailure,
   type RewardFailureCode,
+  type RewardItem,
   type RewardMode,
+  type RewardOutcome,
+  RewardService,
+  type RewardServiceHooks,
   type RouteDeps,
   type RunningServer,
   resolveServeConfig,
+  rewardGroup,
   type ServeApp,
   type ServeConfig,
   type ServeEnv,
