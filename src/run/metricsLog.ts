@@ -5,18 +5,23 @@
  * kill during the rewrite cannot lose the steps before the checkpoint.
  */
 import fs from "node:fs";
-import type { TrainLogEntry } from "../train/loop.js";
 import { writeAll, writeJsonLinesFile } from "./jsonFile.js";
 import { asStorageError } from "./storageErrors.js";
 
+/**
+ * One line: a step's or an evaluation's metrics (the trainer's `TrainLogEntry`). Spelled out here
+ * rather than imported, because the trainer writes this file and `run/` must not import it back.
+ */
+export type MetricsEntry = { step: number } & Record<string, number>;
+
 /** Every complete entry; a torn or foreign line is skipped. */
-export function readMetrics(file: string): TrainLogEntry[] {
+export function readMetrics(file: string): MetricsEntry[] {
   if (!fs.existsSync(file)) return [];
-  const entries: TrainLogEntry[] = [];
+  const entries: MetricsEntry[] = [];
   for (const line of fs.readFileSync(file, "utf8").split("\n")) {
     if (line.trim() === "") continue;
     try {
-      const entry = JSON.parse(line) as TrainLogEntry;
+      const entry = JSON.parse(line) as MetricsEntry;
       if (typeof entry.step === "number") entries.push(entry);
     } catch {
       // Torn by a kill mid-append; the step it belonged to is after the checkpoint and runs again.
@@ -35,7 +40,7 @@ export function keepMetricsUpTo(file: string, step: number): void {
 }
 
 /** Appends one entry as one whole line; on a failed write the partial line is cut back off. */
-export function appendMetrics(file: string, entry: TrainLogEntry): void {
+export function appendMetrics(file: string, entry: MetricsEntry): void {
   const line = Buffer.from(`${JSON.stringify(entry)}\n`, "utf8");
   let fd: number | undefined;
   let size = 0;

@@ -19,16 +19,13 @@ import { InputError, throwIfAborted } from "../errors.js";
 import { samplingKey } from "../judge/samplingKey.js";
 import { templateHash } from "../judge/templates/templateHash.js";
 import type { SampleCache } from "../judge/types.js";
-import { exportMergedGguf } from "../model/export/index.js";
-import { loadModel } from "../model/loadModel.js";
 import { modelIdentity } from "../model/modelIdentity.js";
 import { readJsonFile, writeJsonFile, writeJsonLinesFile } from "../run/jsonFile.js";
-import { appendMetrics, keepMetricsUpTo } from "../run/metricsLog.js";
 import { checkConfigHash, configHash, slug } from "../run/runDir.js";
 import { SampleStore } from "../store/index.js";
-import { readLatest } from "../train/checkpoint.js";
-import { encodeExamples, loadTrainRows, openTrainTokenizer, type TrainRow } from "../train/data/index.js";
-import { type TrainLogEntry, train } from "../train/loop.js";
+import { loadTrainRows, type TrainRow } from "../train/data/index.js";
+import type { TrainLogEntry } from "../train/loop.js";
+import { runTraining } from "../train/runTraining.js";
 import { genrmVersion } from "../version.js";
 import { classifySample } from "./classifySample.js";
 import { emptyCounts } from "./emptyCounts.js";
@@ -417,9 +414,9 @@ async function sampleIteration(
 }
 
 /**
- * Trains M_t from the iteration's rows (plus earlier iterations' with `restartFromBase`), resuming
- * from `iter-t/train/checkpoints` when a checkpoint exists, then exports the merged GGUF. The export
- * is written under a temporary name and renamed, so a kill never leaves a half-written model.gguf.
+ * Trains M_t from the iteration's rows (plus earlier iterations' with `restartFromBase`) as one
+ * `runTraining` run in `iter-t/train`, resuming from its checkpoints, and exports the merged GGUF
+ * to `iter-t/model.gguf`.
  */
 async function trainIteration(
   runDir: string,
@@ -431,7 +428,6 @@ async function trainIteration(
 ): Promise<"completed" | "aborted"> {
   const t = rec.iteration;
   const trainDir = path.join(runDir, `iter-${t}`, "train");
-  fs.mkdirSync(trainDir, { recursive: true });
   const files = [...rec.files.cumulative, rec.files.train].map((f) => path.join(runDir, f));
   const rows: TrainRow[] = [];
   for (const file of files) {
@@ -439,73 +435,61 @@ async function trainIteration(
     rows.push(...(await loadTrainRows(file, { format: "rows" })));
   }
   const startPath = rec.startModel.path;
-  const tokenizer = await openTrainTokenizer(startPath);
-  let dataset: ReturnType<typeof encodeExamples>;
-  try {
-    dataset = encodeExamples(rows, config.train.method, tokenizer, {
-      maxLength: config.train.maxLength,
-      lengthPolicy: config.train.lengthPolicy,
-      seed: config.train.seed,
-    });
-  } finally {
-    await tokenizer.dispose();
-  }
-  const r = dataset.report;
-  rec.training = {
-    runDir: path.relative(runDir, trainDir),
-    encoded: { rows: r.rows, examples: r.examples, droppedTooLong: r.droppedTooLong, truncated: r.truncated },
-    steps: null,
-    resumedFrom: null,
-    lastLoss: null,
-    checkpoint: null,
-  };
-  if (dataset.examples.length === 0) {
+  const refSpec = rec.referenceModel;
+  const modelPath = path.join(runDir, `iter-${t}`, "model.gguf");
+  let totalSteps = 0;
+  const run = await runTraining({
+    modelPath: startPath,
+    config: config.train,
+    runDir: trainDir,
+    data: rows,
+    ...(config.train.method === "dpo" && refSpec !== null && refSpec.id !== rec.startModel.id
+      ? { referenceModel: refSpec.path }
+      : {}),
+    resume: true,
+    // M_t is the merged model whatever the trainer adapted; the next iteration samples with it.
+    adapter: false,
+    merge: true,
+    modelFile: modelPath,
+    skipEmpty: true,
+    ...(signal ? { signal } : {}),
+    onEncoded: (r) => {
+      rec.training = {
+        runDir: path.relative(runDir, trainDir),
+        encoded: {
+          rows: r.rows,
+          examples: r.examples,
+          droppedTooLong: r.droppedTooLong,
+          truncated: r.truncated,
+        },
+        steps: null,
+        resumedFrom: null,
+        lastLoss: null,
+        checkpoint: null,
+      };
+    },
+    onTrainStart: (start) => {
+      totalSteps = start.totalSteps;
+      if (start.resumedFrom > 0) log(`iteration ${t}: resuming training from step ${start.resumedFrom}`);
+      log(
+        `iteration ${t}: training ${config.train.method} on ${start.examples} examples from ${path.basename(startPath)}`,
+      );
+    },
+    onStep: (entry) => onStep(entry, totalSteps),
+  });
+  const result = run.result;
+  const training = rec.training!;
+  if (result === null) {
     // Nothing to learn from (e.g. no prompt had both a correct and a wrong chain): M_t = M_{t-1}.
     log(`iteration ${t}: no training examples; the model carries over unchanged`);
     rec.model = rec.samplingModel;
     return "completed";
   }
-
-  const model = await loadModel(startPath, {
-    trainable: config.train.lora === null,
-    recompute: config.train.recompute,
-  });
-  const refSpec = rec.referenceModel;
-  const referenceModel =
-    config.train.method === "dpo" && refSpec !== null && refSpec.id !== rec.startModel.id
-      ? await loadModel(refSpec.path, { trainable: false })
-      : undefined;
-  const { batchSize, gradAccum, epochs, maxSteps } = config.train;
-  const totalSteps =
-    maxSteps ?? Math.ceil(epochs * Math.ceil(dataset.examples.length / (batchSize * gradAccum)));
-  const metricsFile = path.join(trainDir, "metrics.jsonl");
-  const latest = await readLatest(trainDir);
-  keepMetricsUpTo(metricsFile, latest?.step ?? 0);
-  if (latest !== null) log(`iteration ${t}: resuming training from step ${latest.step}`);
-  log(
-    `iteration ${t}: training ${config.train.method} on ${dataset.examples.length} examples from ${path.basename(startPath)}`,
-  );
-  const result = await train(model, dataset, config.train, {
-    runDir: trainDir,
-    resume: true,
-    modelPath: startPath,
-    ...(referenceModel !== undefined ? { referenceModel } : {}),
-    ...(signal ? { signal } : {}),
-    onStep: (entry) => {
-      appendMetrics(metricsFile, entry);
-      onStep(entry, totalSteps);
-    },
-  });
-  rec.training.steps = result.step;
-  rec.training.resumedFrom = result.resumedFrom;
-  rec.training.lastLoss = result.history.at(-1)?.loss ?? rec.training.lastLoss;
-  rec.training.checkpoint = result.checkpoint === null ? null : path.relative(runDir, result.checkpoint);
+  training.steps = result.step;
+  training.resumedFrom = result.resumedFrom;
+  training.lastLoss = result.history.at(-1)?.loss ?? training.lastLoss;
+  training.checkpoint = result.checkpoint === null ? null : path.relative(runDir, result.checkpoint);
   if (result.stopReason !== "completed") return "aborted";
-
-  const modelPath = path.join(runDir, `iter-${t}`, "model.gguf");
-  const tmp = path.join(runDir, `iter-${t}`, "model.partial.gguf");
-  await exportMergedGguf(model, tmp, signal ? { signal } : {});
-  fs.renameSync(tmp, modelPath);
   rec.model = { path: modelPath, id: await modelIdentity(modelPath) };
   return "completed";
 }

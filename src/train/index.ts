@@ -50,4 +50,11 @@ export {
   restoreCheckpoint,
   writeHeadFile,
 } from "./restore.js";
+export {
+  runTraining,
+  type TrainingData,
+  type TrainingRun,
+  type TrainingRunArtifacts,
+  type TrainingRunOptions,
+} from "./runTraining.js";
 export { learningRate, type ScheduleConfig, warmupSteps } from "./schedule.js";

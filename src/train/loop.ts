@@ -135,8 +135,7 @@ export async function train(
 
   const perStep = config.batchSize * config.gradAccum;
   const stepsPerEpoch = Math.ceil(N / perStep);
-  // As in transformers: maxSteps, when set, overrides epochs (the data cycles as needed).
-  const totalSteps = config.maxSteps ?? Math.ceil(config.epochs * stepsPerEpoch);
+  const totalSteps = plannedSteps(config, N);
   const fingerprint = dataFingerprint(examples);
 
   let step = 0;
@@ -331,6 +330,17 @@ export async function train(
   } finally {
     if (typeof options.progress !== "object") reporter.stop();
   }
+}
+
+/** Optimizer steps a run on `examples` examples takes. */
+export function plannedSteps(
+  config: Pick<TrainConfig, "batchSize" | "gradAccum" | "epochs" | "maxSteps">,
+  examples: number,
+): number {
+  // As in transformers: maxSteps, when set, overrides epochs (the data cycles as needed).
+  return (
+    config.maxSteps ?? Math.ceil(config.epochs * Math.ceil(examples / (config.batchSize * config.gradAccum)))
+  );
 }
 
 /** Held-out loss and metrics over all of `examples` under noGrad, as `eval/*` keys. */

@@ -1,6 +1,6 @@
 /**
  * `genrm train`: fine-tune a GGUF model with SFT, DPO, a Bradley–Terry head, a PairRM head or the
- * GenRM verdict-token loss.
+ * GenRM verdict-token loss, as one `runTraining` run (train/runTraining.ts).
  *
  * Run directory (`--out`):
  *   run.json         the command's options and the resolved TrainConfig (read back by --resume)
@@ -16,30 +16,17 @@
  * where the last checkpoint left off (a SIGKILLed run loses at most `--save-every` steps).
  */
 import path from "node:path";
-import { ConfigError, InputError } from "../../errors.js";
-import { directPairV2 } from "../../judge/templates/builtinTemplates.js";
+import { ConfigError } from "../../errors.js";
 import { loadTemplate } from "../../judge/templates/loadTemplate.js";
-import { templateHash } from "../../judge/templates/templateHash.js";
-import type { JudgeTemplate } from "../../judge/types.js";
-import { exportLoraAdapterGguf, exportMergedGguf } from "../../model/export/index.js";
-import { loadModel } from "../../model/loadModel.js";
 import { writeJsonFile } from "../../run/jsonFile.js";
-import { appendMetrics, keepMetricsUpTo } from "../../run/metricsLog.js";
 import { readSavedOptions, resumeOptions, savedOptions } from "../../run/runDir.js";
 import { lockRunDir } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { readLatest } from "../../train/checkpoint.js";
 import { resolveTrainConfig, type TrainConfig, type TrainOptions } from "../../train/config.js";
-import {
-  type EncodeReport,
-  encodeExamples,
-  loadTrainRows,
-  openTrainTokenizer,
-  type TrainDataset,
-  type TrainMethod,
-} from "../../train/data/index.js";
-import { type TrainLogEntry, type TrainResult, train } from "../../train/loop.js";
-import { writeHeadFile } from "../../train/restore.js";
+import { type EncodeReport, loadTrainRows, type TrainMethod } from "../../train/data/index.js";
+import type { TrainLogEntry, TrainResult } from "../../train/loop.js";
+import { runTraining, type TrainingRun, type TrainingRunArtifacts } from "../../train/runTraining.js";
 import { genrmVersion } from "../../version.js";
 import { gracefulStop } from "../gracefulStop.js";
 import { givenOnly } from "../parseArgs.js";
@@ -115,7 +102,7 @@ export interface TrainCommandResult {
   result: TrainResult;
   data: EncodeReport;
   evalData: EncodeReport | null;
-  artifacts: { adapter?: string; model?: string; head?: string };
+  artifacts: TrainingRunArtifacts;
 }
 
 export function toTrainOptions(o: TrainCommandOptions): TrainOptions {
@@ -185,126 +172,55 @@ async function trainInRunDir(given: TrainCommandOptions, runDir: string): Promis
     `genrm train ${config.method}: ${modelPath} (${config.lora === null ? "full fine-tuning" : `LoRA r=${config.lora.rank} α=${config.lora.alpha}`})`,
   );
 
-  const tokenizer = await openTrainTokenizer(modelPath);
-  let dataset: TrainDataset;
-  let evalDataset: TrainDataset | undefined;
-  let template: JudgeTemplate | undefined;
-  try {
-    template = options.template === undefined ? undefined : await loadTemplate(options.template);
-    const encode = async (file: string) => {
-      const rows = await loadTrainRows(file, {
-        ...(options.dataFormat !== undefined ? { format: options.dataFormat } : {}),
-        ...(options.pairFormat !== undefined ? { pairFormat: options.pairFormat } : {}),
-      });
-      return encodeExamples(rows, config.method, tokenizer, {
-        maxLength: config.maxLength,
-        lengthPolicy: config.lengthPolicy,
-        orders: config.orders,
-        seed: config.seed,
-        ...(template !== undefined ? { template } : {}),
-      });
-    };
-    dataset = await encode(options.data);
-    evalDataset = options.evalData === undefined ? undefined : await encode(options.evalData);
-  } finally {
-    await tokenizer.dispose();
-  }
+  const template = options.template === undefined ? undefined : await loadTemplate(options.template);
+  const read = (file: string) =>
+    loadTrainRows(file, {
+      ...(options.dataFormat !== undefined ? { format: options.dataFormat } : {}),
+      ...(options.pairFormat !== undefined ? { pairFormat: options.pairFormat } : {}),
+    });
   const describe = (name: string, r: EncodeReport) =>
     log(
       `${name}: ${r.rows} rows -> ${r.examples} examples, ${r.totalTokens} tokens (longest ${r.maxTokens})` +
         `${r.truncated > 0 ? `, ${r.truncated} truncated` : ""}${r.droppedTooLong > 0 ? `, ${r.droppedTooLong} dropped as longer than ${config.maxLength} tokens` : ""}` +
         `${r.droppedTies > 0 ? `, ${r.droppedTies} ties dropped` : ""}`,
     );
-  describe("data", dataset.report);
-  if (evalDataset) describe("eval data", evalDataset.report);
-  writeJsonFile(path.join(runDir, "data.json"), { train: dataset.report, eval: evalDataset?.report ?? null });
-  if (dataset.examples.length === 0) {
-    throw new InputError(
-      "no training examples left",
-      { file: options.data },
-      {
-        hint: `raise --max-length (now ${config.maxLength}) or pass --truncate`,
-      },
-    );
-  }
-
-  const model = await loadModel(modelPath, { trainable: config.lora === null, recompute: config.recompute });
-  const referenceModel =
-    options.refModel === undefined
-      ? undefined
-      : await loadModel(path.resolve(options.refModel), { trainable: false });
-
-  // Metrics of steps after the checkpoint being resumed were never part of the surviving run.
-  const metricsFile = path.join(runDir, "metrics.jsonl");
-  const resumeStep = options.resume ? (latest?.step ?? 0) : 0;
-  keepMetricsUpTo(metricsFile, resumeStep);
-  const append = (entry: TrainLogEntry) => appendMetrics(metricsFile, entry);
 
   const stop = gracefulStop("stopping after this step and saving a checkpoint");
-  let result: TrainResult;
+  let run: TrainingRun;
   try {
-    result = await train(model, dataset, config, {
-      ...(evalDataset !== undefined ? { evalDataset } : {}),
-      runDir,
-      resume: Boolean(options.resume),
-      ...(referenceModel !== undefined ? { referenceModel } : {}),
+    run = await runTraining({
       modelPath,
+      config,
+      runDir,
+      data: await read(options.data),
+      ...(options.evalData !== undefined ? { evalData: await read(options.evalData) } : {}),
+      dataFile: options.data,
+      emptyHint: `raise --max-length (now ${config.maxLength}) or pass --truncate`,
+      ...(template !== undefined ? { template } : {}),
+      ...(options.refModel !== undefined ? { referenceModel: path.resolve(options.refModel) } : {}),
+      resume: Boolean(options.resume),
+      merge: Boolean(options.merge),
       signal: stop.signal,
-      onStep: append,
-      onEval: (e) => {
-        append(e);
-        log(`eval at step ${e.step}: ${formatMetrics(e)}`);
-      },
       progress: options.progress ?? (process.stderr.isTTY ? "bar" : "plain"),
+      onEncoded: (data, evalData) => {
+        describe("data", data);
+        if (evalData !== null) describe("eval data", evalData);
+      },
+      onEval: (e) => log(`eval at step ${e.step}: ${formatMetrics(e)}`),
     });
   } finally {
     stop.dispose();
   }
+  // runTraining returns no result only when asked to skip an empty data set.
+  const result = run.result!;
   if (result.resumedFrom > 0) log(`resumed from step ${result.resumedFrom}`);
-
-  const artifacts: TrainCommandResult["artifacts"] = {};
-  if (result.stopReason === "completed") {
-    if (config.lora !== null) {
-      artifacts.adapter = path.join(runDir, "adapter.gguf");
-      await exportLoraAdapterGguf(model, artifacts.adapter);
-    }
-    if (config.lora === null || options.merge) {
-      artifacts.model = path.join(runDir, "model.gguf");
-      await exportMergedGguf(model, artifacts.model);
-    }
-    if (result.head !== null) {
-      artifacts.head = path.join(runDir, "head.ckpt");
-      await writeHeadFile(artifacts.head, result.head, {
-        hidden: model.config.hidden,
-        baseModel: modelPath,
-        model: artifacts.model ?? artifacts.adapter ?? null,
-        method: config.method,
-        // PairRM inputs are rendered with a judge template; a scorer must use the same one.
-        ...(config.method === "pairrm"
-          ? { template: { id: (template ?? directPairV2).id, hash: templateHash(template ?? directPairV2) } }
-          : {}),
-      });
-    }
-  }
-  const last = result.history.at(-1);
-  writeJsonFile(path.join(runDir, "summary.json"), {
-    genrm: genrmVersion(),
-    method: config.method,
-    step: result.step,
-    totalSteps: result.totalSteps,
-    stopReason: result.stopReason,
-    resumedFrom: result.resumedFrom,
-    last: last ?? null,
-    lastEval: result.evalHistory.at(-1) ?? null,
-    checkpoint: result.checkpoint,
-    artifacts,
-  });
+  const { artifacts } = run;
   return {
     runDir,
     config,
     result,
-    data: dataset.report,
-    evalData: evalDataset?.report ?? null,
+    data: run.data,
+    evalData: run.evalData,
     artifacts,
   };
 }

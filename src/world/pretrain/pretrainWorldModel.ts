@@ -4,25 +4,23 @@
  * 1. The corpus (`generatePretrainCorpus`) from the seed.
  * 2. A byte-level BPE learned from it (`buildWorldVocab`) and a random-init Llama GGUF
  *    (`writeInitModel`) in the run directory.
- * 3. Full training with the SFT objective (`train`, method "sft", `lora: false`): drill rows with
- *    the loss on every token, chat rows on the assistant turn (`encodeCorpus`). AdamW, linear
+ * 3. Full training with the SFT objective (`runTraining`, method "sft", `lora: false`): drill rows
+ *    with the loss on every token, chat rows on the assistant turn (`encodeCorpus`). AdamW, linear
  *    warmup then cosine. Checkpoints in the run directory make it resumable (`resume: true`).
- * 4. `exportMergedGguf` to `out` (F16 by default), tokenizer and chat template included.
+ * 4. The merged GGUF to `out` (F16 by default), tokenizer and chat template included.
  *
  * Everything that shapes the result is in the returned `recipe`, which is also written next to the
  * model as `<out>.json` by the CLI so the committed base model says how to rebuild it.
  */
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { exportMergedGguf } from "../../model/export/exportMergedGguf.js";
-import { loadModel } from "../../model/loadModel.js";
-import { appendMetrics, keepMetricsUpTo, readMetrics } from "../../run/metricsLog.js";
+import { readMetrics } from "../../run/metricsLog.js";
 import { lockRunDir } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
-import { readLatest } from "../../train/checkpoint.js";
 import { resolveTrainConfig, type TrainConfig } from "../../train/config.js";
 import { openTrainTokenizer } from "../../train/data/TrainTokenizer.js";
-import { type TrainLogEntry, train } from "../../train/loop.js";
+import type { TrainLogEntry } from "../../train/loop.js";
+import { runTraining } from "../../train/runTraining.js";
 import { generatePretrainCorpus } from "../generatePretrainCorpus.js";
 import {
   buildWorldVocab,
@@ -168,33 +166,24 @@ async function pretrainInRunDir(options: PretrainWorldOptions, runDir: string): 
     saveEvery: t.saveEvery,
     keepCheckpoints: 1,
   });
-  const model = await loadModel(initPath, { trainable: true });
-  // metrics.jsonl holds every step of the run across resumes: steps past the checkpoint a resume
-  // starts from are dropped (they are taken again), and each step is appended as it ends, so
-  // the recorded training time survives a kill.
-  const metricsFile = join(runDir, "metrics.jsonl");
-  const resume = options.resume ?? false;
-  const resumeStep = resume ? ((await readLatest(runDir))?.step ?? 0) : 0;
-  keepMetricsUpTo(metricsFile, resumeStep);
-  const result = await train(model, dataset, trainer, {
-    runDir,
-    resume,
+  const run = await runTraining({
     modelPath: initPath,
+    config: trainer,
+    runDir,
+    data: dataset,
+    resume: options.resume ?? false,
+    modelFile: options.out,
+    tensorType: options.tensorType ?? "F16",
     progress: options.progress ?? "silent",
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
-    onStep: (entry) => {
-      appendMetrics(metricsFile, entry);
-      options.onStep?.(entry);
-    },
+    ...(options.onStep !== undefined ? { onStep: options.onStep } : {}),
+    onExport: (file) => phase("export", file),
   });
-  const totals = trainingTotals(readMetrics(metricsFile));
-
-  let bytes = 0;
-  if (result.stopReason === "completed") {
-    phase("export", options.out);
-    await exportMergedGguf(model, options.out, { tensorType: options.tensorType ?? "F16" });
-    bytes = (await stat(options.out)).size;
-  }
+  // runTraining returns no result only when asked to skip an empty data set.
+  const result = run.result!;
+  // The recorded training time survives kills: metrics.jsonl holds every step across resumes.
+  const totals = trainingTotals(readMetrics(run.metricsFile));
+  const bytes = result.stopReason === "completed" ? (await stat(options.out)).size : 0;
   return {
     path: options.out,
     bytes,
