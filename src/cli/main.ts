@@ -401,7 +401,8 @@ Examples:
           "pairs",
         ]),
       )
-      .option("--pair-format <name>", "pair adapter for --data-format pairs (see `genrm data formats`)"),
+      .option("--pair-format <name>", "pair adapter for --data-format pairs (see `genrm data formats`)")
+      .option("--skip-invalid", "skip and count invalid records instead of stopping"),
   )
     .option("--warmup <ratio>", describeTrainOption("warmupRatio"), floatArg(0, 1))
     .option("--min-lr-ratio <r>", describeTrainOption("minLrRatio"), floatArg(0, 1))

@@ -217,6 +217,16 @@ describe("genrm train", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${bad}, line 2, field "rejected"`);
 
+    // With --skip-invalid the bad row is counted, named, and the run trains on the rest.
+    const skipping = await runCli([
+      "train",
+      ...["--method", "dpo", "--model", modelPath, "--data", bad, "--out", join(dir, "skipping")],
+      ...["--skip-invalid", "--max-steps", "1", "--batch-size", "1", "--json"],
+    ]);
+    expect(skipping.code, skipping.stderr).toBe(0);
+    expect(skipping.stderr).toContain(`skipped 1 invalid record (first: ${bad}, line 2, field "rejected"`);
+    expect(JSON.parse(skipping.stdout.trim().split("\n").at(-1)!)).toMatchObject({ step: 1 });
+
     const again = await runCli([
       "train",
       ...[

@@ -16,7 +16,7 @@
  * where the last checkpoint left off (a SIGKILLed run loses at most `--save-every` steps).
  */
 import path from "node:path";
-import { ConfigError } from "../../errors.js";
+import { ConfigError, type InputError } from "../../errors.js";
 import { loadTemplate } from "../../judge/templates/loadTemplate.js";
 import { writeJsonFile } from "../../run/jsonFile.js";
 import { readSavedOptions, resumeOptions, savedOptions } from "../../run/runDir.js";
@@ -40,6 +40,7 @@ export interface TrainCommandOptions extends TrainerFlags {
   evalData?: string;
   dataFormat?: "auto" | "rows" | "pairs";
   pairFormat?: string;
+  skipInvalid?: boolean;
   warmup?: number;
   minLrRatio?: number;
   weightDecay?: number;
@@ -67,6 +68,7 @@ const savedKeys = [
   "evalData",
   "dataFormat",
   "pairFormat",
+  "skipInvalid",
   "full",
   "loraRank",
   "loraAlpha",
@@ -173,11 +175,19 @@ async function trainInRunDir(given: TrainCommandOptions, runDir: string): Promis
   );
 
   const template = options.template === undefined ? undefined : await loadTemplate(options.template);
-  const read = (file: string) =>
-    loadTrainRows(file, {
+  const read = async (file: string) => {
+    const skipped: InputError[] = [];
+    const rows = await loadTrainRows(file, {
       ...(options.dataFormat !== undefined ? { format: options.dataFormat } : {}),
       ...(options.pairFormat !== undefined ? { pairFormat: options.pairFormat } : {}),
+      ...(options.skipInvalid ? { skipInvalid: true, onSkip: (e: InputError) => skipped.push(e) } : {}),
     });
+    if (skipped.length > 0)
+      log(
+        `${file}: skipped ${skipped.length} invalid record${skipped.length === 1 ? "" : "s"} (first: ${skipped[0]!.message})`,
+      );
+    return rows;
+  };
   const describe = (name: string, r: EncodeReport) =>
     log(
       `${name}: ${r.rows} rows -> ${r.examples} examples, ${r.totalTokens} tokens (longest ${r.maxTokens})` +

@@ -17,11 +17,15 @@ export interface LoadTrainRowsOptions {
   format?: "auto" | "rows" | "pairs";
   /** Pair adapter name for "pairs" (see `genrm data formats`). Defaults to auto-detection. */
   pairFormat?: string;
+  /** Skip records that are not valid rows or pairs instead of stopping at the first. Defaults to false. */
+  skipInvalid?: boolean;
+  /** Called for each skipped record (only with `skipInvalid`), with the error that named it. */
+  onSkip?: (error: InputError) => void;
   signal?: AbortSignal;
 }
 
 export async function loadTrainRows(target: string, options: LoadTrainRowsOptions = {}): Promise<TrainRow[]> {
-  const { format = "auto", pairFormat, signal } = options;
+  const { format = "auto", pairFormat, skipInvalid = false, onSkip, signal } = options;
   const info = await stat(target).catch((cause) => {
     throw new NotFoundError(`no such file or folder: ${target}`, { cause });
   });
@@ -39,6 +43,7 @@ export async function loadTrainRows(target: string, options: LoadTrainRowsOption
   if (mode === "pairs") {
     const { pairs, files: read } = await loadPairs(target, {
       ...(pairFormat !== undefined ? { format: pairFormat } : {}),
+      ...(skipInvalid ? { skipInvalid, ...(onSkip ? { onSkip } : {}) } : {}),
       signal,
     });
     return pairs.map((p, i) =>
@@ -49,7 +54,12 @@ export async function loadTrainRows(target: string, options: LoadTrainRowsOption
   for (const file of files) {
     for await (const raw of readRecords(file)) {
       signal?.throwIfAborted();
-      rows.push(parseTrainRow(raw.record, { file: raw.file, line: raw.line }));
+      try {
+        rows.push(parseTrainRow(raw.record, { file: raw.file, line: raw.line }));
+      } catch (error) {
+        if (!skipInvalid || !(error instanceof InputError)) throw error;
+        onSkip?.(error);
+      }
     }
   }
   return rows;
