@@ -7,9 +7,13 @@ export function formatEvalTable(summary: EvalSummary): string {
     const judge = p.baseline
       ? `${p.modelName}`
       : `${p.modelName} ${p.protocol} ${p.templateId} (${p.templateHash})`;
+    // A direct judge reads the verdict token's probability and samples nothing: k, temperature
+    // and top-p do not apply to it, so the header shows only what does.
     const sampling = p.baseline
       ? ""
-      : `, k=${p.k}${p.adaptive ? " adaptive" : ""}, orders=${p.orderMode}, seed=${p.seed}, T=${p.sampling.temperature} top-p=${p.sampling.topP}`;
+      : p.protocol === "direct"
+        ? `, orders=${p.orderMode}, seed=${p.seed}`
+        : `, k=${p.k}${p.adaptive ? " adaptive" : ""}, orders=${p.orderMode}, seed=${p.seed}, T=${p.sampling.temperature} top-p=${p.sampling.topP}`;
     lines.push(`judge     ${judge}${sampling}`);
   }
   const c = summary.counts;
@@ -17,10 +21,15 @@ export function formatEvalTable(summary: EvalSummary): string {
     `pairs     ${c.pairs} (judged ${c.pairs - c.missing}, missing ${c.missing}, tie labels ${c.tieLabels}, unmatched judgments ${c.unmatched})`,
   );
   const { tieScore, errorScore, bootstrap } = summary.options;
-  lines.push(
-    `accuracy  ${formatAccuracy(summary.accuracy)}  (${pct(bootstrap.level, 0)} CI, ${bootstrap.resamples} resamples; tie ${tieScore}, error ${errorScore})`,
-  );
   const v = summary.verdicts;
+  // Every judgment an error scores errorScore each: an interval of zero width around it says
+  // nothing about the judge, so the line says what happened instead.
+  const nothingParsed = v.error > 0 && v.A + v.B + v.tie === 0;
+  lines.push(
+    nothingParsed
+      ? `accuracy  — no verdict parsed: all ${v.error} judgments are errors (each would score ${errorScore}); see the parsing line and the samples`
+      : `accuracy  ${formatAccuracy(summary.accuracy)}  (${pct(bootstrap.level, 0)} CI, ${bootstrap.resamples} resamples; tie ${tieScore}, error ${errorScore})`,
+  );
   lines.push(`verdicts  A ${v.A}  B ${v.B}  tie ${v.tie}  error ${v.error}`);
 
   const subsetNames = Object.keys(summary.subsets);

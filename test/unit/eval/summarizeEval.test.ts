@@ -135,4 +135,23 @@ describe("summarizeEval", () => {
     expect(table).toContain("errors    1 judgments hit engine errors");
     expect(table).toContain("maj@k     1: 66.7%  2: 66.7%");
   });
+
+  it("shows a direct judge without sampling settings, and says so when no verdict parsed", () => {
+    const direct = judgmentOf("1", "A");
+    direct.provenance = { ...direct.provenance, protocol: "direct", templateId: "direct-pair-v2@1" };
+    const header = formatEvalTable(summarizeEval([direct], [pairOf("1", "A")]));
+    expect(header).toContain(
+      "judge     test direct direct-pair-v2@1 (0123456789abcdef), orders=both, seed=0\n",
+    );
+    expect(header).not.toMatch(/k=|T=|top-p/);
+
+    const unparsed = ["1", "2", "3"].map((id) => judgmentOf(id, "error", { samples: samplesOf("AB:x") }));
+    const table = formatEvalTable(
+      summarizeEval(unparsed, [pairOf("1", "A"), pairOf("2", "B"), pairOf("3", "A")]),
+    );
+    expect(table).toContain(
+      "accuracy  — no verdict parsed: all 3 judgments are errors (each would score 0.5)",
+    );
+    expect(table).not.toContain("50.0% [50.0%, 50.0%]");
+  });
 });
