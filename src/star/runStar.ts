@@ -487,7 +487,7 @@ async function trainIteration(
   }
   training.steps = result.step;
   training.resumedFrom = result.resumedFrom;
-  training.lastLoss = result.history.at(-1)?.loss ?? training.lastLoss;
+  training.lastLoss = result.lastEntry?.loss ?? null;
   training.checkpoint = result.checkpoint === null ? null : path.relative(runDir, result.checkpoint);
   if (result.stopReason !== "completed") return "aborted";
   rec.model = { path: modelPath, id: await modelIdentity(modelPath) };

@@ -226,6 +226,7 @@ export async function train(
       }
       if (refTrain !== null) tensors.push({ name: "ref/train", shape: [refTrain.length], data: refTrain });
       if (refEval !== null) tensors.push({ name: "ref/eval", shape: [refEval.length], data: refEval });
+      const last = lastEntry();
       const meta: TrainCheckpointMeta = {
         format: "genrm-train",
         step,
@@ -237,7 +238,7 @@ export async function train(
         data: { examples: N, fingerprint },
         trainable: params.map((p) => p.name),
         numTokens,
-        ...(lastEntry() !== null ? { lastEntry: lastEntry()! } : {}),
+        ...(last !== null ? { lastEntry: last } : {}),
         savedAt: new Date().toISOString(),
       };
       checkpoint = join(dir, name);

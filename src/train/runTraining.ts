@@ -194,7 +194,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<Training
     totalSteps: result.totalSteps,
     stopReason: result.stopReason,
     resumedFrom: result.resumedFrom,
-    last: result.history.at(-1) ?? null,
+    last: result.lastEntry,
     lastEval: result.evalHistory.at(-1) ?? null,
     checkpoint: result.checkpoint,
     artifacts,

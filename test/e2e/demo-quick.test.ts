@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoPresets } from "../../src/demo/demoPresets.js";
 import { type DemoResults, demoEvalSplits, demoMethodIds } from "../../src/demo/types.js";
 import { type CliResult, repoRoot, runCli, spawnCli } from "../helpers/cli.js";
+import { withoutKeys } from "../helpers/withoutKeys.js";
 
 let dir: string;
 let out: string;
@@ -215,22 +216,14 @@ describe("genrm demo killed mid-stage", () => {
  * What may differ between two runs of the same demo: wall-clock fields, where files were written,
  * and whether a sample or stage was served from an earlier (killed) run.
  */
-function withoutRunVariance(value: unknown): unknown {
-  const drop = new Set([
-    "seconds",
-    "wallMs",
-    "wallSeconds",
-    "startedAt",
-    "finishedAt",
-    "cached",
-    "cachedSamples",
-    "path",
-  ]);
-  if (Array.isArray(value)) return value.map(withoutRunVariance);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([k]) => !drop.has(k))
-      .map(([k, v]) => [k, withoutRunVariance(v)]),
-  );
-}
+const runVarianceKeys = new Set([
+  "seconds",
+  "wallMs",
+  "wallSeconds",
+  "startedAt",
+  "finishedAt",
+  "cached",
+  "cachedSamples",
+  "path",
+]);
+const withoutRunVariance = (value: unknown) => withoutKeys(value, (k) => runVarianceKeys.has(k));

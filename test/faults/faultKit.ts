@@ -13,6 +13,7 @@ import Database from "better-sqlite3";
 import { describe, it } from "vitest";
 import { mulberry32 } from "../../src/random/index.js";
 import { spawnCli } from "../helpers/cli.js";
+import { withoutKeys } from "../helpers/withoutKeys.js";
 
 /** `GENRM_FAULTS=full` (set by `npm run test:faults`) runs every kill; otherwise the short form. */
 export const faultsFull = process.env.GENRM_FAULTS === "full";
@@ -177,15 +178,7 @@ const volatileKey =
 
 /** `value` without its volatile keys (see above), for comparing a resumed run with a straight one. */
 export function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([k]) => !volatileKey.test(k))
-        .map(([k, v]) => [k, stable(v)]),
-    );
-  }
-  return value;
+  return withoutKeys(value, (k) => volatileKey.test(k));
 }
 
 /** Paths inside `value` that were written relative to `from` are made relative to `to`. */

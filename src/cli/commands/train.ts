@@ -239,14 +239,14 @@ export function printTrainResult(r: TrainCommandResult, options: { json: boolean
   const { result, artifacts, runDir } = r;
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ runDir, step: result.step, totalSteps: result.totalSteps, stopReason: result.stopReason, last: result.history.at(-1) ?? null, lastEval: result.evalHistory.at(-1) ?? null, checkpoint: result.checkpoint, artifacts })}\n`,
+      `${JSON.stringify({ runDir, step: result.step, totalSteps: result.totalSteps, stopReason: result.stopReason, last: result.lastEntry, lastEval: result.evalHistory.at(-1) ?? null, checkpoint: result.checkpoint, artifacts })}\n`,
     );
     return;
   }
   const lines = [
     `${result.stopReason === "completed" ? "trained" : "stopped at"} step ${result.step}/${result.totalSteps}: ${runDir}`,
   ];
-  const last = result.history.at(-1);
+  const last = result.lastEntry;
   if (last) lines.push(`  last step: ${formatMetrics(last)}`);
   const lastEval = result.evalHistory.at(-1);
   if (lastEval) lines.push(`  eval: ${formatMetrics(lastEval)}`);
