@@ -11,6 +11,9 @@
  * messages) or chat messages. `label` is the reference answer when it is a non-blank string and the
  * reward mode allows one. A response that is empty once end tokens are dropped is a failed rollout
  * (reward 0, flagged), never a 400: one odd rollout must not cost a per-sample trainer its retries.
+ * The frameworks' request shapes, with the source file and commit each follows (slime
+ * `slime/rollout/rm_hub/__init__.py` @624b824, verl `reward_loop/reward_manager/naive.py` @1dda039,
+ * TRL `trl/trainer/grpo_trainer.py` @f2cd577), are built in `test/unit/serve/frameworkClients.ts`.
  */
 import type { Hono } from "hono";
 import { z } from "zod";
