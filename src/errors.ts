@@ -199,7 +199,9 @@ export class ExternalCommandError extends GenrmError {
     const tail = details.logTail ?? [];
     super(
       "GENRM_EXTERNAL",
-      tail.length > 0 ? `${message}\n  last lines of ${details.logFile ?? "its output"}:\n${tail.map((l) => `    ${l}`).join("\n")}` : message,
+      tail.length > 0
+        ? `${message}\n  last lines of ${details.logFile ?? "its output"}:\n${tail.map((l) => `    ${l}`).join("\n")}`
+        : message,
       options,
     );
     this.command = details.command;

@@ -8,16 +8,18 @@
  */
 import { type Command, Option } from "commander";
 import { defaultLlamaCppEngineOptions } from "../engine/llamacpp/types.js";
-import { openEngine } from "../engine/openEngine.js";
+import { defaultOpenAIEngineOptions } from "../engine/openai/types.js";
+import { type HttpRequestOptions, openEngine } from "../engine/openEngine.js";
 import { defaultSampling, type Engine, type SamplingConfig } from "../engine/types.js";
+import { ConfigError } from "../errors.js";
 import { defaultJudgeOptions, defaultProtocol } from "../judge/judgeDefaults.js";
 import type { JudgeOptions } from "../judge/resolveJudgeConfig.js";
 import { defaultAdaptive } from "../judge/shouldStop.js";
 import type { AdaptiveOptions, ErrorPolicy, Order, OrderMode, Protocol, TiePolicy } from "../judge/types.js";
-import { floatArg, givenOnly, intArg, listArg, withDefault } from "./parseArgs.js";
+import { floatArg, givenOnly, intArg, jsonObjectArg, listArg, withDefault } from "./parseArgs.js";
 
 /** The judge and engine flags `addEngineOptions` / `addJudgeOptions` produce. */
-export interface JudgeFlags extends EmbeddedEngineFlags, SamplingFlags {
+export interface JudgeFlags extends EmbeddedEngineFlags, HttpEngineFlags, SamplingFlags {
   model?: string;
   baseUrl?: string[];
   lora?: string[];
@@ -30,6 +32,15 @@ export interface JudgeFlags extends EmbeddedEngineFlags, SamplingFlags {
   seed?: number;
   tiePolicy?: TiePolicy;
   errorPolicy?: ErrorPolicy;
+}
+
+/** --extra-body, --prefill, --samples-per-request, --no-neutral-samplers: how HTTP requests look. */
+export interface HttpEngineFlags {
+  extraBody?: Record<string, unknown>;
+  prefill?: "continue_final_message" | "assistant_message" | "none";
+  samplesPerRequest?: number;
+  /** Commander sets true unless --no-neutral-samplers. */
+  neutralSamplers?: boolean;
 }
 
 export interface EmbeddedEngineFlags {
@@ -68,19 +79,57 @@ export function addEmbeddedEngineOptions(cmd: Command): Command {
     );
 }
 
+/** The HTTP engine's request-shape flags, with the engine's defaults. */
+export function addHttpEngineOptions(cmd: Command): Command {
+  const d = defaultOpenAIEngineOptions;
+  return cmd
+    .option(
+      "--extra-body <json>",
+      "JSON object sent with every request to --base-url servers (e.g. vLLM's chat_template_kwargs)",
+      jsonObjectArg,
+    )
+    .addOption(
+      new Option(
+        "--prefill <mode>",
+        withDefault("how a forced assistant prefix is sent to --base-url servers", d.prefill),
+      ).choices(["continue_final_message", "assistant_message", "none"]),
+    )
+    .option(
+      "--samples-per-request <n>",
+      withDefault("samples asked for in one request (n) to --base-url servers", d.samplesPerRequest),
+      intArg(1, 1024),
+    )
+    .option(
+      "--no-neutral-samplers",
+      "do not send top_k -1 / min_p 0 (for APIs that refuse them); by default a sample is drawn with temperature and top-p only",
+    );
+}
+
+/** HTTP request options from the flags given. */
+export function httpEngineFromFlags(flags: HttpEngineFlags): HttpRequestOptions {
+  return givenOnly({
+    extraBody: flags.extraBody,
+    prefill: flags.prefill,
+    samplesPerRequest: flags.samplesPerRequest,
+    neutralSamplers: flags.neutralSamplers === false ? false : undefined,
+  });
+}
+
 export function addEngineOptions(cmd: Command): Command {
-  return addEmbeddedEngineOptions(
-    cmd
-      .option(
-        "--model <model>",
-        "GGUF file (embedded, default engine) or served model name (with --base-url)",
-      )
-      .option(
-        "--base-url <url>",
-        "OpenAI-compatible server base URL; repeat or comma-separate for several",
-        listArg,
-      )
-      .option("--lora <path>", "GGUF LoRA adapter applied to the embedded model; repeatable", listArg),
+  return addHttpEngineOptions(
+    addEmbeddedEngineOptions(
+      cmd
+        .option(
+          "--model <model>",
+          "GGUF file (embedded, default engine) or served model name (with --base-url)",
+        )
+        .option(
+          "--base-url <url>",
+          "OpenAI-compatible server base URL; repeat or comma-separate for several",
+          listArg,
+        )
+        .option("--lora <path>", "GGUF LoRA adapter applied to the embedded model; repeatable", listArg),
+    ),
   );
 }
 
@@ -153,11 +202,20 @@ export function addJudgeOptions(cmd: Command): Command {
 }
 
 export async function openJudgeEngine(flags: JudgeFlags): Promise<Engine> {
+  if (!flags.baseUrl) {
+    const given = Object.keys(httpEngineFromFlags(flags));
+    if (given.length > 0) {
+      throw new ConfigError(
+        given.map((k) => `${k}: applies to --base-url servers only; the embedded engine has no such setting`),
+      );
+    }
+  }
   return openEngine({
     ...(flags.model ? { model: flags.model } : {}),
     ...(flags.baseUrl ? { baseUrls: flags.baseUrl } : {}),
     ...embeddedEngineFromFlags(flags),
     ...(flags.lora ? { lora: flags.lora.map((p) => ({ path: p })) } : {}),
+    ...(flags.baseUrl ? { http: httpEngineFromFlags(flags) } : {}),
   });
 }
 

@@ -131,7 +131,12 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
 
     const runConfig = {
       ...evalRunConfig(
-        { path: path.resolve(data), format: loaded.format, pairs: pairs.length, limit: options.limit ?? null },
+        {
+          path: path.resolve(data),
+          format: loaded.format,
+          pairs: pairs.length,
+          limit: options.limit ?? null,
+        },
         judge.info,
         settings,
       ),
