@@ -26,6 +26,7 @@ import {
   type VerdictProbabilityCache,
 } from "../../../src/judge/index.js";
 import type { ChatMessage, ModelId, PairId } from "../../../src/types.js";
+import { withoutKeys } from "../../helpers/withoutKeys.js";
 
 interface Reply {
   text: string;
@@ -279,6 +280,78 @@ describe("judgePair, adaptive", () => {
     // 1–1 with 3 left, 2–2 with 1 left: never decided before the budget ends.
     expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([2, 2, 1]);
     expect(j).toMatchObject({ verdict: "A", pA: 0.6, stoppedEarly: false });
+  });
+});
+
+describe("judgePair, adaptive with both orders", () => {
+  // Issue 12's case, k = 16: the full run has AB 12A/4B (samples 12–15 say B) and BA 3A/13B
+  // (samples 0–2 say A), so p_sym = ½(12/16 + 3/16) < ½ → B. Each order stopping on its own vote
+  // (AB after 12A/0B, BA after 3A/9B) and averaging gave ½(1 + 3/12) > ½ → A.
+  const votesFor = (order: "AB" | "BA", index: number) =>
+    order === "AB" ? (index < 12 ? "A" : "B") : index < 3 ? "A" : "B";
+  const bySeed = new Map(
+    (["AB", "BA"] as const).flatMap((order) =>
+      Array.from({ length: 16 }, (_, i) => [seedOf(order, i), { order, vote: votesFor(order, i) }] as const),
+    ),
+  );
+  /** Answers `[[slot]]` for the slot that shows the response the script votes for. */
+  const engineFor = () =>
+    new ScriptedEngine((user, seed) => {
+      const { vote } = bySeed.get(seed)!;
+      const slot = slotOfA(user) === "A" ? vote : vote === "A" ? "B" : "A";
+      return { text: `[[${slot}]]` };
+    });
+
+  it("decided: stops on the combined vote, so it never flips the full run's verdict", async () => {
+    const full = await judgePair(engineFor(), pair, { k: 16 });
+    expect(full).toMatchObject({ verdict: "B", votes: { A: 15, B: 17, error: 0 } });
+    expect(full.pA).toBeCloseTo((12 / 16 + 3 / 16) / 2, 12);
+
+    const engine = engineFor();
+    const adaptive = await judgePair(engine, pair, { k: 16, adaptive: true, chunkSize: 4 });
+    expect(adaptive.verdict).toBe("B");
+    expect(adaptive.pA).toBeCloseTo(full.pA!, 12);
+    // After 12 per order the mean share is bounded by [½(12/16 + 3/16), ½(16/16 + 7/16)] ∋ ½:
+    // not decided, so the last round is drawn; the orders alternate chunk by chunk.
+    expect(engine.generateCalls.map((c) => [slotOfA(c.messages.at(-1)!.content), c.seeds.length])).toEqual([
+      ["A", 4],
+      ["B", 4],
+      ["A", 4],
+      ["B", 4],
+      ["A", 4],
+      ["B", 4],
+      ["A", 4],
+      ["B", 4],
+    ]);
+    expect(adaptive.stoppedEarly).toBe(false);
+  });
+
+  it("decided: stops once the combined vote is out of reach, with the orders drawn equally", async () => {
+    const engine = new ScriptedEngine((user) => ({ text: `[[${slotOfA(user)}]]` }));
+    const j = await judgePair(engine, pair, { k: 16, adaptive: true, chunkSize: 4 });
+    // 12A each with 4 left per order: the mean share is at least 12/16 > ½.
+    expect(j).toMatchObject({ verdict: "A", pA: 1, stoppedEarly: true, votes: { A: 24, B: 0, error: 0 } });
+  });
+
+  it("gives the same judgments, byte for byte, whatever the concurrency and timing", async () => {
+    const pairs = Array.from({ length: 6 }, (_, i) => ({ ...pair, id: `ocean-${i}` as PairId }));
+    const replyOf = (user: string, seed: number) => ({
+      text: seed % 3 === 0 ? "[[B]]" : `[[${slotOfA(user)}]]`,
+    });
+    class SlowEngine extends ScriptedEngine {
+      override async generate(request: GenerateRequest): Promise<GenerateResult> {
+        await new Promise((resolve) => setTimeout(resolve, request.seeds[0]! % 7));
+        return super.generate(request);
+      }
+    }
+    const options = { k: 12, adaptive: { mode: "posterior" as const }, chunkSize: 2 };
+    const strip = (j: unknown) => JSON.stringify(withoutKeys(j, (key) => key === "wallMs"));
+    const sequential: string[] = [];
+    const one = new SlowEngine(replyOf);
+    for (const p of pairs) sequential.push(strip(await judgePair(one, p, options)));
+    const all = new SlowEngine(replyOf);
+    const concurrent = await Promise.all(pairs.map((p) => judgePair(all, p, options)));
+    expect(concurrent.map(strip)).toEqual(sequential);
   });
 });
 
