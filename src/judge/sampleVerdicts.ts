@@ -10,7 +10,7 @@ import type { OrderResult } from "./combineOrders.js";
 import { drawJudgeSamples } from "./drawJudgeSamples.js";
 import { countVotes, voteFromCounts } from "./majorityVote.js";
 import type { JudgeConfig } from "./resolveJudgeConfig.js";
-import { shouldStopOrders } from "./shouldStop.js";
+import { fewestSamplesToStop, shouldStopOrders } from "./shouldStop.js";
 import { renderJudgePrompt } from "./templates/renderJudgePrompt.js";
 import type { JudgeSample, Order } from "./types.js";
 
@@ -46,13 +46,18 @@ export async function sampleVerdicts(
   const drawn = new Map<Order, JudgeSample[]>(orders.map((order) => [order, []]));
   const countsOf = (order: Order) => countVotes(drawn.get(order)!.map((s) => s.verdict));
 
-  // Adaptive voting draws the orders in interleaved rounds of `chunkSize` each and decides on
-  // their combined vote after every round; a full run draws each order's k in one call. Either
+  // Adaptive voting draws the orders in interleaved rounds (the first as long as the fewest samples
+  // the rule could stop on, then `chunkSize` each) and decides on their combined vote after every
+  // round; a full run draws each order's k in one call. Either
   // way the samples (by seed) and the stopping point depend only on the verdicts, never on timing.
   let next = 0;
   rounds: while (next < k) {
     if (adaptive && next > 0 && shouldStopOrders(orders.map(countsOf), k, adaptive)) break;
-    const end = adaptive ? Math.min(k, next + chunkSize) : k;
+    const end = !adaptive
+      ? k
+      : next === 0
+        ? fewestSamplesToStop(orders.length, k, adaptive)
+        : Math.min(k, next + chunkSize);
     for (const order of orders) {
       const range = { from: next, to: end };
       const result = await drawJudgeSamples(

@@ -251,13 +251,22 @@ describe("judgePair, sample cache", () => {
 
 describe("judgePair, adaptive", () => {
   it("decided: stops when the leader cannot be overtaken, in chunks", async () => {
-    const engine = new ScriptedEngine(() => ({ text: "[[A]]" }));
-    const j = await judgePair(engine, pair, { k: 8, orderMode: "fixed", adaptive: true, chunkSize: 2 });
-    // After 2: lead 2, 6 left; after 4: lead 4, 4 left; after 6: lead 6 > 2 left → stop.
-    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([2, 2, 2]);
-    expect(engine.generateCalls[2]!.seeds).toEqual([seedOf("AB", 4), seedOf("AB", 5)]);
-    expect(j).toMatchObject({ verdict: "A", pA: 1, stoppedEarly: true });
-    expect(j.usage.samples).toBe(6);
+    const byIndex = new Map(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [seedOf("AB", i), i === 1 ? "[[B]]" : "[[A]]"]),
+    );
+    const engine = new ScriptedEngine((_, seed) => ({ text: byIndex.get(seed)! }));
+    const j = await judgePair(engine, pair, {
+      k: 8,
+      orderMode: "fixed",
+      adaptive: { mode: "decided" },
+      chunkSize: 2,
+    });
+    // No check can stop before 5 samples (5–0 with 3 left), so the first call draws 5; then 4–1
+    // with 3 left; after 7: 6–1 with 1 left → stop.
+    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([5, 2]);
+    expect(engine.generateCalls[1]!.seeds).toEqual([seedOf("AB", 5), seedOf("AB", 6)]);
+    expect(j).toMatchObject({ verdict: "A", pA: 6 / 7, stoppedEarly: true });
+    expect(j.usage.samples).toBe(7);
     expect(j.provenance).toMatchObject({ k: 8, adaptive: true });
   });
 
@@ -276,9 +285,14 @@ describe("judgePair, adaptive", () => {
   it("a split vote uses the whole budget", async () => {
     const byIndex = new Map([0, 1, 2, 3, 4].map((i) => [seedOf("AB", i), i % 2 === 0 ? "[[A]]" : "[[B]]"]));
     const engine = new ScriptedEngine((_, seed) => ({ text: byIndex.get(seed)! }));
-    const j = await judgePair(engine, pair, { k: 5, orderMode: "fixed", adaptive: true, chunkSize: 2 });
-    // 1–1 with 3 left, 2–2 with 1 left: never decided before the budget ends.
-    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([2, 2, 1]);
+    const j = await judgePair(engine, pair, {
+      k: 5,
+      orderMode: "fixed",
+      adaptive: { mode: "decided" },
+      chunkSize: 2,
+    });
+    // First check after 3 (the fewest a 3–0 could stop on): 2–1 with 2 left, not decided.
+    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([3, 2]);
     expect(j).toMatchObject({ verdict: "A", pA: 0.6, stoppedEarly: false });
   });
 });
@@ -308,29 +322,39 @@ describe("judgePair, adaptive with both orders", () => {
     expect(full.pA).toBeCloseTo((12 / 16 + 3 / 16) / 2, 12);
 
     const engine = engineFor();
-    const adaptive = await judgePair(engine, pair, { k: 16, adaptive: true, chunkSize: 4 });
+    const adaptive = await judgePair(engine, pair, { k: 16, adaptive: { mode: "decided" }, chunkSize: 2 });
     expect(adaptive.verdict).toBe("B");
     expect(adaptive.pA).toBeCloseTo(full.pA!, 12);
-    // After 12 per order the mean share is bounded by [½(12/16 + 3/16), ½(16/16 + 7/16)] ∋ ½:
-    // not decided, so the last round is drawn; the orders alternate chunk by chunk.
+    // First round: 9 per order (9–0 in both could stop). After 9: AB 9A/0B, BA 3A/6B, mean share in
+    // [½(9/16 + 3/16), ½(1 + 10/16)] ∋ ½; after 11 and 13 likewise (after 13: AB 12A/1B ⊂ [12/16, 15/16],
+    // BA 3A/10B ⊂ [3/16, 6/16], mean low 15/32); the orders alternate round by round.
     expect(engine.generateCalls.map((c) => [slotOfA(c.messages.at(-1)!.content), c.seeds.length])).toEqual([
-      ["A", 4],
-      ["B", 4],
-      ["A", 4],
-      ["B", 4],
-      ["A", 4],
-      ["B", 4],
-      ["A", 4],
-      ["B", 4],
+      ["A", 9],
+      ["B", 9],
+      ["A", 2],
+      ["B", 2],
+      ["A", 2],
+      ["B", 2],
+      ["A", 2],
+      ["B", 2],
+      ["A", 1],
+      ["B", 1],
     ]);
     expect(adaptive.stoppedEarly).toBe(false);
   });
 
   it("decided: stops once the combined vote is out of reach, with the orders drawn equally", async () => {
     const engine = new ScriptedEngine((user) => ({ text: `[[${slotOfA(user)}]]` }));
-    const j = await judgePair(engine, pair, { k: 16, adaptive: true, chunkSize: 4 });
-    // 12A each with 4 left per order: the mean share is at least 12/16 > ½.
-    expect(j).toMatchObject({ verdict: "A", pA: 1, stoppedEarly: true, votes: { A: 24, B: 0, error: 0 } });
+    const j = await judgePair(engine, pair, { k: 16, adaptive: { mode: "decided" }, chunkSize: 4 });
+    // 9A each with 7 left per order: the mean share is at least 9/16 > ½, so one round of 9 each.
+    expect(j).toMatchObject({ verdict: "A", pA: 1, stoppedEarly: true, votes: { A: 18, B: 0, error: 0 } });
+    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([9, 9]);
+  });
+
+  it("adaptive: true is the posterior rule: a unanimous vote stops after 2 per order (4 pooled) at k = 16", async () => {
+    const engine = new ScriptedEngine((user) => ({ text: `[[${slotOfA(user)}]]` }));
+    const j = await judgePair(engine, pair, { k: 16, adaptive: true });
+    expect(j).toMatchObject({ verdict: "A", pA: 1, stoppedEarly: true, votes: { A: 4, B: 0, error: 0 } });
   });
 
   it("gives the same judgments, byte for byte, whatever the concurrency and timing", async () => {
