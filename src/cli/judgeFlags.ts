@@ -27,7 +27,8 @@ export interface JudgeFlags extends EmbeddedEngineFlags, HttpEngineFlags, Sampli
   template?: string;
   k?: number;
   order?: OrderMode;
-  adaptive?: "decided" | "confidence";
+  adaptive?: true | "decided" | "confidence" | "posterior";
+  prior?: number;
   confidence?: number;
   seed?: number;
   tiePolicy?: TiePolicy;
@@ -172,15 +173,26 @@ export function addJudgeOptions(cmd: Command): Command {
         .default(d.orderMode),
     )
     .addOption(
-      new Option("--adaptive <mode>", "stop sampling a pair early once decided").choices([
-        "decided",
-        "confidence",
-      ]),
+      new Option(
+        "--adaptive [mode]",
+        withDefault(
+          "stop sampling a pair early: decided (never changes the full vote), confidence (Wilson), posterior (Beta-Binomial)",
+          defaultAdaptive.mode,
+        ),
+      ).choices(["decided", "confidence", "posterior"]),
     )
     .option(
       "--confidence <p>",
-      withDefault("level for --adaptive confidence", defaultAdaptive.confidence),
+      withDefault("level for --adaptive confidence / posterior", defaultAdaptive.confidence),
       floatArg(0.5, 0.999999),
+    )
+    .option(
+      "--prior <a>",
+      withDefault(
+        "Beta(a, a) prior over a pair's vote share for --adaptive posterior",
+        defaultAdaptive.prior,
+      ),
+      floatArg(0.001),
     )
     .option("--seed <n>", "seed for orders and samples", intArg(0, 2 ** 31 - 1), d.seed);
   return addSamplingOptions(cmd, { defaults: d.sampling, per: "per sample", setDefaults: true })
@@ -277,7 +289,12 @@ export async function judgeOptionsFromFlags(flags: JudgeFlags): Promise<Resolved
     }),
     sampling: samplingFromFlags(flags),
     ...(flags.adaptive
-      ? { adaptive: { mode: flags.adaptive, ...givenOnly({ confidence: flags.confidence }) } }
+      ? {
+          adaptive: {
+            mode: flags.adaptive === true ? defaultAdaptive.mode : flags.adaptive,
+            ...givenOnly({ confidence: flags.confidence, prior: flags.prior }),
+          },
+        }
       : {}),
   });
   return {

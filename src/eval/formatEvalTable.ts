@@ -49,16 +49,44 @@ export function formatEvalTable(summary: EvalSummary): string {
       const missing = s.subsetsMissing.length > 0 ? `  (missing: ${s.subsetsMissing.join(", ")})` : "";
       lines.push(`  ${s.name.padEnd(10)} ${s.score === null ? "—" : pct(s.score)}${missing}`);
     }
-    lines.push(
-      `  ${"Overall".padEnd(10)} ${rb.overall === null ? "—" : pct(rb.overall)}${rb.complete ? "" : " (incomplete)"}`,
-    );
+    if (rb.complete) lines.push(`  ${"Overall".padEnd(10)} ${pct(rb.overallMissingAsZero)}`);
+    else {
+      // Both means of a partial run, named: reward-bench's own code scores a missing section 0.
+      lines.push(
+        `  ${"Overall, sections present".padEnd(34)} ${rb.overall === null ? "—" : pct(rb.overall)} (missing: ${rb.sectionsMissing.join(", ")})`,
+        `  ${"Overall, missing sections as 0".padEnd(34)} ${pct(rb.overallMissingAsZero)} (as reward-bench computes it)`,
+      );
+    }
     lines.push(
       `  ${"Pair mean".padEnd(10)} ${summary.accuracy.accuracy === null ? "—" : pct(summary.accuracy.accuracy)}`,
     );
   }
 
+  const multiOrder = summary.provenance.some((p) => p.orderMode === "both");
   if (summary.majAtK.length > 1) {
-    lines.push("", `maj@k     ${summary.majAtK.map((p) => `${p.k}: ${pct(p.accuracy)}`).join("  ")}`);
+    const label = multiOrder ? "maj@k     per order (2k samples)" : "maj@k    ";
+    lines.push("", `${label} ${summary.majAtK.map((p) => `${p.k}: ${pct(p.accuracy)}`).join("  ")}`);
+  }
+  if (multiOrder && summary.majAtKTotal.length > 1) {
+    lines.push(
+      `maj@k     by samples spent ${summary.majAtKTotal.map((p) => `${p.k}: ${pct(p.accuracy)}`).join("  ")}`,
+    );
+  }
+
+  const cal = summary.calibration;
+  if (cal) {
+    lines.push(
+      "",
+      `calibration of P(A): ECE ${pct(cal.ece)} over ${cal.n} judgments (${cal.bins} equal-width bins; Brier ${summary.brier === null ? "—" : summary.brier.toFixed(3)})`,
+      `  ${"P(A) bin".padEnd(12)} ${"n".padStart(5)}  ${"mean P(A)".padStart(9)}  ${"share A".padStart(7)}`,
+    );
+    for (const b of cal.reliability) {
+      if (b.n === 0) continue;
+      const bin = `[${b.lower.toFixed(1)}, ${b.upper.toFixed(1)}${b.upper === 1 ? "]" : ")"}`;
+      lines.push(
+        `  ${bin.padEnd(12)} ${String(b.n).padStart(5)}  ${pct(b.meanPA!).padStart(9)}  ${pct(b.fractionA!).padStart(7)}`,
+      );
+    }
   }
 
   const pc = summary.positionConsistency;

@@ -6,6 +6,7 @@ import type { PreferencePair } from "../data/types.js";
 import type { JudgeProvenance, Judgment } from "../judge/types.js";
 import type { PairId } from "../types.js";
 import { accuracyWithCI, defaultBootstrap } from "./bootstrapCI.js";
+import { calibration } from "./calibration.js";
 import { majAtK } from "./majAtK.js";
 import { positionConsistency } from "./positionConsistency.js";
 import { isRewardBenchSubset, rewardBenchScores } from "./rewardBenchScores.js";
@@ -75,6 +76,17 @@ export function summarizeEval(
           maxK: majAtKOptions.maxK ?? undefined,
         });
 
+  const curveTotal =
+    majAtKOptions === false
+      ? []
+      : majAtK(matched, labels, {
+          tieScore,
+          errorScore,
+          mode: majAtKOptions.mode,
+          per: "total",
+          ...(majAtKOptions.maxK === null ? {} : { maxK: majAtKOptions.maxK }),
+        });
+
   const allSamples = matched.flatMap((j) => j.samples);
   const parseErrors = allSamples.filter((s) => s.verdict === "error").length;
   const truncated = allSamples.filter((s) => s.parseError === "truncated").length;
@@ -109,6 +121,7 @@ export function summarizeEval(
     subsets,
     rewardBench,
     majAtK: curve,
+    majAtKTotal: curveTotal,
     positionConsistency: positionConsistency(matched),
     parse,
     errors: {
@@ -119,6 +132,7 @@ export function summarizeEval(
     },
     adaptive: { stoppedEarly, stoppedEarlyRate: rate(stoppedEarly, matched.length) },
     brier: brierTerms.length === 0 ? null : brierTerms.reduce((s, v) => s + v, 0) / brierTerms.length,
+    calibration: calibration(matched, labels),
     usage: usageStats(matched),
     provenance: distinctProvenance(matched),
     options: { tieScore, errorScore, bootstrap, majAtK: majAtKOptions, rewardBench: rewardBenchOption },
@@ -157,6 +171,7 @@ function flattenMetrics(s: Omit<EvalSummary, "metrics">): Record<string, number 
     "eval/accuracy_ci_lower": s.accuracy.ci?.lower ?? null,
     "eval/accuracy_ci_upper": s.accuracy.ci?.upper ?? null,
     "eval/brier": s.brier,
+    "eval/ece": s.calibration?.ece ?? null,
   };
   for (const [name, r] of Object.entries(s.subsets)) {
     m[`eval/subset/${name}/accuracy`] = r.accuracy;
@@ -165,9 +180,11 @@ function flattenMetrics(s: Omit<EvalSummary, "metrics">): Record<string, number 
   if (s.rewardBench) {
     for (const section of s.rewardBench.sections) m[`rewardbench/${section.key}`] = section.score;
     m["rewardbench/overall"] = s.rewardBench.overall;
+    m["rewardbench/overall_missing_as_zero"] = s.rewardBench.overallMissingAsZero;
     m["rewardbench/pair_mean"] = s.accuracy.accuracy;
   }
   for (const point of s.majAtK) m[`eval/maj_at_${point.k}`] = point.accuracy;
+  for (const point of s.majAtKTotal) m[`eval/maj_at_${point.k}_samples`] = point.accuracy;
   const total = s.counts.judgments - s.counts.unmatched;
   Object.assign(m, {
     "judge/position_consistency": s.positionConsistency.rate,

@@ -49,8 +49,13 @@ export interface RewardBenchSectionScore {
 
 export interface RewardBenchScores {
   sections: RewardBenchSectionScore[];
-  /** Unweighted mean of the section scores present. */
+  /** Unweighted mean of the section scores present (a missing section is left out). */
   overall: number | null;
+  /**
+   * Unweighted mean of all four sections with a missing one scored 0, as allenai/reward-bench's
+   * `calculate_scores_per_section` scores it; equals `overall` on a complete run.
+   */
+  overallMissingAsZero: number;
   /** All four sections had at least one subset. */
   complete: boolean;
   sectionsMissing: string[];
@@ -63,6 +68,17 @@ export interface MajAtKPoint {
   accuracy: number;
   /** Pairs with samples that were scored. */
   n: number;
+}
+
+/** Reliability of P(A), see `calibration` (eval/calibration.ts) for the binning. */
+export interface Calibration {
+  /** Judgments with a pA and an A/B label. */
+  n: number;
+  bins: number;
+  /** Σ_b (n_b / n) |meanPA_b − fractionA_b|. */
+  ece: number;
+  /** One row per bin [lower, upper) (the last closed); meanPA and fractionA null for an empty bin. */
+  reliability: { lower: number; upper: number; n: number; meanPA: number | null; fractionA: number | null }[];
 }
 
 export interface PositionConsistency {
@@ -142,7 +158,10 @@ export interface EvalSummary {
   accuracy: AccuracyResult;
   subsets: Record<string, AccuracyResult>;
   rewardBench: RewardBenchScores | null;
+  /** maj@k with k samples per order (with both orders a point spends 2k samples). */
   majAtK: MajAtKPoint[];
+  /** maj@k with k samples in all, the paper's Maj@k by samples spent; k is the total. */
+  majAtKTotal: MajAtKPoint[];
   positionConsistency: PositionConsistency;
   parse: ParseStats;
   /** Judgments with verdict "error", and those with engine errors. */
@@ -155,6 +174,8 @@ export interface EvalSummary {
   adaptive: { stoppedEarly: number; stoppedEarlyRate: number | null };
   /** Mean (pA − 1[label = A])² over judgments with a pA. */
   brier: number | null;
+  /** Reliability table and ECE of pA; null when pA is only ever 0, ½ or 1. */
+  calibration: Calibration | null;
   usage: UsageStats;
   /** Distinct provenances of the judgments (one for a normal run). */
   provenance: JudgeProvenance[];
