@@ -8,7 +8,7 @@
  */
 import { type Command, Option } from "commander";
 import { defaultLlamaCppEngineOptions } from "../engine/llamacpp/types.js";
-import { defaultOpenAIEngineOptions } from "../engine/openai/types.js";
+import { defaultOpenAIEngineOptions } from "../engine/openai/openAIEngineDefaults.js";
 import { type HttpRequestOptions, openEngine } from "../engine/openEngine.js";
 import { defaultSampling, type Engine, type SamplingConfig } from "../engine/types.js";
 import { ConfigError } from "../errors.js";

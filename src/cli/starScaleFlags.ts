@@ -5,8 +5,8 @@
 import { type Command, Option } from "commander";
 import { ConfigError } from "../errors.js";
 import type { CommandTrainer } from "../star/runCommandTrainer.js";
-import { trainerPlaceholders } from "../star/runCommandTrainer.js";
-import { defaultReadyTimeoutMs, type StarSampler } from "../star/starSampler.js";
+import type { StarSampler } from "../star/starSampler.js";
+import { defaultReadyTimeoutMs, trainerPlaceholders } from "../star/starScaleDefaults.js";
 import { addHttpEngineOptions, type HttpEngineFlags, httpEngineFromFlags } from "./judgeFlags.js";
 import { intArg, listArg, withDefault } from "./parseArgs.js";
 

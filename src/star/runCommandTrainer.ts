@@ -16,6 +16,7 @@ import { weightsIdentity } from "../model/weightsIdentity.js";
 import { writeJsonFile } from "../run/jsonFile.js";
 import { fillCommandTemplate, startShellCommand } from "../run/shellCommand.js";
 import type { StarConfig } from "./resolveStarConfig.js";
+import type { trainerPlaceholders } from "./starScaleDefaults.js";
 import {
   modelFormatOf,
   modelRefKey,
@@ -46,29 +47,6 @@ export interface CommandTrainerRun {
   /** How genrm continues after a failure, for the error's hint. */
   resumeCommand: string;
 }
-
-/** The placeholders `--trainer-cmd` may use, each a shell-quoted value. */
-export const trainerPlaceholders = [
-  "spec",
-  "method",
-  "model",
-  "adapter",
-  "ref_model",
-  "data",
-  "rows",
-  "out",
-  "result",
-  "seed",
-  "lr",
-  "beta",
-  "epochs",
-  "batch_size",
-  "grad_accum",
-  "max_length",
-  "lora_r",
-  "lora_alpha",
-  "iteration",
-] as const;
 
 export async function runCommandTrainer(run: CommandTrainerRun): Promise<StarModelRef | "aborted"> {
   const { runDir, rec, trainer, signal, log } = run;

@@ -31,6 +31,7 @@ import {
 } from "../errors.js";
 import { fnv1a } from "../random/index.js";
 import { fillCommandTemplate, type ShellProcess, startShellCommand } from "../run/shellCommand.js";
+import { defaultReadyTimeoutMs } from "./starScaleDefaults.js";
 import { modelRefKey, type StarModelRef } from "./trainSpec.js";
 
 export type StarSampler =
@@ -66,8 +67,6 @@ export interface StarSamplerContext {
   engine: { threads?: number; contextSize?: number; parallelSequences?: number };
   log: (line: string) => void;
 }
-
-export const defaultReadyTimeoutMs = 600_000;
 
 export function startStarSampler(sampler: StarSampler, context: StarSamplerContext): StarSamplerSession {
   if (sampler.kind === "embedded") return embeddedSampler(context);

@@ -65,9 +65,7 @@ const manifestOf = (out: string) =>
 function storedSamples(out: string): { total: number; distinct: number; models: string[] } {
   const db = new Database(path.join(out, "samples.db"), { readonly: true });
   try {
-    const rows = db
-      .prepare("SELECT model_id AS m, pair_id AS p, ord AS o, idx AS i FROM samples")
-      .all() as {
+    const rows = db.prepare("SELECT model_id AS m, pair_id AS p, ord AS o, idx AS i FROM samples").all() as {
       m: string;
       p: string;
       o: string;

@@ -106,21 +106,7 @@ export interface OpenAIEngineOptions {
   signal?: AbortSignal;
 }
 
-export const defaultOpenAIEngineOptions = {
-  concurrency: 16,
-  timeoutMs: 600_000,
-  retries: 3,
-  retryBaseDelayMs: 500,
-  retryMaxDelayMs: 30_000,
-  samplesPerRequest: 1,
-  choiceSeeding: "offset",
-  deterministicSeeds: true,
-  prefill: "continue_final_message",
-  topLogprobs: 20,
-  tokenProbabilities: true,
-  maxTokensParam: "max_tokens",
-  neutralSamplers: true,
-} satisfies Partial<OpenAIEngineOptions>;
+export { defaultOpenAIEngineOptions } from "./openAIEngineDefaults.js";
 
 /** Options after validation and defaults; `model` may still be unknown until `/models` is asked. */
 export interface OpenAIEngineConfig {
