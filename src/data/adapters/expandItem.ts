@@ -119,3 +119,8 @@ export function itemsFromPairs(pairs: readonly PreferencePair[]): BenchmarkItem[
   }
   return [...items.values()];
 }
+
+/** A RewardBench 2 Ties row, scored on every answer's own score. */
+export function isTiesRow(item: Pick<BenchmarkItem, "benchmark" | "subset">): boolean {
+  return item.benchmark === "rewardbench2" && item.subset?.toLowerCase() === "ties";
+}
