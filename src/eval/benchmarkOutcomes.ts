@@ -12,8 +12,7 @@
  *   or nothing parsed); a judgment with one order, or without per-order verdicts (a baseline), is a
  *   single game decided by its verdict.
  */
-import { type BenchmarkItem, itemsFromPairs } from "../data/adapters/expandItem.js";
-import { isTiesSubset } from "../data/adapters/rewardbench2.js";
+import { type BenchmarkItem, isTiesRow, itemsFromPairs } from "../data/adapters/expandItem.js";
 import type { PreferencePair } from "../data/types.js";
 import type { Judgment, PairVerdict } from "../judge/types.js";
 import type { PairId } from "../types.js";
@@ -92,7 +91,7 @@ function itemVerdicts(item: BenchmarkItem, byId: ReadonlyMap<PairId, Judgment>):
 
 function rewardBench2Row(item: BenchmarkItem, verdicts: readonly PairVerdict[]): RewardBench2Row {
   const base = { id: item.id, subset: item.subset ?? "", correct: item.correct };
-  if (isTiesSubset(item.subset)) {
+  if (isTiesRow(item)) {
     const points = new Array<number>(item.responses.length).fill(0);
     const games = new Array<number>(item.responses.length).fill(0);
     item.pairs.forEach((pair, k) => {

@@ -11,7 +11,7 @@
  * - RM-Bench, ratings: cell (i, j) = rating of chosen style i > rating of rejected style j, exactly
  *   as `compute_accuracy` compares reward scores.
  */
-import type { BenchmarkItem } from "../data/adapters/expandItem.js";
+import { type BenchmarkItem, isTiesRow } from "../data/adapters/expandItem.js";
 import type { ItemJudgment } from "../judge/createListwiseJudge.js";
 import {
   type RewardBench2Row,
@@ -56,7 +56,7 @@ export function listwiseBenchmarkScores(
 
 function rewardBench2Row(item: BenchmarkItem, j: ItemJudgment): RewardBench2Row {
   const base = { id: item.id, subset: item.subset ?? "", correct: item.correct };
-  if (j.ratings && item.subset?.toLowerCase() === "ties") return { ...base, responseScores: j.ratings };
+  if (j.ratings && isTiesRow(item)) return { ...base, responseScores: j.ratings };
   return { ...base, score: j.ratings ? ratingScore(j.ratings) : rankingScore(j) };
 }
 

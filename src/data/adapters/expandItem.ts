@@ -120,7 +120,12 @@ export function itemsFromPairs(pairs: readonly PreferencePair[]): BenchmarkItem[
   return [...items.values()];
 }
 
+/** RewardBench 2's Ties subset (the reference compares `subset.lower() == "ties"`). */
+export function isTiesSubset(subset: string | undefined): boolean {
+  return subset?.toLowerCase() === "ties";
+}
+
 /** A RewardBench 2 Ties row, scored on every answer's own score. */
 export function isTiesRow(item: Pick<BenchmarkItem, "benchmark" | "subset">): boolean {
-  return item.benchmark === "rewardbench2" && item.subset?.toLowerCase() === "ties";
+  return item.benchmark === "rewardbench2" && isTiesSubset(item.subset);
 }

@@ -13,7 +13,7 @@
  */
 import { invalidRecord } from "../InvalidRecordError.js";
 import type { PairAdapter, PreferencePair, RecordLocation } from "../types.js";
-import { allPairs, expandItem, firstAgainstRest } from "./expandItem.js";
+import { allPairs, expandItem, firstAgainstRest, isTiesSubset } from "./expandItem.js";
 import {
   getPath,
   hasKeys,
@@ -27,10 +27,6 @@ import { toPrompt } from "./toMessages.js";
 
 /** RewardBench 2's subsets in its leaderboard order. */
 export const rewardBench2Subsets = ["Factuality", "Precise IF", "Math", "Safety", "Focus", "Ties"] as const;
-
-export function isTiesSubset(subset: string | undefined): boolean {
-  return subset?.toLowerCase() === "ties";
-}
 
 /** `ref:12` → ["ref", "12"]; undefined for an id the Ties score cannot pair. */
 export function tiesIdParts(id: string): [string, string] | undefined {
