@@ -32,6 +32,11 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
   const o = options as never;
   switch (command) {
     case "eval": {
+      if ((options as { listwise?: string }).listwise !== undefined) {
+        const { runListwiseEvalCommand, printListwiseResult } = await import("./commands/evalListwise.js");
+        printListwiseResult(await runListwiseEvalCommand(o), { json: Boolean(options.json) });
+        return;
+      }
       const { runEvalCommand, printEvalResult } = await import("./commands/eval.js");
       const result = await runEvalCommand(o);
       printEvalResult(result, { json: Boolean(options.json) });
@@ -131,6 +136,12 @@ export function buildProgram(dispatch: Dispatch = dispatchCommand): Command {
     .addOption(
       new Option("--baseline <name>", "a model-free judge instead of a model").choices(["length", "random"]),
     )
+    .addOption(
+      new Option(
+        "--listwise <protocol>",
+        "judge RewardBench 2 / RM-Bench rows whole: rating (1-10 per answer) or ranking (best of four, [[A]]..[[D]]); -k samples per prompt",
+      ).choices(["rating", "ranking"]),
+    )
     .option(
       "--head <file>",
       "judge with a BT or PairRM head from `genrm train` (<run>/head.ckpt) on its trained model; --model / --lora override the model files it records",
@@ -157,6 +168,7 @@ Examples:
   genrm eval --data ../shared/data/llmbar --model judge.gguf -k 8 --order random
   genrm eval --data prefs.jsonl --base-url http://gpu1:8000/v1,http://gpu2:8000/v1 --model Qwen/Qwen2.5-7B-Instruct -k 8
   genrm eval --data prefs.jsonl --baseline length --json
+  genrm eval --data reward-bench-2.parquet --model judge.gguf --listwise ranking -k 1 --temperature 0
   genrm eval --data prefs.jsonl --head runs/bt/head.ckpt --out runs/eval-bt
   genrm eval --data prefs.jsonl --head runs/pairrm/head.ckpt --model base.gguf --lora runs/pairrm/adapter.gguf --order random`,
     )

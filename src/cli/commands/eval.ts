@@ -45,6 +45,8 @@ export interface EvalCommandOptions extends JudgeFlags {
   skipInvalid?: boolean;
   limit?: number;
   baseline?: "length" | "random";
+  /** Judge multi-response rows whole (commands/evalListwise.ts). */
+  listwise?: "rating" | "ranking";
   /** A BT / PairRM head checkpoint (`<run>/head.ckpt`) to judge with. */
   head?: string;
   concurrency?: number;
