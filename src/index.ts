@@ -17,6 +17,7 @@ export {
   DisposedError,
   EngineError,
   type ErrorCode,
+  ExternalCommandError,
   GenrmError,
   InputError,
   type InputLocation,
@@ -496,6 +497,7 @@ export {
   type WriteGgufOptions,
   type WriteGgufResult,
   type WriteLoraAdapterOptions,
+  weightsIdentity,
   writeGguf,
   writeLoraAdapter,
 } from "./model/index.js";
@@ -576,12 +578,14 @@ export {
 // STaR: sample rationales, keep / pair / rationalize by the human label, train, repeat ----------
 
 export {
+  type CommandTrainer,
   classifySample,
   defaultStarOptions,
   defaultStarTrain,
   evaluateStarModel,
   lineageOf,
   manifestFileName,
+  modelRefKey,
   type PairDpoOptions,
   type PairSamples,
   pairDpoRows,
@@ -589,6 +593,7 @@ export {
   type RunStarHooks,
   type RunStarInput,
   rationalizerRows,
+  readTrainerResult,
   resolveStarConfig,
   runStar,
   type SampleClass,
@@ -602,14 +607,21 @@ export {
   type StarIterationRecord,
   type StarManifest,
   type StarMethod,
+  type StarModelRef,
   type StarOptions,
   type StarProgress,
   type StarResult,
+  type StarSampler,
   type StarSftRow,
   selectSftRows,
   starMethods,
+  startStarSampler,
+  type TrainerResult,
+  type TrainSpec,
   tallySamples,
   toTrlRow,
+  trainerPlaceholders,
+  trainerResultFileName,
 } from "./star/index.js";
 
 // Mini world: a seeded synthetic preference domain with ID/OOD splits and its judge templates ----

@@ -100,3 +100,4 @@ export {
   type TokenizeOptions,
   type Tokenizer,
 } from "./tokenizer/index.js";
+export { weightsIdentity } from "./weightsIdentity.js";

@@ -12,6 +12,7 @@ export {
   type StarConfig,
   type StarOptions,
 } from "./resolveStarConfig.js";
+export { type CommandTrainer, runCommandTrainer } from "./runCommandTrainer.js";
 export {
   manifestFileName,
   type RunStarHooks,
@@ -22,5 +23,16 @@ export {
 } from "./runStar.js";
 export { type SampleSliceOptions, sampleSlice } from "./sampleSlice.js";
 export { type SelectSftOptions, selectSftRows } from "./selectSftRows.js";
+export { type StarSampler, type StarSamplerSession, startStarSampler } from "./starSampler.js";
+export { defaultReadyTimeoutMs, trainerPlaceholders } from "./starScaleDefaults.js";
 export { toTrlRow } from "./toTrlRow.js";
+export {
+  type ModelFormat,
+  modelRefKey,
+  readTrainerResult,
+  type StarModelRef,
+  type TrainerResult,
+  type TrainSpec,
+  trainerResultFileName,
+} from "./trainSpec.js";
 export * from "./types.js";

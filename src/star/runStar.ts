@@ -232,6 +232,7 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
         log(`iteration ${t}: ${describeCounts(config, counts)}`);
       }
 
+      if (rec.status === "sampled") await sampler.idle();
       if (rec.status === "sampled" && config.trainer !== undefined) {
         const made = await runCommandTrainer({
           runDir,

@@ -57,6 +57,8 @@ export type StarSampler =
 export interface StarSamplerSession {
   /** An engine sampling with `model`. Dispose it when done; a server stays up for the next call. */
   open(model: StarModelRef, signal?: AbortSignal): Promise<Engine>;
+  /** Nothing will sample for a while (training): stops a server genrm started, freeing its GPUs. */
+  idle(): Promise<void>;
   /** Stops a server genrm started. */
   close(): Promise<void>;
 }
@@ -91,6 +93,7 @@ function embeddedSampler(context: StarSamplerContext): StarSamplerSession {
         ...(model.adapter ? { lora: [{ path: model.adapter.path }] } : {}),
       });
     },
+    async idle() {},
     async close() {},
   };
 }
@@ -132,6 +135,7 @@ function loraSampler(sampler: HttpSampler): StarSamplerSession {
       }
       return httpEngine(sampler, name, modelRefKey(model));
     },
+    async idle() {},
     async close() {},
   };
 }
@@ -183,11 +187,7 @@ function restartingSampler(sampler: HttpSampler, context: StarSamplerContext): S
     async open(model, signal) {
       const key = modelRefKey(model);
       if (running?.key !== key) {
-        if (running !== null) {
-          context.log(`stopping the sampling server (pid ${running.proc.pid})`);
-          await running.proc.stop();
-          running = null;
-        }
+        await this.close();
         if (model.adapter && !template.includes("{adapter}")) {
           throw new ConfigError(
             [
@@ -208,8 +208,12 @@ function restartingSampler(sampler: HttpSampler, context: StarSamplerContext): S
       }
       return httpEngine(sampler, sampler.servedModel, key);
     },
+    async idle() {
+      await this.close();
+    },
     async close() {
       if (running !== null) {
+        context.log(`stopping the sampling server (pid ${running.proc.pid})`);
         await running.proc.stop();
         running = null;
       }

@@ -91,6 +91,15 @@ function running(needle: string): boolean {
   }
 }
 
+/** Whether every process matching `needle` has exited within 10 s (a loaded machine is slow to reap). */
+async function gone(needle: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (!running(needle)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 const commandRuns = (log: string) => (fs.readFileSync(log, "utf8").match(/^# .* \$ /gm) ?? []).length;
 
 describe("genrm star --trainer command over llama-server", () => {
@@ -152,7 +161,7 @@ describe("genrm star --trainer command over llama-server", () => {
     expect(
       serverLog.match(/^# .* \$ .*llama-server -m \S+/gm)?.map((l) => l.split(" -m ")[1]!.split(" ")[0]),
     ).toEqual([baseModel, it1!.model!.path]);
-    expect(running(`--port ${port}`)).toBe(false);
+    expect(await gone(`--port ${port}`)).toBe(true);
   }, 300_000);
 
   it("SIGKILLed during external training: the rerun trains that iteration again and samples nothing twice", async () => {
@@ -173,10 +182,9 @@ describe("genrm star --trainer command over llama-server", () => {
     }
     child.kill("SIGKILL");
     await new Promise((r) => child.on("close", r));
-    await new Promise((r) => setTimeout(r, 500));
-    // Neither the trainer nor the sampling server outlives genrm.
-    expect(running(path.join(out, "iter-1", "train-spec.json"))).toBe(false);
-    expect(running(`--port ${port}`)).toBe(false);
+    // Neither the trainer nor the sampling server outlives genrm (their watchdogs see the pipe close).
+    expect(await gone(path.join(out, "iter-1", "train-spec.json"))).toBe(true);
+    expect(await gone(`--port ${port}`)).toBe(true);
     const before = storedSamples(out);
     expect(manifestOf(out).iterations[0]!.status).toBe("sampled");
 
@@ -209,7 +217,7 @@ describe("genrm star --trainer command over llama-server", () => {
     expect(r.stderr).toContain("iteration 1: the trainer failed (exit code 1)");
     expect(r.stderr).toContain("CUDA out of memory (simulated)");
     expect(r.stderr).toContain(`genrm star --resume --out ${out}`);
-    expect(running(`--port ${port}`)).toBe(false);
+    expect(await gone(`--port ${port}`)).toBe(true);
     const m = manifestOf(out);
     expect(m.iterations[0]!.status).toBe("sampled");
     expect(fs.existsSync(path.join(out, "iter-1", "dpo.trl.jsonl"))).toBe(true);
