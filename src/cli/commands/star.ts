@@ -211,7 +211,10 @@ export function printStarResult(r: StarResult, options: { json: boolean }): void
         `${it.training?.steps != null ? `, ${it.training.steps} steps` : ""}${it.evals.length > 0 ? `; ${acc(it.evals)}` : ""}`,
     );
   }
-  if (r.finalModel) lines.push(`  model: ${r.finalModel}`);
+  const final = m.finalModel;
+  if (r.finalModel && final) {
+    lines.push(`  model: ${final.path}${final.adapter ? ` + LoRA adapter ${final.adapter.path}` : ""}`);
+  }
   else lines.push(`  continue with: genrm star --resume --out ${r.runDir}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }
