@@ -4,10 +4,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPairs } from "../../src/data/index.js";
 import { runCli, sharedData } from "../helpers/cli.js";
+import { describeShared } from "../helpers/sharedData.js";
 
 const llmbar = path.join(sharedData, "llmbar/Dataset");
 
-describe("genrm eval with a model-free baseline (CLI, real LLMBar data)", () => {
+describeShared("genrm eval with a model-free baseline (CLI, real LLMBar data)", () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "genrm-e2e-"));

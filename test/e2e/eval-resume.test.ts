@@ -3,6 +3,7 @@
  * the CLI SIGKILLed mid-run, then rerun. Every sample must exist exactly once, no finished pair is
  * judged again, and an identical rerun is served entirely from the sample store.
  */
+
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +11,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Judgment } from "../../src/judge/types.js";
 import { runCli, sharedData, spawnCli } from "../helpers/cli.js";
+import { describeShared } from "../helpers/sharedData.js";
 import { createTinyModel } from "../helpers/tinyModel.js";
 
 const PAIRS = 6;
@@ -36,7 +38,7 @@ function readJudgments(file: string): Judgment[] {
     .map((l) => JSON.parse(l) as Judgment);
 }
 
-describe("genrm eval: SIGKILL and resume with a real GGUF judge", () => {
+describeShared("genrm eval: SIGKILL and resume with a real GGUF judge", () => {
   let dir: string;
   let model: string;
   let args: (out: string) => string[];

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
-export const sharedData = path.resolve(repoRoot, "../shared/data");
+export { sharedData } from "./sharedData.js";
 
 export interface CliResult {
   code: number | null;

@@ -3,12 +3,14 @@
  * SOURCE.md (counts, label balance, documented examples) or from reading the raw file here with
  * plain JSON / csv-parse, never from the adapter under test.
  */
+
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse as parseCsv } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type LoadPairsResult, loadPairs, preferencePairSchema } from "../../../src/data/index.js";
+import { describeShared } from "../../helpers/sharedData.js";
 import { dataRoot } from "./paths.js";
 
 const data = (...parts: string[]) => path.join(dataRoot, ...parts);
@@ -40,7 +42,7 @@ function expectWellFormed(result: LoadPairsResult) {
   for (const pair of result.pairs) expect(preferencePairSchema.safeParse(pair).success).toBe(true);
 }
 
-describe("auto-j", () => {
+describeShared("auto-j", () => {
   const raw = jsonLines(data("auto-j", "testdata_pairwise.jsonl"));
   let result: LoadPairsResult;
   beforeAll(async () => {
@@ -92,7 +94,7 @@ describe("auto-j", () => {
   });
 });
 
-describe("hh-rlhf harmless-base test", () => {
+describeShared("hh-rlhf harmless-base test", () => {
   const file = data("hh-rlhf", "harmless-base", "test.jsonl.gz");
   const raw = jsonLines(file);
   const head = (t: string) => t.slice(0, t.lastIndexOf("\n\nAssistant:"));
@@ -142,7 +144,7 @@ describe("hh-rlhf harmless-base test", () => {
   });
 });
 
-describe("hhh-alignment", () => {
+describeShared("hhh-alignment", () => {
   let result: LoadPairsResult;
   beforeAll(async () => {
     result = await loadPairs(data("hhh-alignment"));
@@ -190,7 +192,7 @@ describe("hhh-alignment", () => {
   });
 });
 
-describe("llmbar", () => {
+describeShared("llmbar", () => {
   // SOURCE.md table: subset → [records, label 1, label 2].
   const table: Record<string, [number, number, number]> = {
     "LLMBar/Natural": [100, 42, 58],
@@ -253,7 +255,7 @@ describe("llmbar", () => {
   });
 });
 
-describe("llmfao", () => {
+describeShared("llmfao", () => {
   const pairRows = jsonLines(data("llmfao", "pairs-crowd.jsonl"));
   const votes = parseCsv(readFileSync(data("llmfao", "crowd-comparisons.csv")), { columns: true }) as Array<
     Record<string, string>
@@ -317,7 +319,7 @@ describe("llmfao", () => {
   });
 });
 
-describe("pandalm", () => {
+describeShared("pandalm", () => {
   const raw = JSON.parse(readFileSync(data("pandalm", "testset-v1.json"), "utf8")) as Array<
     Record<string, unknown>
   >;
@@ -368,7 +370,7 @@ describe("pandalm", () => {
   });
 });
 
-describe("xstest", () => {
+describeShared("xstest", () => {
   const prompts = parseCsv(readFileSync(data("xstest", "xstest_prompts.csv")), { columns: true }) as Array<
     Record<string, string>
   >;
