@@ -201,10 +201,12 @@ Example:
     .action((opts) => dispatch("data formats", opts));
   data
     .command("inspect <path>")
-    .description("validate a dataset and print counts, labels, subsets and lengths")
+    .description(
+      "validate a dataset and print counts, labels, subsets, lengths and every invalid record",
+    )
     .option("--format <name>", "data adapter (default: auto-detect)")
     .option("--map <mapping>", "generic field mapping")
-    .option("--skip-invalid", "skip and count invalid records")
+    .option("--strict", "exit with an error at the first invalid record")
     .option("--json", "machine-readable output")
     .action((file, opts) => dispatch("data inspect", opts, [file]));
   data

@@ -83,14 +83,21 @@ export function datasetStats(
   };
 }
 
-export async function runDataInspect(file: string, options: LoadFlags & { json?: boolean }): Promise<void> {
-  const loaded = await loadPairs(file, loadOptions(options));
+/**
+ * Inspection reports every invalid record (counts by reason, the first few with file, line and
+ * field) instead of stopping at the first; `--strict` makes any of them an error, as other commands do.
+ */
+export async function runDataInspect(
+  file: string,
+  options: LoadFlags & { json?: boolean; strict?: boolean },
+): Promise<void> {
+  const loaded = await loadPairs(file, loadOptions({ ...options, skipInvalid: !options.strict }));
   const stats: DatasetStats = {
     ...datasetStats(file, loaded.format, loaded.pairs),
     skipped: { count: loaded.skipped.count, byReason: loaded.skipped.byReason },
   };
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...stats, invalid: loaded.skipped.examples }, null, 2)}\n`);
     return;
   }
   const lines = [
@@ -107,6 +114,14 @@ export async function runDataInspect(file: string, options: LoadFlags & { json?:
       .sort((x, y) => y[1] - x[1])
       .map(([k, v]) => `    ${k.padEnd(28)} ${v}`),
   ];
+  if (loaded.skipped.count > 0) {
+    lines.push(
+      `  invalid records  ${loaded.skipped.count} (${Object.entries(loaded.skipped.byReason)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}); other commands stop at the first unless --skip-invalid`,
+      ...loaded.skipped.examples.map((e) => `    ${e}`),
+    );
+  }
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
