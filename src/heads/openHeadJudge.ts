@@ -42,13 +42,13 @@ import type {
 import { readGgufInfo } from "../model/gguf/openGguf.js";
 import { readCausalLMConfig } from "../model/llama/readCausalLMConfig.js";
 import type { ScalarHeadKind } from "../model/llama/ScalarHead.js";
-import { loadModel } from "../model/loadModel.js";
-import { isAdapterGguf, loadLoraAdapterGguf } from "../model/lora/loadLoraAdapterGguf.js";
+import { isAdapterGguf } from "../model/lora/loadLoraAdapterGguf.js";
 import { modelIdentity } from "../model/modelIdentity.js";
 import { readCheckpointFile } from "../train/checkpoint.js";
 import { encodeSequence } from "../train/data/encodeExamples.js";
-import { type HeadFileMeta, readHeadFile } from "../train/restore.js";
+import type { HeadFileMeta } from "../train/restore.js";
 import type { ModelId, TemplateHash } from "../types.js";
+import { openWorkerScorer } from "./openWorkerScorer.js";
 import { createSequenceScorer } from "./scoreSequences.js";
 
 export interface OpenHeadJudgeOptions {
@@ -142,10 +142,9 @@ export async function openHeadJudge(options: OpenHeadJudgeOptions): Promise<Head
   }
   const template = meta.kind === "pairwise" ? await resolveTemplate(headFile, meta, options.template) : null;
 
-  const model = await loadModel(files.model, { trainable: false, signal });
-  // Merged, not attached: the same weights as the merged export, and no LoRA work per forward.
-  if (files.adapter !== null) await loadLoraAdapterGguf(model, files.adapter, { mode: "merge", signal });
-  const { head } = await readHeadFile(headFile, model);
+  // The model (adapter merged in: the same weights as the merged export, no LoRA work per forward)
+  // and head live on a worker thread, so long forwards never block this thread's event loop.
+  const worker = await openWorkerScorer({ model: files.model, adapter: files.adapter, headFile }, signal);
   const [modelId, adapterId, headHash] = await Promise.all([
     modelIdentity(files.model, { signal }),
     files.adapter === null ? Promise.resolve(null) : modelIdentity(files.adapter, { signal }),
@@ -190,7 +189,7 @@ export async function openHeadJudge(options: OpenHeadJudgeOptions): Promise<Head
   };
 
   const name = `${method} head judge (${headFile})`;
-  const scorer = createSequenceScorer(model, head, { batchSize, name });
+  const scorer = createSequenceScorer(worker.runBatch, { batchSize, name, onClose: worker.close });
   let disposed = false;
 
   const judgeBt = async (pair: PreferencePair, startedAt: number): Promise<HeadJudgment> => {

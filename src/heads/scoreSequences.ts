@@ -5,7 +5,9 @@
  *
  * `createSequenceScorer` groups the sequences of concurrent judge calls into batches: a judge
  * call queues its sequences and awaits; the queue is flushed on the next macrotask, so the pairs
- * `judgeAll` keeps in flight share forwards instead of each running alone.
+ * `judgeAll` keeps in flight share forwards instead of each running alone. Where a batch runs is
+ * the caller's choice: in this thread (`scoreSequences` on a loaded model) or on a worker thread
+ * (`openWorkerScorer`), which keeps the event loop free during long forwards.
  */
 import { DisposedError } from "../errors.js";
 import type { CausalLM } from "../model/llama/CausalLM.js";
@@ -40,17 +42,24 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** Scores one batch: in this thread, or on a worker. */
+export type ScoreBatch = (seqs: Int32Array[]) => Float32Array | Promise<Float32Array>;
+
+/** `scoreSequences` on a model loaded in this thread, as a `ScoreBatch`. */
+export function inThreadBatch(model: CausalLM, head: ScalarHead): ScoreBatch {
+  return (seqs) => scoreSequences(model, head, seqs);
+}
+
 export function createSequenceScorer(
-  model: CausalLM,
-  head: ScalarHead,
-  options: { batchSize: number; name: string },
+  runBatch: ScoreBatch,
+  options: { batchSize: number; name: string; onClose?: () => void },
 ): SequenceScorer {
   const { batchSize, name } = options;
   let queue: Pending[] = [];
   let scheduled = false;
   let closed = false;
 
-  const flush = () => {
+  const flush = async () => {
     scheduled = false;
     const taken = queue;
     queue = [];
@@ -59,11 +68,7 @@ export function createSequenceScorer(
     for (let i = 0; i < taken.length; i += batchSize) {
       const chunk = taken.slice(i, i + batchSize);
       try {
-        const values = scoreSequences(
-          model,
-          head,
-          chunk.map((p) => p.tokens),
-        );
+        const values = await runBatch(chunk.map((p) => p.tokens));
         for (const [j, p] of chunk.entries()) p.resolve(values[j]!);
       } catch (error) {
         for (const p of chunk) p.reject(error);
@@ -84,7 +89,7 @@ export function createSequenceScorer(
       );
       if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        setImmediate(() => void flush());
       }
       return out;
     },
@@ -93,6 +98,7 @@ export function createSequenceScorer(
       const taken = queue;
       queue = [];
       for (const p of taken) p.reject(new DisposedError(name));
+      options.onClose?.();
     },
   };
 }
