@@ -95,9 +95,9 @@ function fillOf(chartId: string, color: string, hatched: boolean | undefined): s
   return hatched ? `url(#${hatchId(chartId, color)})` : escapeHtml(color);
 }
 
-/** Splits a label at spaces and hyphens into lines of about `maxChars`. */
+/** Splits a label after spaces, hyphens, slashes and underscores into lines of about `maxChars`. */
 export function wrapLabel(label: string, maxChars: number): string[] {
-  const words = label.split(/(?<=[\s\-–])/);
+  const words = label.split(/(?<=[\s\-–/_])/);
   const lines: string[] = [];
   for (const w of words) {
     const last = lines.length - 1;
@@ -343,7 +343,7 @@ export function lineChart(spec: LineChartSpec): string {
   out += yAxis(margin.left, width - margin.right, y, niceTicks(lo, hi), undefined);
   out += `<g class="axis">`;
   for (const t of xTicks) {
-    out += `<text x="${n2(x(t))}" y="${height - margin.bottom + 14}" text-anchor="middle">${spec.xTicks ? tickText(t) : t}</text>`;
+    out += `<text x="${n2(x(t))}" y="${height - margin.bottom + 14}" text-anchor="middle">${spec.xTicks && !Number.isInteger(t) ? tickText(t) : t}</text>`;
   }
   if (spec.xLabel) {
     out += `<text class="axis-label" x="${n2(margin.left + plotW / 2)}" y="${height - 4}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`;
