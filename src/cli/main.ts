@@ -8,7 +8,7 @@ import { defaultRunBonOptions } from "../bon/runBon.js";
 import { GenrmError, InternalError } from "../errors.js";
 import { defaultBootstrap } from "../eval/bootstrapCI.js";
 import { defaultTemplates, directPairV2 } from "../judge/templates/builtinTemplates.js";
-import { defaultReportOptions } from "../report/runs/reportDefaults.js";
+import { defaultReportOptions } from "../report/runReport/reportDefaults.js";
 import { defaultJudgingConcurrency } from "../run/runJudging.js";
 import { defaultServeOptions } from "../serve/resolveServeConfig.js";
 import { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "../star/starDefaults.js";

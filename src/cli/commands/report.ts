@@ -1,12 +1,12 @@
 /**
  * `genrm report <run dir>...`: one self-contained HTML page comparing eval, train and STaR runs
- * (src/report/runs/, docs/report.md). Reads the run directories and writes nothing but the page.
+ * (src/report/runReport/, docs/report.md). Reads the run directories and writes nothing but the page.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { collectRuns } from "../../report/runs/collectRuns.js";
-import { renderRunsReport } from "../../report/runs/renderRunsReport.js";
-import { defaultReportOptions } from "../../report/runs/reportDefaults.js";
+import { collectRuns } from "../../report/runReport/collectRuns.js";
+import { renderRunsReport } from "../../report/runReport/renderRunsReport.js";
+import { defaultReportOptions } from "../../report/runReport/reportDefaults.js";
 import { writeTextFile } from "../../run/jsonFile.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { genrmVersion } from "../../version.js";

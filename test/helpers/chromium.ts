@@ -1,0 +1,42 @@
+/**
+ * A headless Chromium for browser tests: Debian's `chromium` package, installed with apt-get by the
+ * test's own setup where it is absent and the process may (root, apt-get present, registry
+ * reachable). Where it cannot be had, the reason is returned so the test skips and says why.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+
+const candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+function installed(): string | undefined {
+  const fromEnv = process.env.GENRM_CHROMIUM;
+  if (fromEnv && fs.existsSync(fromEnv)) return fromEnv;
+  return candidates.find((c) => fs.existsSync(c));
+}
+
+/** The browser's path, or why there is none. Installing takes minutes: give the hook time. */
+export function findOrInstallChromium(): { path: string } | { skip: string } {
+  const found = installed();
+  if (found) return { path: found };
+  if (process.platform !== "linux") return { skip: `no Chromium at ${candidates.join(" or ")} (not Linux)` };
+  if (process.getuid?.() !== 0)
+    return { skip: "Chromium is not installed and installing it needs root (apt-get install chromium)" };
+  if (spawnSync("apt-get", ["--version"]).status !== 0)
+    return { skip: "Chromium is not installed and there is no apt-get" };
+  const run = (args: string[]) =>
+    spawnSync("apt-get", args, {
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+      encoding: "utf8",
+      timeout: 600_000,
+    });
+  const update = run(["update", "-qq"]);
+  const install = update.status === 0 ? run(["install", "-y", "-qq", "chromium"]) : update;
+  const now = installed();
+  if (now) return { path: now };
+  const tail = `${install.stderr ?? ""}${install.error ? String(install.error) : ""}`
+    .trim()
+    .split("\n")
+    .slice(-3)
+    .join(" | ");
+  return { skip: `apt-get install chromium failed (exit ${install.status}): ${tail}` };
+}
