@@ -128,9 +128,11 @@ function yAxis(
   label: string | undefined,
 ) {
   let out = `<g class="axis">`;
+  // A scale of whole steps (0, 5, 10, 15) reads as integers; a 0..1 scale keeps its decimals.
+  const whole = ticks.length > 1 && ticks.every(Number.isInteger) && ticks[1]! - ticks[0]! >= 1;
   for (const t of ticks) {
     out += `<line class="grid" x1="${left}" x2="${right}" y1="${n2(y(t))}" y2="${n2(y(t))}"/>`;
-    out += `<text x="${left - 6}" y="${n2(y(t) + 4)}" text-anchor="end">${tickText(t)}</text>`;
+    out += `<text x="${left - 6}" y="${n2(y(t) + 4)}" text-anchor="end">${whole && Math.abs(t) < 1000 ? t : tickText(t)}</text>`;
   }
   if (label) {
     const mid = (y(ticks[0]!) + y(ticks[ticks.length - 1]!)) / 2;
