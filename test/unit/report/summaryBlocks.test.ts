@@ -6,6 +6,7 @@ import {
   sampleCurves,
 } from "../../../src/report/runReport/summaryBlocks.js";
 import { curveFamilies, familySeries } from "../../../src/report/runReport/trainCurves.js";
+import type { MetricsEntry } from "../../../src/run/metricsLog.js";
 
 const summary = (fields: Record<string, unknown>) => fields as unknown as EvalSummaryRecord;
 
@@ -96,7 +97,7 @@ describe("calibrationOf", () => {
 });
 
 describe("training curve families", () => {
-  const dpo = [
+  const dpo: MetricsEntry[] = [
     {
       step: 1,
       epoch: 0.5,
@@ -129,7 +130,7 @@ describe("training curve families", () => {
       "eval/rewards/margins": 0.2,
     },
   ];
-  const sft = [{ step: 1, loss: 2, mean_token_accuracy: 0.1, nll: 2, tokens_per_second: 100 }];
+  const sft: MetricsEntry[] = [{ step: 1, loss: 2, mean_token_accuracy: 0.1, nll: 2, tokens_per_second: 100 }];
 
   it("draws the known families first, then every other logged metric, never the counters", () => {
     expect(curveFamilies([dpo, sft]).map((f) => [f.id, f.keys])).toEqual([
