@@ -130,7 +130,9 @@ describe("training curve families", () => {
       "eval/rewards/margins": 0.2,
     },
   ];
-  const sft: MetricsEntry[] = [{ step: 1, loss: 2, mean_token_accuracy: 0.1, nll: 2, tokens_per_second: 100 }];
+  const sft: MetricsEntry[] = [
+    { step: 1, loss: 2, mean_token_accuracy: 0.1, nll: 2, tokens_per_second: 100 },
+  ];
 
   it("draws the known families first, then every other logged metric, never the counters", () => {
     expect(curveFamilies([dpo, sft]).map((f) => [f.id, f.keys])).toEqual([
