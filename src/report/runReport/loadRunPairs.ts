@@ -18,6 +18,12 @@ export async function loadRunPairs(run: EvalRun): Promise<RunPairs> {
   if (!data || typeof data.path !== "string") {
     return { pairs: null, note: "the run records no data source (genrm eval's config.json does)" };
   }
+  if (data.format === "map") {
+    return {
+      pairs: null,
+      note: "the run mapped its data's fields with --map, which config.json does not record",
+    };
+  }
   try {
     // The records eval skipped as invalid are skipped here too; ids are content hashes, so the
     // judgments find their pairs whatever else the file holds.
