@@ -276,15 +276,14 @@ function officialSection(evals: EvalView[]): string {
             }),
             `${esc(b.name)} as the run's summary.json reports it (metrics <code>${esc(b.name)}/*</code>).`,
           );
+    // The structured block of the same benchmark (`rewardBench` for `rewardbench/*`) names the
+    // sections a partial run had no pairs of.
     const missing = evals.flatMap((e) => {
-      const block = Object.values(e.run.summary).find(
-        (v) =>
-          v !== null &&
-          typeof v === "object" &&
-          Array.isArray((v as { sectionsMissing?: unknown }).sectionsMissing),
-      ) as { sectionsMissing: string[] } | undefined;
-      return block && block.sectionsMissing.length > 0 && bi === 0
-        ? [`${esc(e.name)}: no pairs of ${block.sectionsMissing.map(esc).join(", ")}`]
+      const [, block] =
+        Object.entries(e.run.summary).find(([key]) => key.toLowerCase() === b.name.toLowerCase()) ?? [];
+      const sections = (block as { sectionsMissing?: unknown } | null | undefined)?.sectionsMissing;
+      return Array.isArray(sections) && sections.length > 0
+        ? [`${esc(e.name)}: no pairs of ${sections.map((x) => esc(String(x))).join(", ")}`]
         : [];
     });
     return (

@@ -51,7 +51,11 @@ function runs(): ReportedRun[] {
   return [
     {
       name: `judge "one" <b>`,
-      run: evalRun("/runs/one", sampled, pairs, { ...calibration, metrics: { "rewardbench2/ties": 0.25 } }),
+      run: evalRun("/runs/one", sampled, pairs, {
+        ...calibration,
+        metrics: { "rewardbench/chat": 0.75, "rewardbench2/ties": 0.25 },
+        rewardBench: { sectionsMissing: ["Safety", "Reasoning"] },
+      }),
       pairs: { pairs: byId, note: null },
     },
     {
@@ -97,7 +101,12 @@ describe("renderRunsReport", () => {
     // Accuracy: all pairs + 2 subsets, two runs each.
     expect(count(sectionOf(html, "accuracy"), /<rect class="bar"/g)).toBe(6);
     // A namespace the summary adds later is drawn as its own block.
-    expect(sectionOf(html, "official")).toContain("<h3>rewardbench2</h3>");
+    const official = sectionOf(html, "official");
+    expect(official).toContain("<h3>rewardbench2</h3>");
+    // A partial RewardBench run names the sections it had no pairs of, under its own block only.
+    expect(official.match(/Sections missing: ([^<]*)/g)).toEqual([
+      "Sections missing: judge &quot;one&quot; &lt;b&gt;: no pairs of Safety, Reasoning.",
+    ]);
     // The calibrated run: one diagram, a dot per non-empty bin (2) plus the diagonal's two ends;
     // the other run is named in the note.
     const cal = sectionOf(html, "calibration");
