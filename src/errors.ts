@@ -14,6 +14,7 @@ export type ErrorCode =
   | "GENRM_NOT_FOUND"
   | "GENRM_LOCKED"
   | "GENRM_STORAGE"
+  | "GENRM_EXTERNAL"
   | "GENRM_INTERNAL";
 
 export class GenrmError extends Error {
@@ -176,6 +177,37 @@ export class StorageError extends GenrmError {
     super("GENRM_STORAGE", message, options);
     this.path = path;
     this.reason = reason;
+  }
+}
+
+/**
+ * A command genrm ran for the user (an external trainer, a model server) failed: exited non-zero,
+ * timed out, or did not produce what its contract says. Carries the command, its log file and the
+ * log's last lines, so the CLI shows why without the user opening the log.
+ */
+export class ExternalCommandError extends GenrmError {
+  readonly command: string;
+  readonly exitCode: number | null;
+  readonly logFile: string | null;
+  readonly logTail: string[];
+
+  constructor(
+    message: string,
+    details: { command: string; exitCode?: number | null; logFile?: string | null; logTail?: string[] },
+    options: { cause?: unknown; hint?: string } = {},
+  ) {
+    const tail = details.logTail ?? [];
+    super(
+      "GENRM_EXTERNAL",
+      tail.length > 0
+        ? `${message}\n  last lines of ${details.logFile ?? "its output"}:\n${tail.map((l) => `    ${l}`).join("\n")}`
+        : message,
+      options,
+    );
+    this.command = details.command;
+    this.exitCode = details.exitCode ?? null;
+    this.logFile = details.logFile ?? null;
+    this.logTail = tail;
   }
 }
 

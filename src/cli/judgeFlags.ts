@@ -8,16 +8,18 @@
  */
 import { type Command, Option } from "commander";
 import { defaultLlamaCppEngineOptions } from "../engine/llamacpp/types.js";
-import { openEngine } from "../engine/openEngine.js";
+import { defaultOpenAIEngineOptions } from "../engine/openai/openAIEngineDefaults.js";
+import { type HttpRequestOptions, openEngine } from "../engine/openEngine.js";
 import { defaultSampling, type Engine, type SamplingConfig } from "../engine/types.js";
+import { ConfigError } from "../errors.js";
 import { defaultJudgeOptions, defaultProtocol } from "../judge/judgeDefaults.js";
 import type { JudgeOptions } from "../judge/resolveJudgeConfig.js";
 import { defaultAdaptive } from "../judge/shouldStop.js";
 import type { AdaptiveOptions, ErrorPolicy, Order, OrderMode, Protocol, TiePolicy } from "../judge/types.js";
-import { floatArg, givenOnly, intArg, listArg, withDefault } from "./parseArgs.js";
+import { floatArg, givenOnly, intArg, jsonObjectArg, listArg, withDefault } from "./parseArgs.js";
 
 /** The judge and engine flags `addEngineOptions` / `addJudgeOptions` produce. */
-export interface JudgeFlags extends EmbeddedEngineFlags, SamplingFlags {
+export interface JudgeFlags extends EmbeddedEngineFlags, HttpEngineFlags, SamplingFlags {
   model?: string;
   baseUrl?: string[];
   lora?: string[];
@@ -25,11 +27,21 @@ export interface JudgeFlags extends EmbeddedEngineFlags, SamplingFlags {
   template?: string;
   k?: number;
   order?: OrderMode;
-  adaptive?: "decided" | "confidence";
+  adaptive?: true | "decided" | "confidence" | "posterior";
+  prior?: number;
   confidence?: number;
   seed?: number;
   tiePolicy?: TiePolicy;
   errorPolicy?: ErrorPolicy;
+}
+
+/** --extra-body, --prefill, --samples-per-request, --no-neutral-samplers: how HTTP requests look. */
+export interface HttpEngineFlags {
+  extraBody?: Record<string, unknown>;
+  prefill?: "continue_final_message" | "assistant_message" | "none";
+  samplesPerRequest?: number;
+  /** Commander sets true unless --no-neutral-samplers. */
+  neutralSamplers?: boolean;
 }
 
 export interface EmbeddedEngineFlags {
@@ -68,19 +80,57 @@ export function addEmbeddedEngineOptions(cmd: Command): Command {
     );
 }
 
+/** The HTTP engine's request-shape flags, with the engine's defaults. */
+export function addHttpEngineOptions(cmd: Command): Command {
+  const d = defaultOpenAIEngineOptions;
+  return cmd
+    .option(
+      "--extra-body <json>",
+      "JSON object sent with every request to --base-url servers (e.g. vLLM's chat_template_kwargs)",
+      jsonObjectArg,
+    )
+    .addOption(
+      new Option(
+        "--prefill <mode>",
+        withDefault("how a forced assistant prefix is sent to --base-url servers", d.prefill),
+      ).choices(["continue_final_message", "assistant_message", "none"]),
+    )
+    .option(
+      "--samples-per-request <n>",
+      withDefault("samples asked for in one request (n) to --base-url servers", d.samplesPerRequest),
+      intArg(1, 1024),
+    )
+    .option(
+      "--no-neutral-samplers",
+      "do not send top_k -1 / min_p 0 (for APIs that refuse them); by default a sample is drawn with temperature and top-p only",
+    );
+}
+
+/** HTTP request options from the flags given. */
+export function httpEngineFromFlags(flags: HttpEngineFlags): HttpRequestOptions {
+  return givenOnly({
+    extraBody: flags.extraBody,
+    prefill: flags.prefill,
+    samplesPerRequest: flags.samplesPerRequest,
+    neutralSamplers: flags.neutralSamplers === false ? false : undefined,
+  });
+}
+
 export function addEngineOptions(cmd: Command): Command {
-  return addEmbeddedEngineOptions(
-    cmd
-      .option(
-        "--model <model>",
-        "GGUF file (embedded, default engine) or served model name (with --base-url)",
-      )
-      .option(
-        "--base-url <url>",
-        "OpenAI-compatible server base URL; repeat or comma-separate for several",
-        listArg,
-      )
-      .option("--lora <path>", "GGUF LoRA adapter applied to the embedded model; repeatable", listArg),
+  return addHttpEngineOptions(
+    addEmbeddedEngineOptions(
+      cmd
+        .option(
+          "--model <model>",
+          "GGUF file (embedded, default engine) or served model name (with --base-url)",
+        )
+        .option(
+          "--base-url <url>",
+          "OpenAI-compatible server base URL; repeat or comma-separate for several",
+          listArg,
+        )
+        .option("--lora <path>", "GGUF LoRA adapter applied to the embedded model; repeatable", listArg),
+    ),
   );
 }
 
@@ -123,15 +173,26 @@ export function addJudgeOptions(cmd: Command): Command {
         .default(d.orderMode),
     )
     .addOption(
-      new Option("--adaptive <mode>", "stop sampling a pair early once decided").choices([
-        "decided",
-        "confidence",
-      ]),
+      new Option(
+        "--adaptive [mode]",
+        withDefault(
+          "stop sampling a pair early: decided (never changes the full vote), confidence (Wilson), posterior (Beta-Binomial)",
+          defaultAdaptive.mode,
+        ),
+      ).choices(["decided", "confidence", "posterior"]),
     )
     .option(
       "--confidence <p>",
-      withDefault("level for --adaptive confidence", defaultAdaptive.confidence),
+      withDefault("level for --adaptive confidence / posterior", defaultAdaptive.confidence),
       floatArg(0.5, 0.999999),
+    )
+    .option(
+      "--prior <a>",
+      withDefault(
+        "Beta(a, a) prior over a pair's vote share for --adaptive posterior",
+        defaultAdaptive.prior,
+      ),
+      floatArg(0.001),
     )
     .option("--seed <n>", "seed for orders and samples", intArg(0, 2 ** 31 - 1), d.seed);
   return addSamplingOptions(cmd, { defaults: d.sampling, per: "per sample", setDefaults: true })
@@ -153,11 +214,20 @@ export function addJudgeOptions(cmd: Command): Command {
 }
 
 export async function openJudgeEngine(flags: JudgeFlags): Promise<Engine> {
+  if (!flags.baseUrl) {
+    const given = Object.keys(httpEngineFromFlags(flags));
+    if (given.length > 0) {
+      throw new ConfigError(
+        given.map((k) => `${k}: applies to --base-url servers only; the embedded engine has no such setting`),
+      );
+    }
+  }
   return openEngine({
     ...(flags.model ? { model: flags.model } : {}),
     ...(flags.baseUrl ? { baseUrls: flags.baseUrl } : {}),
     ...embeddedEngineFromFlags(flags),
     ...(flags.lora ? { lora: flags.lora.map((p) => ({ path: p })) } : {}),
+    ...(flags.baseUrl ? { http: httpEngineFromFlags(flags) } : {}),
   });
 }
 
@@ -219,7 +289,12 @@ export async function judgeOptionsFromFlags(flags: JudgeFlags): Promise<Resolved
     }),
     sampling: samplingFromFlags(flags),
     ...(flags.adaptive
-      ? { adaptive: { mode: flags.adaptive, ...givenOnly({ confidence: flags.confidence }) } }
+      ? {
+          adaptive: {
+            mode: flags.adaptive === true ? defaultAdaptive.mode : flags.adaptive,
+            ...givenOnly({ confidence: flags.confidence, prior: flags.prior }),
+          },
+        }
       : {}),
   });
   return {

@@ -23,6 +23,7 @@ import {
   addSamplingOptions,
 } from "./judgeFlags.js";
 import { floatArg, intArg, listArg, progressOption, withDefault } from "./parseArgs.js";
+import { addStarScaleOptions } from "./starScaleFlags.js";
 import { addTrainerOptions } from "./trainerFlags.js";
 
 /** Runs a command by name; injectable so tests can check argv → options without running anything. */
@@ -32,6 +33,11 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
   const o = options as never;
   switch (command) {
     case "eval": {
+      if ((options as { listwise?: string }).listwise !== undefined) {
+        const { runListwiseEvalCommand, printListwiseResult } = await import("./commands/evalListwise.js");
+        printListwiseResult(await runListwiseEvalCommand(o), { json: Boolean(options.json) });
+        return;
+      }
       const { runEvalCommand, printEvalResult } = await import("./commands/eval.js");
       const result = await runEvalCommand(o);
       printEvalResult(result, { json: Boolean(options.json) });
@@ -66,6 +72,12 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
     case "serve":
       return (await import("./commands/serve.js")).runServeCommand(o);
     case "train": {
+      if (typeof options.fromSpec === "string") {
+        const { trainFromSpecCommand } = await import("./commands/train.js");
+        const run = await trainFromSpecCommand(options.fromSpec, o);
+        if (run.result?.stopReason === "aborted") process.exitCode = 130;
+        return;
+      }
       const { runTrainCommand, printTrainResult } = await import("./commands/train.js");
       const result = await runTrainCommand(o);
       printTrainResult(result, { json: Boolean(options.json) });
@@ -128,6 +140,12 @@ export function buildProgram(dispatch: Dispatch = dispatchCommand): Command {
     .addOption(
       new Option("--baseline <name>", "a model-free judge instead of a model").choices(["length", "random"]),
     )
+    .addOption(
+      new Option(
+        "--listwise <protocol>",
+        "judge RewardBench 2 / RM-Bench rows whole: rating (1-10 per answer) or ranking (best of four, [[A]]..[[D]]); -k samples per prompt",
+      ).choices(["rating", "ranking"]),
+    )
     .option(
       "--head <file>",
       "judge with a BT or PairRM head from `genrm train` (<run>/head.ckpt) on its trained model; --model / --lora override the model files it records",
@@ -154,6 +172,7 @@ Examples:
   genrm eval --data ../shared/data/llmbar --model judge.gguf -k 8 --order random
   genrm eval --data prefs.jsonl --base-url http://gpu1:8000/v1,http://gpu2:8000/v1 --model Qwen/Qwen2.5-7B-Instruct -k 8
   genrm eval --data prefs.jsonl --baseline length --json
+  genrm eval --data reward-bench-2.parquet --model judge.gguf --listwise ranking -k 1 --temperature 0
   genrm eval --data prefs.jsonl --head runs/bt/head.ckpt --out runs/eval-bt
   genrm eval --data prefs.jsonl --head runs/pairrm/head.ckpt --model base.gguf --lora runs/pairrm/adapter.gguf --order random`,
     )
@@ -410,7 +429,11 @@ Examples:
         "--data <path>",
         "training rows ({messages} | {prompt, completion} | {prompt, chosen, rejected} | {prompt, response_a, response_b, label}) or any preference format",
       )
-      .requiredOption("--out <dir>", "run directory: checkpoints, metrics.jsonl, exports")
+      .option("--out <dir>", "run directory: checkpoints, metrics.jsonl, exports (required)")
+      .option(
+        "--from-spec <file>",
+        "train as `genrm star --trainer command` asks: read its train-spec.json, write the model and trainer-result.json (docs/star-at-scale.md)",
+      )
       .option("--eval-data <path>", "held-out rows, same formats")
       .addOption(
         new Option("--data-format <f>", "read --data as training rows or as preference pairs").choices([
@@ -557,108 +580,111 @@ Examples:
     return describeTrainOption(key);
   };
   // No commander defaults here: --resume merges the flags given over the saved ones.
-  addEmbeddedEngineOptions(
-    addTrainerOptions(
-      addSamplingOptions(
-        program
-          .command("star")
-          .description(
-            "STaR iterations: sample rationales, filter / pair / rationalize, train, export, evaluate",
-          )
-          .addOption(
-            new Option("--method <method>", "STaR variant (see docs/star.md)").choices([...starMethods]),
-          )
-          .option("--model <gguf>", "base model M0 (GGUF)")
-          .option("--data <path>", "labelled preference pairs (any format `genrm data formats` lists)")
-          .requiredOption(
-            "--out <dir>",
-            "run directory: manifest.json, iter-N/ data, checkpoints, models, evals",
-          )
-          .option("--format <name>", "data adapter (default: auto-detect)")
+  addStarScaleOptions(
+    addEmbeddedEngineOptions(
+      addTrainerOptions(
+        addSamplingOptions(
+          program
+            .command("star")
+            .description(
+              "STaR iterations: sample rationales, filter / pair / rationalize, train, export, evaluate",
+            )
+            .addOption(
+              new Option("--method <method>", "STaR variant (see docs/star.md)").choices([...starMethods]),
+            )
+            .option(
+              "--model <model>",
+              "base model M0: a GGUF; with --trainer command or --base-url, any path or name the trainer and server take",
+            )
+            .option("--data <path>", "labelled preference pairs (any format `genrm data formats` lists)")
+            .requiredOption(
+              "--out <dir>",
+              "run directory: manifest.json, iter-N/ data, checkpoints, models, evals",
+            )
+            .option("--format <name>", "data adapter (default: auto-detect)")
+            .option(
+              "--map <mapping>",
+              "generic field mapping, e.g. prompt=input,a=output_1,b=output_2,label=pref",
+            )
+            .option("--limit <n>", "use only the first n pairs", intArg(1))
+            .option(
+              "--eval-data <[name=]path>",
+              "evaluate the base and every iteration on these pairs; repeatable",
+              listArg,
+            )
+            .option(
+              "--iterations <n>",
+              withDefault("iterations, one disjoint slice each", `${star.iterations}, the paper's`),
+              intArg(1, 1000),
+            )
+            .option("-k, --k <n>", withDefault("rationales sampled per pair", star.k), intArg(1, 1024))
+            .addOption(
+              new Option(
+                "--orders <mode>",
+                withDefault("A/B order of samples: one seeded order per pair, or K/2 in each", star.orders),
+              ).choices(["random", "both"]),
+            )
+            .option(
+              "--seed <n>",
+              withDefault("slices, orders, samples, pairing and training", star.seed),
+              intArg(0, 2 ** 31 - 1),
+            )
+            .option(
+              "--template <idOrPath>",
+              withDefault("CoT judge template", `${defaultTemplates.cot.id}; world-cot@1 for the mini world`),
+            )
+            .option(
+              "--rationalizer-template <idOrPath>",
+              "hinted template for star-rationalizer (default: --template plus the built-in hint)",
+            ),
+          { defaults: star.sampling, per: "per rationale", setDefaults: false },
+        )
           .option(
-            "--map <mapping>",
-            "generic field mapping, e.g. prompt=input,a=output_1,b=output_2,label=pref",
+            "--max-per-pair <n>",
+            "star-sft, star-rationalizer: keep at most n chains per pair (default: all)",
+            intArg(1),
           )
-          .option("--limit <n>", "use only the first n pairs", intArg(1))
-          .option(
-            "--eval-data <[name=]path>",
-            "evaluate the base and every iteration on these pairs; repeatable",
-            listArg,
-          )
-          .option(
-            "--iterations <n>",
-            withDefault("iterations, one disjoint slice each", `${star.iterations}, the paper's`),
-            intArg(1, 1000),
-          )
-          .option("-k, --k <n>", withDefault("rationales sampled per pair", star.k), intArg(1, 1024))
+          .option("--dedupe", "star-sft: drop repeated rationales of a pair")
           .addOption(
             new Option(
-              "--orders <mode>",
-              withDefault("A/B order of samples: one seeded order per pair, or K/2 in each", star.orders),
-            ).choices(["random", "both"]),
+              "--pairs-per-prompt <n>",
+              withDefault(
+                "star-dpo: one random correct × wrong pair, or as many disjoint pairs as possible",
+                star.pairsPerPrompt,
+              ),
+            ).choices(["one", "max"]),
+          )
+          .addOption(
+            new Option(
+              "--reference <model>",
+              withDefault("star-dpo: DPO reference (sampler = M(t-1))", star.reference),
+            ).choices(["sampler", "base"]),
           )
           .option(
-            "--seed <n>",
-            withDefault("slices, orders, samples, pairing and training", star.seed),
-            intArg(0, 2 ** 31 - 1),
+            "--no-reject-unparseable",
+            "star-dpo: never use a chain without a verdict as the rejected side",
           )
-          .option(
-            "--template <idOrPath>",
-            withDefault("CoT judge template", `${defaultTemplates.cot.id}; world-cot@1 for the mini world`),
+          .addOption(
+            new Option(
+              "--rationalize <which>",
+              withDefault("star-rationalizer: all prompts (paper) or only failed ones", star.rationalize),
+            ).choices(["all", "failed"]),
           )
+          .option("--keep-inconsistent", "star-rationalizer: keep rationales that contradict the hint")
           .option(
-            "--rationalizer-template <idOrPath>",
-            "hinted template for star-rationalizer (default: --template plus the built-in hint)",
+            "--restart-from-base",
+            "train each iteration from the base on all data so far (classic STaR)",
           ),
-        { defaults: star.sampling, per: "per rationale", setDefaults: false },
+        starTrainHelp,
       )
-        .option(
-          "--max-per-pair <n>",
-          "star-sft, star-rationalizer: keep at most n chains per pair (default: all)",
-          intArg(1),
-        )
-        .option("--dedupe", "star-sft: drop repeated rationales of a pair")
+        .option("--eval-k <n>", withDefault("samples per order when evaluating", star.evalK), intArg(1, 1024))
         .addOption(
-          new Option(
-            "--pairs-per-prompt <n>",
-            withDefault(
-              "star-dpo: one random correct × wrong pair, or as many disjoint pairs as possible",
-              star.pairsPerPrompt,
-            ),
-          ).choices(["one", "max"]),
+          new Option("--eval-order <mode>", withDefault("A/B order when evaluating", star.evalOrder)).choices(
+            ["both", "random", "fixed"],
+          ),
         )
-        .addOption(
-          new Option(
-            "--reference <model>",
-            withDefault("star-dpo: DPO reference (sampler = M(t-1))", star.reference),
-          ).choices(["sampler", "base"]),
-        )
-        .option(
-          "--no-reject-unparseable",
-          "star-dpo: never use a chain without a verdict as the rejected side",
-        )
-        .addOption(
-          new Option(
-            "--rationalize <which>",
-            withDefault("star-rationalizer: all prompts (paper) or only failed ones", star.rationalize),
-          ).choices(["all", "failed"]),
-        )
-        .option("--keep-inconsistent", "star-rationalizer: keep rationales that contradict the hint")
-        .option(
-          "--restart-from-base",
-          "train each iteration from the base on all data so far (classic STaR)",
-        ),
-      starTrainHelp,
-    )
-      .option("--eval-k <n>", withDefault("samples per order when evaluating", star.evalK), intArg(1, 1024))
-      .addOption(
-        new Option("--eval-order <mode>", withDefault("A/B order when evaluating", star.evalOrder)).choices([
-          "both",
-          "random",
-          "fixed",
-        ]),
-      )
-      .option("--concurrency <n>", withDefault("pairs sampled at once", star.concurrency), intArg(1, 4096)),
+        .option("--concurrency <n>", withDefault("pairs sampled at once", star.concurrency), intArg(1, 4096)),
+    ),
   )
     .option("--store <file>", "SQLite sample store (default <out>/samples.db)")
     .option("--resume", "continue the run in --out with its saved options")
@@ -672,7 +698,10 @@ Examples:
   genrm star --method star-sft --model base.gguf --data ../shared/data/llmbar --out runs/star-sft -k 16 --max-per-pair 4 --dedupe
   genrm star --method star-rationalizer --model base.gguf --data prefs.jsonl --out runs/star-rat --rationalize failed
   genrm star --method star-dpo --model world.gguf --data world-train.jsonl --template world-cot@1 --max-tokens 160 --out runs/w
-  genrm star --resume --out runs/star-dpo          # after a kill: finished iterations are kept, sampling and training resume`,
+  genrm star --resume --out runs/star-dpo          # after a kill: finished iterations are kept, sampling and training resume
+  genrm star --method star-dpo --model base.gguf --data prefs.jsonl --out runs/s \\
+    --trainer command --trainer-cmd 'genrm train --from-spec {spec}' \\
+    --base-url http://127.0.0.1:8080/v1 --serve-cmd 'llama-server -m {model} --port 8080'   # docs/star-at-scale.md`,
     )
     .action((opts) => dispatch("star", opts));
 

@@ -24,6 +24,20 @@ export function floatArg(min = -Infinity, max = Infinity) {
   };
 }
 
+/** A JSON object given on the command line (e.g. `--extra-body '{"top_k": 20}'`). */
+export function jsonObjectArg(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`expected a JSON object, got ${value} (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new InvalidArgumentError(`expected a JSON object, got ${value}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
 /** Repeatable flag: `--base-url a --base-url b` or `--base-url a,b`. */
 export function listArg(value: string, previous: string[] | undefined): string[] {
   const items = value

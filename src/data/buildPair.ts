@@ -5,7 +5,7 @@
  */
 import type { ChatMessage } from "../types.js";
 import { pairId } from "./pairId.js";
-import type { Label, PreferencePair } from "./types.js";
+import type { ItemLink, Label, PreferencePair } from "./types.js";
 
 export interface PairFields {
   source: string;
@@ -17,10 +17,12 @@ export interface PairFields {
   responseB: string;
   label: Label;
   meta?: Record<string, unknown>;
+  /** The multi-response row the pair was expanded from. */
+  item?: ItemLink;
 }
 
 export function buildPair(fields: PairFields): PreferencePair {
-  const { source, sourceId, subset, prompt, responseA, responseB, label, meta } = fields;
+  const { source, sourceId, subset, prompt, responseA, responseB, label, meta, item } = fields;
   const pair: PreferencePair = {
     id: pairId(source, { subset, prompt, responseA, responseB }, sourceId),
     source,
@@ -32,5 +34,10 @@ export function buildPair(fields: PairFields): PreferencePair {
   };
   const kept = meta ? Object.entries(meta).filter(([, v]) => v !== undefined) : [];
   if (kept.length > 0) pair.meta = Object.fromEntries(kept);
+  if (item !== undefined) pair.item = item.group === undefined ? withoutGroup(item) : item;
   return pair;
+}
+
+function withoutGroup({ group: _, ...rest }: ItemLink): ItemLink {
+  return rest;
 }

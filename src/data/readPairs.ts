@@ -6,6 +6,7 @@
  * taken id is a `duplicate-id` record).
  */
 import { ConfigError, throwIfAborted } from "../errors.js";
+import type { PairId } from "../types.js";
 import { InvalidRecordError } from "./InvalidRecordError.js";
 import { readRecords } from "./readers/readRecords.js";
 import { type ResolveDatasetOptions, type ResolvedDataset, resolveDataset } from "./resolveDataset.js";
@@ -109,7 +110,7 @@ async function* streamPairs(
     const at = { file: raw.file, line: raw.line, unit: raw.unit };
     let pairs: PreferencePair[];
     try {
-      pairs = adapter.toPairs(raw.record, at).map((p) => validatePair(p, at));
+      pairs = adapter.toPairs(raw.record, at).map((p) => validatePair(withSubset(p, raw.subset), at));
     } catch (error) {
       if (!(error instanceof InvalidRecordError)) throw error;
       onInvalid(error);
@@ -122,7 +123,7 @@ async function* streamPairs(
         continue;
       }
       stats.renamedIds = ids.renamed;
-      yield id === pair.id ? pair : { ...pair, id };
+      yield id === pair.id ? pair : renamed(pair, id);
       if (++emitted >= limit) {
         onProgress?.({ done: read });
         return;
@@ -130,4 +131,19 @@ async function* streamPairs(
     }
   }
   onProgress?.({ done: read });
+}
+
+/** A record read from a JSON object of arrays takes the array's key as subset, unless it names its own. */
+function withSubset(pair: PreferencePair, subset: string | undefined): PreferencePair {
+  return subset === undefined || pair.subset !== undefined ? pair : { ...pair, subset };
+}
+
+/**
+ * A pair read again under a `~n` id. A row expanded into pairs is read again as a whole, so its
+ * link takes the same suffix and the two copies stay two rows.
+ */
+function renamed(pair: PreferencePair, id: PairId): PreferencePair {
+  if (!pair.item) return { ...pair, id };
+  const suffix = id.slice(pair.id.length);
+  return { ...pair, id, item: { ...pair.item, id: `${pair.item.id}${suffix}` } };
 }

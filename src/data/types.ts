@@ -18,6 +18,33 @@ export const messageSchema = z.object({
 export const labelSchema = z.enum(["A", "B", "tie"]);
 export type Label = z.infer<typeof labelSchema>;
 
+/** Benchmarks whose rows hold more than two responses, scored per row (eval/benchmarkScores.ts). */
+export const multiResponseBenchmarks = ["rewardbench2", "rm-bench"] as const;
+export type MultiResponseBenchmark = (typeof multiResponseBenchmarks)[number];
+
+/**
+ * Where a pair sits in the multi-response row it was expanded from. The row's responses are
+ * numbered chosen first, then rejected (RewardBench 2's own unrolling order), so response `i` is
+ * correct when `i < correct`; the pair compares response `a` (its responseA) with response `b`.
+ * Every pair of a row carries the same `id`, `benchmark`, `correct`, `total` and `group`, so the
+ * row is rebuilt from its pairs (`itemsFromPairs`) without a second record type in the data path.
+ */
+export const itemLinkSchema = z
+  .object({
+    benchmark: z.enum(multiResponseBenchmarks),
+    /** The row's key, unique within a load. */
+    id: z.string().min(1),
+    a: z.number().int().min(0),
+    b: z.number().int().min(0),
+    /** Responses 0 … correct − 1 are the chosen ones. */
+    correct: z.number().int().min(1),
+    total: z.number().int().min(2),
+    /** RM-Bench's `domain` (chat, code, math, safety-…), where the row names one. */
+    group: z.string().optional(),
+  })
+  .strict();
+export type ItemLink = z.infer<typeof itemLinkSchema>;
+
 export const preferencePairSchema = z.object({
   id: z.string().min(1),
   /** The conversation up to (not including) the final assistant turn. Last message is "user". */
@@ -32,6 +59,8 @@ export const preferencePairSchema = z.object({
   source: z.string().optional(),
   /** Anything else worth keeping (model names, votes, scores). */
   meta: z.record(z.string(), z.unknown()).optional(),
+  /** Set on pairs expanded from a multi-response row (RewardBench 2, RM-Bench). */
+  item: itemLinkSchema.optional(),
 });
 
 export type PreferencePairRecord = z.infer<typeof preferencePairSchema>;
@@ -50,6 +79,11 @@ export interface RecordLocation {
 /** One record as a reader yields it, before any adapter has looked at it. */
 export interface RawRecord extends RecordLocation {
   record: unknown;
+  /**
+   * The key of the array the record came from in a JSON object of arrays
+   * (`{"length bias": [...], "concreteness": [...]}`): the subset of its pairs that name none.
+   */
+  subset?: string;
 }
 
 /** Why a record was rejected; the keys of `SkipReport.byReason`. */

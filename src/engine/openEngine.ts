@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import { ConfigError, NotFoundError } from "../errors.js";
+import type { OpenAIEngineOptions } from "./openai/types.js";
 import type { Engine } from "./types.js";
 
 export interface EngineSpec {
@@ -26,7 +27,15 @@ export interface EngineSpec {
   timeoutMs?: number;
   /** HTTP: retries on transient failures. */
   retries?: number;
+  /** HTTP: request shape options (see `OpenAIEngineOptions`). */
+  http?: HttpRequestOptions;
 }
+
+/** The OpenAI engine's request-shape options a user sets from the command line. */
+export type HttpRequestOptions = Pick<
+  OpenAIEngineOptions,
+  "extraBody" | "prefill" | "samplesPerRequest" | "neutralSamplers" | "modelId"
+>;
 
 export async function openEngine(spec: EngineSpec): Promise<Engine> {
   if (spec.baseUrls && spec.baseUrls.length > 0) {
@@ -37,6 +46,7 @@ export async function openEngine(spec: EngineSpec): Promise<Engine> {
       ...(spec.concurrency !== undefined ? { concurrency: spec.concurrency } : {}),
       ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
       ...(spec.retries !== undefined ? { retries: spec.retries } : {}),
+      ...spec.http,
     });
   }
   if (!spec.model) {

@@ -91,6 +91,11 @@ export interface EngineInfo {
   deterministicSeeds: boolean;
   /** Tokens a prompt plus its generation can hold, where the engine knows it (embedded: yes). */
   contextSize?: number;
+  /**
+   * HTTP engines: the fields every sampled request carries beyond the sampling config (neutral
+   * `top_k` / `min_p`, `extraBody`), recorded in run configs because they change what is sampled.
+   */
+  requestFields?: Record<string, unknown>;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Terminal rendering of an EvalSummary: fixed-width, plain text, percentages with one decimal. */
-import type { AccuracyResult, EvalSummary } from "./types.js";
+import type { AccuracyResult, BenchmarkScores, EvalSummary } from "./types.js";
 
 export function formatEvalTable(summary: EvalSummary): string {
   const lines: string[] = [];
@@ -49,16 +49,46 @@ export function formatEvalTable(summary: EvalSummary): string {
       const missing = s.subsetsMissing.length > 0 ? `  (missing: ${s.subsetsMissing.join(", ")})` : "";
       lines.push(`  ${s.name.padEnd(10)} ${s.score === null ? "—" : pct(s.score)}${missing}`);
     }
-    lines.push(
-      `  ${"Overall".padEnd(10)} ${rb.overall === null ? "—" : pct(rb.overall)}${rb.complete ? "" : " (incomplete)"}`,
-    );
+    if (rb.complete) lines.push(`  ${"Overall".padEnd(10)} ${pct(rb.overallMissingAsZero)}`);
+    else {
+      // Both means of a partial run, named: reward-bench's own code scores a missing section 0.
+      lines.push(
+        `  ${"Overall, sections present".padEnd(34)} ${rb.overall === null ? "—" : pct(rb.overall)} (missing: ${rb.sectionsMissing.join(", ")})`,
+        `  ${"Overall, missing sections as 0".padEnd(34)} ${pct(rb.overallMissingAsZero)} (as reward-bench computes it)`,
+      );
+    }
     lines.push(
       `  ${"Pair mean".padEnd(10)} ${summary.accuracy.accuracy === null ? "—" : pct(summary.accuracy.accuracy)}`,
     );
   }
 
+  if (summary.benchmarks) lines.push(...formatBenchmarks(summary.benchmarks));
+
+  const multiOrder = summary.provenance.some((p) => p.orderMode === "both");
   if (summary.majAtK.length > 1) {
-    lines.push("", `maj@k     ${summary.majAtK.map((p) => `${p.k}: ${pct(p.accuracy)}`).join("  ")}`);
+    const label = multiOrder ? "maj@k     per order (2k samples)" : "maj@k    ";
+    lines.push("", `${label} ${summary.majAtK.map((p) => `${p.k}: ${pct(p.accuracy)}`).join("  ")}`);
+  }
+  if (multiOrder && summary.majAtKTotal.length > 1) {
+    lines.push(
+      `maj@k     by samples spent ${summary.majAtKTotal.map((p) => `${p.k}: ${pct(p.accuracy)}`).join("  ")}`,
+    );
+  }
+
+  const cal = summary.calibration;
+  if (cal) {
+    lines.push(
+      "",
+      `calibration of P(A): ECE ${pct(cal.ece)} over ${cal.n} judgments (${cal.bins} equal-width bins; Brier ${summary.brier === null ? "—" : summary.brier.toFixed(3)})`,
+      `  ${"P(A) bin".padEnd(12)} ${"n".padStart(5)}  ${"mean P(A)".padStart(9)}  ${"share A".padStart(7)}`,
+    );
+    for (const b of cal.reliability) {
+      if (b.n === 0) continue;
+      const bin = `[${b.lower.toFixed(1)}, ${b.upper.toFixed(1)}${b.upper === 1 ? "]" : ")"}`;
+      lines.push(
+        `  ${bin.padEnd(12)} ${String(b.n).padStart(5)}  ${pct(b.meanPA!).padStart(9)}  ${pct(b.fractionA!).padStart(7)}`,
+      );
+    }
   }
 
   const pc = summary.positionConsistency;
@@ -84,6 +114,65 @@ export function formatEvalTable(summary: EvalSummary): string {
     );
   }
   return lines.join("\n");
+}
+
+/** The official scores, each block headed by how the benchmark computes it. */
+export function formatBenchmarks(b: BenchmarkScores): string[] {
+  const lines: string[] = [];
+  const score = (x: number | null) => (x === null ? "—" : pct(x));
+  const rb2 = b.rewardBench2;
+  if (rb2) {
+    lines.push(
+      "",
+      "RewardBench 2 (best-of-4, a tie at the top scores 1/k; Ties weighted; score = mean of the six subsets)",
+    );
+    const width = Math.max(10, ...rb2.subsets.map((s) => s.name.length));
+    for (const s of rb2.subsets)
+      lines.push(`  ${s.name.padEnd(width)} ${score(s.score).padStart(6)}  (${s.rows} rows)`);
+    const notes = [
+      ...(rb2.subsetsMissing.length > 0 ? [`missing: ${rb2.subsetsMissing.join(", ")}`] : []),
+      ...(rb2.incompleteRows > 0 ? [`${rb2.incompleteRows} rows not fully judged, left out`] : []),
+    ];
+    lines.push(
+      `  ${"Score".padEnd(width)} ${score(rb2.score).padStart(6)}${notes.length > 0 ? `  (${notes.join("; ")})` : ""}`,
+    );
+    const t = rb2.ties;
+    if (t) {
+      lines.push(
+        `  Ties: ref accuracy ${pct(t.refAccuracy)}, tied accuracy ${pct(t.tiedAccuracy)}, correctness preferred ${score(t.correctnessPreferred)} (hard ${score(t.correctnessPreferredHard)}), margin ${t.marginScore === null ? "—" : t.marginScore.toFixed(3)} over ${t.pairedPrompts} paired prompts`,
+      );
+    }
+  }
+  const jb = b.judgeBench;
+  if (jb) {
+    lines.push("", "JudgeBench (correct when the net vote over both orders is positive)");
+    const width = Math.max(19, ...jb.categories.map((c) => c.name.length));
+    for (const c of jb.categories)
+      lines.push(`  ${c.name.padEnd(width)} ${score(c.score).padStart(6)}  (${c.pairs} pairs)`);
+    lines.push(
+      `  ${"Overall".padEnd(width)} ${score(jb.overall.score).padStart(6)}  (${jb.overall.pairs} pairs)`,
+    );
+    if (jb.bothOrders < jb.overall.pairs)
+      lines.push(
+        `  ${jb.overall.pairs - jb.bothOrders} pairs judged in one order only (JudgeBench judges both: --order both)`,
+      );
+  }
+  const rm = b.rmBench;
+  if (rm) {
+    lines.push("", "RM-Bench (3×3 chosen-style × rejected-style matrix)");
+    lines.push(
+      `  ${"".padEnd(16)} ${"hard".padStart(6)} ${"normal".padStart(6)} ${"easy".padStart(6)} ${"avg".padStart(6)}`,
+    );
+    const row = (
+      name: string,
+      r: { hard: number; normal: number; easy: number; average: number; rows: number },
+    ) =>
+      `  ${name.padEnd(16)} ${pct(r.hard).padStart(6)} ${pct(r.normal).padStart(6)} ${pct(r.easy).padStart(6)} ${pct(r.average).padStart(6)}  (${r.rows} rows)`;
+    for (const d of rm.domains) lines.push(row(d.name, d));
+    lines.push(row(rm.domains.length > 0 ? "Overall" : "All rows", rm));
+    if (rm.incompleteRows > 0) lines.push(`  ${rm.incompleteRows} rows not fully judged, left out`);
+  }
+  return lines;
 }
 
 function formatAccuracy(r: AccuracyResult): string {

@@ -10,6 +10,10 @@
  * from K ≥ k samples, smoother than "first".
  * A judgment that stopped early (adaptive) has fewer samples; it votes with all it has, which is
  * the decision it stopped on.
+ *
+ * per "order" (default): k samples from each order, so with both orders maj@k spends 2k samples.
+ * per "total": k samples in all, the paper's Maj@k by samples spent: ⌈k/m⌉ from the first of m
+ * orders and ⌊k/m⌋ from the other (the first k samples a run alternating orders would draw).
  */
 import type { Label } from "../data/types.js";
 import type { JudgeSample, Judgment } from "../judge/types.js";
@@ -22,6 +26,8 @@ export interface MajAtKOptions extends ScoreOptions {
   maxK?: number;
   /** Defaults to "first". */
   mode?: "first" | "expected";
+  /** Whether k counts samples per order or in total. Defaults to "order". */
+  per?: "order" | "total";
 }
 
 export function majAtK(
@@ -33,6 +39,7 @@ export function majAtK(
     tieScore = defaultScoreOptions.tieScore,
     errorScore = defaultScoreOptions.errorScore,
     mode = "first",
+    per = "order",
   } = options;
   const items: { label: "A" | "B"; failed: boolean; orders: JudgeSample[][] }[] = [];
   for (const j of judgments) {
@@ -47,7 +54,14 @@ export function majAtK(
     const orders = [...byOrder.values()].map((list) => list.sort((a, b) => a.index - b.index));
     items.push({ label, failed: j.errors.length > 0, orders });
   }
-  const maxK = options.maxK ?? Math.max(0, ...items.flatMap((item) => item.orders.map((o) => o.length)));
+  const maxK =
+    options.maxK ??
+    Math.max(
+      0,
+      ...items.flatMap((item) =>
+        per === "order" ? item.orders.map((o) => o.length) : [item.orders.reduce((s, o) => s + o.length, 0)],
+      ),
+    );
   const points: MajAtKPoint[] = [];
   for (let k = 1; k <= maxK; k++) {
     let total = 0;
@@ -56,27 +70,33 @@ export function majAtK(
         total += errorScore;
         continue;
       }
+      const sizes = per === "order" ? item.orders.map(() => k) : splitTotal(k, item.orders.length);
       total +=
         mode === "first"
-          ? scoreFirst(item.orders, item.label, k, tieScore, errorScore)
-          : scoreExpected(item.orders, item.label, k, tieScore, errorScore);
+          ? scoreFirst(item.orders, item.label, sizes, tieScore, errorScore)
+          : scoreExpected(item.orders, item.label, sizes, tieScore, errorScore);
     }
     if (items.length > 0) points.push({ k, accuracy: total / items.length, n: items.length });
   }
   return points;
 }
 
+/** k samples over m orders: ⌈k/m⌉ from the first k mod m orders, ⌊k/m⌋ from the rest. */
+function splitTotal(k: number, orders: number): number[] {
+  return Array.from({ length: orders }, (_, i) => Math.floor(k / orders) + (i < k % orders ? 1 : 0));
+}
+
 function scoreFirst(
   orders: JudgeSample[][],
   label: "A" | "B",
-  k: number,
+  sizes: number[],
   tieScore: number,
   errorScore: number,
 ) {
   let right = 0;
   let wrong = 0;
-  for (const samples of orders) {
-    for (const s of samples.slice(0, k)) {
+  for (const [o, samples] of orders.entries()) {
+    for (const s of samples.slice(0, sizes[o])) {
       if (s.verdict === label) right++;
       else if (s.verdict !== "error") wrong++;
     }
@@ -93,13 +113,14 @@ function scoreFirst(
 function scoreExpected(
   orders: JudgeSample[][],
   label: "A" | "B",
-  k: number,
+  sizes: number[],
   tieScore: number,
   errorScore: number,
 ) {
   let dist = new Map<number, number>([[0, 1]]);
   let none = 1;
-  for (const samples of orders) {
+  for (const [o, samples] of orders.entries()) {
+    const k = sizes[o]!;
     const right = samples.filter((s) => s.verdict === label).length;
     const wrong = samples.filter((s) => s.verdict !== label && s.verdict !== "error").length;
     const errors = samples.length - right - wrong;

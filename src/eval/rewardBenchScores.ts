@@ -64,7 +64,12 @@ export function isRewardBenchSubset(subset: string): boolean {
   return rewardBenchSections.some((section) => subset in section.counts);
 }
 
-/** Section and overall scores from per-subset accuracies; absent subsets are skipped and listed. */
+/**
+ * Section and overall scores from per-subset accuracies; absent subsets are skipped and listed.
+ * A section with no subset present has no score here; allenai/reward-bench scores it 0
+ * (`calculate_scores_per_section` in rewardbench/utils.py, commit a0096928eb1d54edd3f6361374708cc68e738b79),
+ * so a partial run's mean of sections drops by that section's share there: both means are given.
+ */
 export function rewardBenchScores(subsetAccuracy: Readonly<Record<string, number>>): RewardBenchScores {
   const sections = rewardBenchSections.map((section) => {
     const counts: Record<string, number> = section.counts;
@@ -85,6 +90,7 @@ export function rewardBenchScores(subsetAccuracy: Readonly<Record<string, number
   return {
     sections,
     overall: present.length === 0 ? null : present.reduce((sum, s) => sum + s.score!, 0) / present.length,
+    overallMissingAsZero: sections.reduce((sum, s) => sum + (s.score ?? 0), 0) / sections.length,
     complete: present.length === sections.length,
     sectionsMissing: sections.filter((s) => s.score === null).map((s) => s.name),
     unknownSubsets: Object.keys(subsetAccuracy).filter((s) => !isRewardBenchSubset(s)),

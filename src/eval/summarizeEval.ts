@@ -5,12 +5,14 @@
 import type { PreferencePair } from "../data/types.js";
 import type { JudgeProvenance, Judgment } from "../judge/types.js";
 import type { PairId } from "../types.js";
+import { pairwiseBenchmarkScores } from "./benchmarkOutcomes.js";
 import { accuracyWithCI, defaultBootstrap } from "./bootstrapCI.js";
+import { calibration } from "./calibration.js";
 import { majAtK } from "./majAtK.js";
 import { positionConsistency } from "./positionConsistency.js";
 import { isRewardBenchSubset, rewardBenchScores } from "./rewardBenchScores.js";
 import { defaultScoreOptions, scorePair } from "./scorePair.js";
-import type { AccuracyResult, EvalOptions, EvalSummary, ParseStats } from "./types.js";
+import type { AccuracyResult, BenchmarkScores, EvalOptions, EvalSummary, ParseStats } from "./types.js";
 import { usageStats } from "./usageStats.js";
 
 /** Subset name for pairs that have none. */
@@ -51,9 +53,12 @@ export function summarizeEval(
   for (const name of [...bySubset.keys()].sort())
     subsets[name] = accuracyWithCI(bySubset.get(name)!, bootstrap);
 
+  // RM-Bench reuses RewardBench subset names (xstest-should-refuse, …) for rows it scores its own
+  // way, so only pairs that are not rows of a multi-response benchmark switch the sections on.
   const useRewardBench =
     rewardBenchOption === true ||
-    (rewardBenchOption === "auto" && [...bySubset.keys()].some(isRewardBenchSubset));
+    (rewardBenchOption === "auto" &&
+      pairs.some((p) => p.item === undefined && isRewardBenchSubset(p.subset ?? noSubset)));
   const rewardBench = useRewardBench
     ? rewardBenchScores(
         Object.fromEntries(
@@ -64,6 +69,8 @@ export function summarizeEval(
       )
     : null;
 
+  const benchmarks = pairwiseBenchmarkScores(matched, pairs);
+
   const labels = new Map(pairs.map((p) => [p.id, p.label]));
   const curve =
     majAtKOptions === false
@@ -73,6 +80,17 @@ export function summarizeEval(
           errorScore,
           mode: majAtKOptions.mode,
           maxK: majAtKOptions.maxK ?? undefined,
+        });
+
+  const curveTotal =
+    majAtKOptions === false
+      ? []
+      : majAtK(matched, labels, {
+          tieScore,
+          errorScore,
+          mode: majAtKOptions.mode,
+          per: "total",
+          ...(majAtKOptions.maxK === null ? {} : { maxK: majAtKOptions.maxK }),
         });
 
   const allSamples = matched.flatMap((j) => j.samples);
@@ -108,7 +126,9 @@ export function summarizeEval(
     accuracy,
     subsets,
     rewardBench,
+    ...(benchmarks ? { benchmarks } : {}),
     majAtK: curve,
+    majAtKTotal: curveTotal,
     positionConsistency: positionConsistency(matched),
     parse,
     errors: {
@@ -119,6 +139,7 @@ export function summarizeEval(
     },
     adaptive: { stoppedEarly, stoppedEarlyRate: rate(stoppedEarly, matched.length) },
     brier: brierTerms.length === 0 ? null : brierTerms.reduce((s, v) => s + v, 0) / brierTerms.length,
+    calibration: calibration(matched, labels),
     usage: usageStats(matched),
     provenance: distinctProvenance(matched),
     options: { tieScore, errorScore, bootstrap, majAtK: majAtKOptions, rewardBench: rewardBenchOption },
@@ -157,6 +178,7 @@ function flattenMetrics(s: Omit<EvalSummary, "metrics">): Record<string, number 
     "eval/accuracy_ci_lower": s.accuracy.ci?.lower ?? null,
     "eval/accuracy_ci_upper": s.accuracy.ci?.upper ?? null,
     "eval/brier": s.brier,
+    "eval/ece": s.calibration?.ece ?? null,
   };
   for (const [name, r] of Object.entries(s.subsets)) {
     m[`eval/subset/${name}/accuracy`] = r.accuracy;
@@ -165,9 +187,12 @@ function flattenMetrics(s: Omit<EvalSummary, "metrics">): Record<string, number 
   if (s.rewardBench) {
     for (const section of s.rewardBench.sections) m[`rewardbench/${section.key}`] = section.score;
     m["rewardbench/overall"] = s.rewardBench.overall;
+    m["rewardbench/overall_missing_as_zero"] = s.rewardBench.overallMissingAsZero;
     m["rewardbench/pair_mean"] = s.accuracy.accuracy;
   }
+  if (s.benchmarks) Object.assign(m, benchmarkMetrics(s.benchmarks));
   for (const point of s.majAtK) m[`eval/maj_at_${point.k}`] = point.accuracy;
+  for (const point of s.majAtKTotal) m[`eval/maj_at_${point.k}_samples`] = point.accuracy;
   const total = s.counts.judgments - s.counts.unmatched;
   Object.assign(m, {
     "judge/position_consistency": s.positionConsistency.rate,
@@ -188,5 +213,28 @@ function flattenMetrics(s: Omit<EvalSummary, "metrics">): Record<string, number 
     "usage/samples_mean": s.usage.samples.mean,
     "usage/cached_sample_rate": s.usage.cachedSampleRate,
   });
+  return m;
+}
+
+/** Metric keys of the official benchmark scores; names lower-cased, spaces as underscores. */
+export function benchmarkMetrics(b: BenchmarkScores): Record<string, number | null> {
+  const key = (name: string) => name.toLowerCase().replace(/\s+/g, "_");
+  const m: Record<string, number | null> = {};
+  if (b.rewardBench2) {
+    for (const s of b.rewardBench2.subsets) m[`rewardbench2/${key(s.name)}`] = s.score;
+    m["rewardbench2/score"] = b.rewardBench2.score;
+  }
+  if (b.judgeBench) {
+    for (const c of b.judgeBench.categories) m[`judgebench/${key(c.name)}`] = c.score;
+    m["judgebench/overall"] = b.judgeBench.overall.score;
+  }
+  if (b.rmBench) {
+    for (const d of b.rmBench.domains) {
+      for (const level of ["hard", "normal", "easy", "average"] as const)
+        m[`rmbench/${key(d.name)}/${level}`] = d[level];
+    }
+    for (const level of ["hard", "normal", "easy", "average"] as const)
+      m[`rmbench/${level}`] = b.rmBench[level];
+  }
   return m;
 }

@@ -49,8 +49,13 @@ export interface RewardBenchSectionScore {
 
 export interface RewardBenchScores {
   sections: RewardBenchSectionScore[];
-  /** Unweighted mean of the section scores present. */
+  /** Unweighted mean of the section scores present (a missing section is left out). */
   overall: number | null;
+  /**
+   * Unweighted mean of all four sections with a missing one scored 0, as allenai/reward-bench's
+   * `calculate_scores_per_section` scores it; equals `overall` on a complete run.
+   */
+  overallMissingAsZero: number;
   /** All four sections had at least one subset. */
   complete: boolean;
   sectionsMissing: string[];
@@ -58,11 +63,79 @@ export interface RewardBenchScores {
   unknownSubsets: string[];
 }
 
+export interface TiesScore {
+  /** The weighted Ties score; null when no tied prompt has its reference prompt (numpy's NaN). */
+  score: number | null;
+  refAccuracy: number;
+  tiedAccuracy: number;
+  correctnessPreferred: number | null;
+  correctnessPreferredHard: number | null;
+  marginScore: number | null;
+  refPrompts: number;
+  tiedPrompts: number;
+  /** Tied prompts whose reference prompt is present: the margin terms are over these. */
+  pairedPrompts: number;
+}
+
+export interface RewardBench2Scores {
+  /** Every subset present, RewardBench 2's six first in leaderboard order. */
+  subsets: { name: string; score: number | null; rows: number }[];
+  /** Mean of RewardBench 2's own subsets present (the leaderboard number when all six are). */
+  score: number | null;
+  /** All six subsets present and every row fully judged. */
+  complete: boolean;
+  subsetsMissing: string[];
+  /** Rows left out because some of their comparisons have no judgment. */
+  incompleteRows: number;
+  ties: TiesScore | null;
+}
+
+export interface JudgeBenchScores {
+  overall: { score: number | null; pairs: number };
+  /** JudgeBench's four source groups present. */
+  categories: { name: string; score: number | null; pairs: number }[];
+  /** Pairs judged in both orders (JudgeBench's default protocol). */
+  bothOrders: number;
+}
+
+export interface RmBenchAccuracy {
+  hard: number;
+  normal: number;
+  easy: number;
+  /** Mean of hard, normal and easy. */
+  average: number;
+  rows: number;
+}
+
+export interface RmBenchScores extends RmBenchAccuracy {
+  /** Per domain, when rows name one; the top-level numbers are then their means. */
+  domains: (RmBenchAccuracy & { name: string })[];
+  incompleteRows: number;
+}
+
+/** Official scores of the multi-response and two-order benchmarks found in the data. */
+export interface BenchmarkScores {
+  rewardBench2?: RewardBench2Scores;
+  judgeBench?: JudgeBenchScores;
+  rmBench?: RmBenchScores;
+}
+
 export interface MajAtKPoint {
   k: number;
   accuracy: number;
   /** Pairs with samples that were scored. */
   n: number;
+}
+
+/** Reliability of P(A), see `calibration` (eval/calibration.ts) for the binning. */
+export interface Calibration {
+  /** Judgments with a pA and an A/B label. */
+  n: number;
+  bins: number;
+  /** Σ_b (n_b / n) |meanPA_b − fractionA_b|. */
+  ece: number;
+  /** One row per bin [lower, upper) (the last closed); meanPA and fractionA null for an empty bin. */
+  reliability: { lower: number; upper: number; n: number; meanPA: number | null; fractionA: number | null }[];
 }
 
 export interface PositionConsistency {
@@ -142,7 +215,12 @@ export interface EvalSummary {
   accuracy: AccuracyResult;
   subsets: Record<string, AccuracyResult>;
   rewardBench: RewardBenchScores | null;
+  /** Present only when the data holds RewardBench 2, JudgeBench or RM-Bench rows. */
+  benchmarks?: BenchmarkScores;
+  /** maj@k with k samples per order (with both orders a point spends 2k samples). */
   majAtK: MajAtKPoint[];
+  /** maj@k with k samples in all, the paper's Maj@k by samples spent; k is the total. */
+  majAtKTotal: MajAtKPoint[];
   positionConsistency: PositionConsistency;
   parse: ParseStats;
   /** Judgments with verdict "error", and those with engine errors. */
@@ -155,6 +233,8 @@ export interface EvalSummary {
   adaptive: { stoppedEarly: number; stoppedEarlyRate: number | null };
   /** Mean (pA − 1[label = A])² over judgments with a pA. */
   brier: number | null;
+  /** Reliability table and ECE of pA; null when pA is only ever 0, ½ or 1. */
+  calibration: Calibration | null;
   usage: UsageStats;
   /** Distinct provenances of the judgments (one for a normal run). */
   provenance: JudgeProvenance[];

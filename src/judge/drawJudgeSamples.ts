@@ -1,29 +1,26 @@
 /**
- * Draws the k samples of one (pair, display order): store first, engine for the rest, in chunks
- * when adaptive voting may stop early. Sample i always has seed `sampleSeed(seed, pair, order, i)`
- * whatever the chunking, so cached, resumed and fresh runs agree sample for sample.
+ * Draws samples [from, to) of one (pair, display order): store first, engine for the rest, in one
+ * engine call. Sample i always has seed `sampleSeed(seed, pair, order, i)` whatever the range, so
+ * cached, resumed, adaptive and full runs agree sample for sample. Which ranges are drawn, and when
+ * to stop, is `sampleVerdicts`' decision.
  */
 import type { PreferencePair } from "../data/types.js";
 import type { Engine, GeneratedSample } from "../engine/types.js";
 import { AbortedError, throwIfAborted } from "../errors.js";
 import type { ChatMessage } from "../types.js";
-import { countVotes } from "./majorityVote.js";
 import { parseVerdict } from "./parseVerdict.js";
 import type { JudgeConfig } from "./resolveJudgeConfig.js";
 import { sampleMatchesTokens } from "./sampleMatchesTokens.js";
 import { sampleSeed } from "./sampleSeed.js";
 import { samplingKey } from "./samplingKey.js";
-import { shouldStop } from "./shouldStop.js";
 import type { JudgeSample, Order, SampleKey } from "./types.js";
 
 export interface DrawJudgeSamplesResult {
   /** In index order. */
   samples: JudgeSample[];
   promptTokens: number;
-  /** Engine failures; sampling of this order stops at the first. */
+  /** Engine failures; the range stops at the first. */
   errors: string[];
-  /** Adaptive voting stopped before k samples. */
-  stoppedEarly: boolean;
 }
 
 export async function drawJudgeSamples(
@@ -32,9 +29,10 @@ export async function drawJudgeSamples(
   order: Order,
   messages: ChatMessage[],
   config: JudgeConfig,
+  range: { from: number; to: number },
   signal?: AbortSignal,
 ): Promise<DrawJudgeSamplesResult> {
-  const { k, adaptive, chunkSize, cache, seed, sampling, template } = config;
+  const { cache, seed, sampling, template } = config;
   const samples: JudgeSample[] = [];
   const errors: string[] = [];
   let promptTokens = 0;
@@ -51,28 +49,22 @@ export async function drawJudgeSamples(
   // Only engines that report token ids can have a sample checked against them.
   const detokenize = engine.detokenize?.bind(engine);
   const suspect = new Set<number>();
-  let next = 0;
-  while (next < k) {
-    if (adaptive && shouldStop(countVotes(samples.map((s) => s.verdict)), k, adaptive)) break;
-    const end = adaptive ? Math.min(k, next + chunkSize) : k;
-    const missing: SampleKey[] = [];
-    for (let index = next; index < end; index++) {
-      const key = keyOf(index);
-      const hit = cache?.get(key);
-      if (hit && (!detokenize || sampleMatchesTokens(hit, detokenize))) {
-        samples.push(toJudgeSample(hit.text, hit, key, config, true));
-      } else {
-        // A stored sample that does not match its tokens (or predates stored tokens) is regenerated
-        // and replaced, never served.
-        if (hit) suspect.add(index);
-        missing.push(key);
-      }
+  const missing: SampleKey[] = [];
+  for (let index = range.from; index < range.to; index++) {
+    const key = keyOf(index);
+    const hit = cache?.get(key);
+    if (hit && (!detokenize || sampleMatchesTokens(hit, detokenize))) {
+      samples.push(toJudgeSample(hit.text, hit, key, config, true));
+    } else {
+      // A stored sample that does not match its tokens (or predates stored tokens) is regenerated
+      // and replaced, never served.
+      if (hit) suspect.add(index);
+      missing.push(key);
     }
-    next = end;
-    if (missing.length === 0) continue;
-
+  }
+  if (missing.length > 0) {
     throwIfAborted(signal);
-    let generated: GeneratedSample[];
+    let generated: GeneratedSample[] | undefined;
     try {
       const result = await engine.generate({
         messages,
@@ -87,12 +79,10 @@ export async function drawJudgeSamples(
       if (signal?.aborted) throw new AbortedError(signal.reason);
       if (error instanceof AbortedError) throw error;
       errors.push(`${order}: ${error instanceof Error ? error.message : String(error)}`);
-      break;
     }
     throwIfAborted(signal);
-
-    for (const [i, key] of missing.entries()) {
-      const raw = generated[i]!;
+    for (const [i, key] of generated ? missing.entries() : []) {
+      const raw = generated![i]!;
       const sample = toJudgeSample(raw.text, raw, key, config, false);
       samples.push(sample);
       if (raw.stopReason === "error" || raw.stopReason === "abort") {
@@ -103,10 +93,9 @@ export async function drawJudgeSamples(
         cache?.put(key, sample, { replace: suspect.has(key.index) });
       }
     }
-    if (errors.length > 0) break;
   }
   samples.sort((a, b) => a.index - b.index);
-  return { samples, promptTokens, errors, stoppedEarly: errors.length === 0 && samples.length < k };
+  return { samples, promptTokens, errors };
 }
 
 function matchSeeds(samples: readonly GeneratedSample[], keys: readonly SampleKey[]): GeneratedSample[] {

@@ -33,6 +33,13 @@ export {
 export { type LengthUnit, longerResponse, responseLength } from "./responseLength.js";
 export { sampleSeed } from "./sampleSeed.js";
 export { samplingKey } from "./samplingKey.js";
-export { defaultAdaptive, normalQuantile, shouldStop, wilsonInterval } from "./shouldStop.js";
+export {
+  defaultAdaptive,
+  leaderHoldsProbability,
+  normalQuantile,
+  shouldStop,
+  shouldStopOrders,
+  wilsonInterval,
+} from "./shouldStop.js";
 export * from "./templates/index.js";
 export * from "./types.js";

@@ -111,6 +111,9 @@ export function resolveJudgeConfig(options: JudgeOptions = {}): JudgeConfig {
   if (resolvedAdaptive && !(resolvedAdaptive.confidence > 0 && resolvedAdaptive.confidence < 1)) {
     issues.push(`adaptive.confidence: must be in (0, 1), got ${resolvedAdaptive.confidence}`);
   }
+  if (resolvedAdaptive && !(resolvedAdaptive.prior > 0 && Number.isFinite(resolvedAdaptive.prior))) {
+    issues.push(`adaptive.prior: must be a positive number, got ${resolvedAdaptive.prior}`);
+  }
   if (issues.length > 0) throw new ConfigError(issues);
 
   return {

@@ -1,6 +1,7 @@
 /**
- * The sampling half of the CoT and rationalizer protocols: for each display order, draw the
- * samples, then vote within the order. Orders are combined by the caller.
+ * The sampling half of the CoT and rationalizer protocols: draw each display order's samples
+ * (adaptively, on the orders' combined vote, when asked), then vote within each order. Orders are
+ * combined by the caller.
  */
 import type { PreferencePair } from "../data/types.js";
 import type { Engine } from "../engine/types.js";
@@ -9,6 +10,7 @@ import type { OrderResult } from "./combineOrders.js";
 import { drawJudgeSamples } from "./drawJudgeSamples.js";
 import { countVotes, voteFromCounts } from "./majorityVote.js";
 import type { JudgeConfig } from "./resolveJudgeConfig.js";
+import { fewestSamplesToStop, shouldStopOrders } from "./shouldStop.js";
 import { renderJudgePrompt } from "./templates/renderJudgePrompt.js";
 import type { JudgeSample, Order } from "./types.js";
 
@@ -29,6 +31,7 @@ export async function sampleVerdicts(
   config: JudgeConfig,
   options: { signal?: AbortSignal; hint?: Slot } = {},
 ): Promise<SampledOrders> {
+  const { k, adaptive, chunkSize } = config;
   const out: SampledOrders = {
     samples: [],
     perOrder: [],
@@ -38,19 +41,50 @@ export async function sampleVerdicts(
     stoppedEarly: false,
   };
   for (const order of orders) {
-    const messages = renderJudgePrompt(config.template, pair, order, { hint: options.hint });
-    out.messages.set(order, messages);
-    const drawn = await drawJudgeSamples(engine, pair, order, messages, config, options.signal);
-    out.samples.push(...drawn.samples);
-    out.promptTokens += drawn.promptTokens;
-    out.stoppedEarly ||= drawn.stoppedEarly;
-    if (drawn.errors.length > 0) {
-      out.errors.push(...drawn.errors);
-      break;
+    out.messages.set(order, renderJudgePrompt(config.template, pair, order, { hint: options.hint }));
+  }
+  const drawn = new Map<Order, JudgeSample[]>(orders.map((order) => [order, []]));
+  const countsOf = (order: Order) => countVotes(drawn.get(order)!.map((s) => s.verdict));
+
+  // Adaptive voting draws the orders in interleaved rounds (the first as long as the fewest samples
+  // the rule could stop on, then `chunkSize` each) and decides on their combined vote after every
+  // round; a full run draws each order's k in one call. Either
+  // way the samples (by seed) and the stopping point depend only on the verdicts, never on timing.
+  let next = 0;
+  rounds: while (next < k) {
+    if (adaptive && next > 0 && shouldStopOrders(orders.map(countsOf), k, adaptive)) break;
+    const end = !adaptive
+      ? k
+      : next === 0
+        ? fewestSamplesToStop(orders.length, k, adaptive)
+        : Math.min(k, next + chunkSize);
+    for (const order of orders) {
+      const range = { from: next, to: end };
+      const result = await drawJudgeSamples(
+        engine,
+        pair,
+        order,
+        out.messages.get(order)!,
+        config,
+        range,
+        options.signal,
+      );
+      drawn.get(order)!.push(...result.samples);
+      out.promptTokens += result.promptTokens;
+      if (result.errors.length > 0) {
+        out.errors.push(...result.errors);
+        break rounds;
+      }
     }
-    const counts = countVotes(drawn.samples.map((s) => s.verdict));
+    next = end;
+  }
+
+  for (const order of orders) out.samples.push(...drawn.get(order)!);
+  if (out.errors.length > 0) return out;
+  out.stoppedEarly = next < k;
+  for (const order of orders) {
     out.perOrder.push(
-      voteFromCounts(counts, {
+      voteFromCounts(countsOf(order), {
         tiePolicy: "half",
         errorPolicy: config.errorPolicy,
         smoothing: config.smoothing,

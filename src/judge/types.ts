@@ -115,10 +115,16 @@ export type ErrorPolicy = "ignore" | "plurality" | "strict";
 
 /** Early stopping of self-consistency sampling, see `shouldStop`. */
 export interface AdaptiveOptions {
-  /** "decided": the leader cannot be overtaken; "confidence": a Wilson bound excludes 0.5. */
-  mode: "decided" | "confidence";
-  /** Two-sided level for mode "confidence". Defaults to 0.95. */
+  /**
+   * "decided": the leader cannot be overtaken; "confidence": a Wilson bound excludes 0.5;
+   * "posterior": the Beta-Binomial posterior probability that the full k-sample vote keeps the
+   * current leader reaches `confidence`.
+   */
+  mode: "decided" | "confidence" | "posterior";
+  /** Level for modes "confidence" (two-sided Wilson) and "posterior". Defaults to 0.95. */
   confidence?: number;
+  /** Mode "posterior": the Beta(prior, prior) prior over a pair's vote share. Defaults to 0.5 (Jeffreys). */
+  prior?: number;
 }
 
 /** Everything that determines one judge sample; the store's primary key. */

@@ -3,22 +3,24 @@
  * `evaluateInDir`: a resumable judgments.jsonl and summary.json), with the run's CoT template and
  * sampling. Samples go to the run's store, so a killed evaluation resumes too.
  */
-import { openLlamaCppEngine } from "../engine/index.js";
 import { createLlmJudge } from "../judge/createLlmJudge.js";
 import type { SampleCache } from "../judge/types.js";
 import { evaluateInDir } from "../run/evaluateInDir.js";
 import type { StarConfig } from "./resolveStarConfig.js";
+import type { StarSamplerSession } from "./starSampler.js";
+import type { StarModelRef } from "./trainSpec.js";
 import type { StarEvalRecord, StarEvalSet } from "./types.js";
 
 export async function evaluateStarModel(
-  modelPath: string,
+  model: StarModelRef,
+  sampler: StarSamplerSession,
   set: StarEvalSet,
   dir: string,
   config: StarConfig,
   cache: SampleCache,
   signal?: AbortSignal,
 ): Promise<StarEvalRecord> {
-  const engine = await openLlamaCppEngine({ modelPath, ...config.engine });
+  const engine = await sampler.open(model, signal);
   try {
     const judge = createLlmJudge(engine, {
       protocol: "cot",
@@ -33,7 +35,11 @@ export async function evaluateStarModel(
       concurrency: config.concurrency,
       ...(signal ? { signal } : {}),
       summary: { bootstrap: { seed: config.seed } },
-      extra: { evalSet: set.name, model: modelPath },
+      extra: {
+        evalSet: set.name,
+        model: model.path,
+        ...(model.adapter ? { adapter: model.adapter.path } : {}),
+      },
     });
     return {
       name: set.name,

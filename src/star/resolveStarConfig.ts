@@ -12,7 +12,9 @@ import { templateHash } from "../judge/templates/templateHash.js";
 import { validateTemplate } from "../judge/templates/validateTemplate.js";
 import type { JudgeTemplate, OrderMode } from "../judge/types.js";
 import { resolveTrainConfig, type TrainConfig, type TrainOptions } from "../train/config.js";
+import type { CommandTrainer } from "./runCommandTrainer.js";
 import { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "./starDefaults.js";
+import type { StarSampler } from "./starSampler.js";
 import { type StarMethod, starMethods } from "./types.js";
 
 export { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "./starDefaults.js";
@@ -70,6 +72,10 @@ export interface StarOptions {
   concurrency?: number;
   /** Embedded engine settings. Defaults: the engine's (real core count, 8 sequences, 4096 context). */
   engine?: { threads?: number; contextSize?: number; parallelSequences?: number };
+  /** Who trains each iteration. Defaults to genrm's embedded trainer. */
+  trainer?: { kind: "embedded" } | CommandTrainer;
+  /** Where samples come from and how each new model gets there. Defaults to the embedded engine. */
+  sampler?: StarSampler;
 }
 
 export interface StarConfig {
@@ -96,6 +102,10 @@ export interface StarConfig {
   evalOrder: OrderMode;
   concurrency: number;
   engine: { threads?: number; contextSize?: number; parallelSequences?: number };
+  /** Absent: the embedded trainer (kept out of the config, so embedded runs hash as before). */
+  trainer?: CommandTrainer;
+  /** Absent: the embedded engine. */
+  sampler?: Extract<StarSampler, { kind: "http" }>;
 }
 
 export function resolveStarConfig(options: StarOptions): StarConfig {
@@ -186,6 +196,29 @@ export function resolveStarConfig(options: StarOptions): StarConfig {
     if (error instanceof ConfigError) issues.push(...error.issues.map((i) => `train.${i}`));
     else throw error;
   }
+  const trainer = options.trainer?.kind === "command" ? options.trainer : undefined;
+  if (trainer !== undefined) {
+    if (trainer.command.trim() === "") issues.push("trainer.command: an empty --trainer-cmd");
+    if (trainer.timeoutMs !== undefined) positiveInt("trainer.timeoutMs", trainer.timeoutMs);
+  }
+  const sampler = options.sampler?.kind === "http" ? options.sampler : undefined;
+  if (sampler !== undefined) {
+    if (sampler.baseUrls.length === 0) issues.push("sampler.baseUrls: at least one --base-url");
+    if (sampler.handoff === "restart" && !sampler.serveCmd)
+      issues.push("sampler.serveCmd: the restart hand-off needs --serve-cmd");
+    if (sampler.handoff === "lora" && sampler.serveCmd)
+      issues.push(
+        "sampler.serveCmd: --serve-cmd restarts the server per model; it does not go with --handoff lora",
+      );
+    if (sampler.handoff === "lora" && trainer === undefined)
+      issues.push(
+        "sampler.handoff: LoRA hot-loading serves adapters on the base model, which the embedded trainer merges away; use --trainer command, or --serve-cmd",
+      );
+    if (sampler.handoff === "lora" && options.train?.lora === false)
+      issues.push(
+        "train.lora: --handoff lora hot-loads LoRA adapters, so training must be LoRA (drop --full)",
+      );
+  }
   if (issues.length > 0 || train === null) throw new ConfigError(issues);
 
   return {
@@ -212,5 +245,7 @@ export function resolveStarConfig(options: StarOptions): StarConfig {
     evalOrder,
     concurrency,
     engine: options.engine ?? {},
+    ...(trainer ? { trainer } : {}),
+    ...(sampler ? { sampler } : {}),
   };
 }

@@ -14,12 +14,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { slicePairs } from "../data/splitPairs.js";
 import type { PreferencePair } from "../data/types.js";
-import { openLlamaCppEngine } from "../engine/index.js";
 import { InputError, throwIfAborted } from "../errors.js";
 import { samplingKey } from "../judge/samplingKey.js";
 import { templateHash } from "../judge/templates/templateHash.js";
 import type { SampleCache } from "../judge/types.js";
 import { modelIdentity } from "../model/modelIdentity.js";
+import { weightsIdentity } from "../model/weightsIdentity.js";
 import { readJsonFile, writeJsonFile, writeJsonLinesFile } from "../run/jsonFile.js";
 import { checkConfigHash, configHash, slug } from "../run/runDir.js";
 import { SampleStore } from "../store/index.js";
@@ -34,9 +34,12 @@ import { pairDpoRows } from "./pairDpoRows.js";
 import { type PairSamples, tallySamples } from "./pairSamples.js";
 import { rationalizerRows } from "./rationalizerRows.js";
 import { resolveStarConfig, type StarConfig, type StarOptions } from "./resolveStarConfig.js";
+import { runCommandTrainer } from "./runCommandTrainer.js";
 import { sampleSlice } from "./sampleSlice.js";
 import { selectSftRows } from "./selectSftRows.js";
+import { type StarSamplerSession, startStarSampler } from "./starSampler.js";
 import { toTrlRow } from "./toTrlRow.js";
+import { modelFormatOf, modelRefKey, type StarModelRef } from "./trainSpec.js";
 import type {
   StarCounts,
   StarDpoRow,
@@ -59,6 +62,8 @@ export interface RunStarInput extends StarOptions {
   store?: string;
   /** Where the pairs came from, for the manifest. Defaults to null. */
   dataSource?: string;
+  /** The command that continues this run, for error hints. Defaults to `genrm star --resume --out <outDir>`. */
+  resumeCommand?: string;
 }
 
 export interface StarProgress {
@@ -99,8 +104,14 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
   }
   const runDir = path.resolve(input.outDir);
   fs.mkdirSync(runDir, { recursive: true });
-  const baseModel = path.resolve(input.baseModel);
-  const base = { path: baseModel, id: await modelIdentity(baseModel, signal ? { signal } : {}) };
+  // A served name or Hub id (an external trainer and server resolve it) stays as given.
+  const baseModel = fs.existsSync(input.baseModel) ? path.resolve(input.baseModel) : input.baseModel;
+  const baseFormat = modelFormatOf(baseModel);
+  const base: StarModelRef = {
+    path: baseModel,
+    id: await weightsIdentity(baseModel, signal),
+    ...(baseFormat !== "gguf" ? { format: baseFormat } : {}),
+  };
   const evalSets = input.evalSets ?? [];
   const storePath = path.resolve(input.store ?? path.join(runDir, "samples.db"));
 
@@ -156,6 +167,11 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
 
   const store = SampleStore.open(storePath);
   const cache = store.sampleCache();
+  const sampler = startStarSampler(config.sampler ?? { kind: "embedded" }, {
+    runDir,
+    engine: config.engine,
+    log,
+  });
   try {
     for (const set of evalSets) {
       if (manifest.baseEvals.some((e) => e.name === set.name)) continue;
@@ -163,7 +179,8 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
       onProgress?.({ iteration: 0, phase: "eval", done: 0, total: evalSets.length });
       manifest.baseEvals.push(
         await evaluateStarModel(
-          baseModel,
+          base,
+          sampler,
           set,
           path.join(runDir, "iter-0", "eval", slug(set.name)),
           config,
@@ -174,13 +191,13 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
       save();
     }
 
-    let current: { path: string; id: string } = base;
+    let current: StarModelRef = base;
     for (let t = 1; t <= config.iterations; t++) {
       throwIfAborted(signal);
       const slice = slices[t - 1]!;
       const iterDir = path.join(runDir, `iter-${t}`);
       let rec = manifest.iterations[t - 1];
-      if (rec === undefined || rec.samplingModel.id !== current.id) {
+      if (rec === undefined || modelRefKey(rec.samplingModel) !== modelRefKey(current)) {
         rec = newIterationRecord(t, slice, current, base, config);
         manifest.iterations[t - 1] = rec;
         manifest.iterations.length = t;
@@ -194,12 +211,13 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
 
       if (rec.status === "pending") {
         log(
-          `iteration ${t}: sampling ${config.k} chains for each of ${slice.length} pairs with ${path.basename(current.path)}`,
+          `iteration ${t}: sampling ${config.k} chains for each of ${slice.length} pairs with ${describeModel(current)}`,
         );
         const { counts, rows, samples } = await sampleIteration(
           t,
           slice,
-          current.path,
+          current,
+          sampler,
           config,
           cache,
           signal,
@@ -214,6 +232,25 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
         log(`iteration ${t}: ${describeCounts(config, counts)}`);
       }
 
+      if (rec.status === "sampled" && config.trainer !== undefined) {
+        const made = await runCommandTrainer({
+          runDir,
+          rec,
+          config,
+          trainer: config.trainer,
+          wantAdapter: config.sampler?.handoff === "lora",
+          ...(signal ? { signal } : {}),
+          log,
+          resumeCommand: input.resumeCommand ?? `genrm star --resume --out ${runDir}`,
+        });
+        if (made === "aborted") {
+          save();
+          return { runDir, manifest, finalModel: null, stopReason: "aborted" };
+        }
+        rec.model = made;
+        rec.status = "trained";
+        save();
+      }
       if (rec.status === "sampled") {
         const trained = await trainIteration(
           runDir,
@@ -241,7 +278,8 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
         onProgress?.({ iteration: t, phase: "eval", done: rec.evals.length, total: evalSets.length });
         rec.evals.push(
           await evaluateStarModel(
-            model.path,
+            model,
+            sampler,
             set,
             path.join(iterDir, "eval", slug(set.name)),
             config,
@@ -264,6 +302,7 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
     if (signal?.aborted) return { runDir, manifest, finalModel: null, stopReason: "aborted" };
     throw error;
   } finally {
+    await sampler.close();
     store.close();
   }
 }
@@ -271,8 +310,8 @@ export async function runStar(input: RunStarInput, hooks: RunStarHooks = {}): Pr
 function newIterationRecord(
   t: number,
   slice: readonly PreferencePair[],
-  current: { path: string; id: string },
-  base: { path: string; id: string },
+  current: StarModelRef,
+  base: StarModelRef,
   config: StarConfig,
 ): StarIterationRecord {
   const rel = (name: string) => path.join(`iter-${t}`, name);
@@ -315,13 +354,14 @@ function newIterationRecord(
 async function sampleIteration(
   t: number,
   slice: readonly PreferencePair[],
-  modelPath: string,
+  model: StarModelRef,
+  sampler: StarSamplerSession,
   config: StarConfig,
   cache: SampleCache,
   signal: AbortSignal | undefined,
   onProgress: RunStarHooks["onProgress"],
 ): Promise<{ counts: StarCounts; rows: (StarSftRow | StarDpoRow)[]; samples: unknown[] }> {
-  const engine = await openLlamaCppEngine({ modelPath, ...config.engine });
+  const engine = await sampler.open(model, signal);
   const counts = emptyCounts();
   const rows: (StarSftRow | StarDpoRow)[] = [];
   const samplesOut: unknown[] = [];
@@ -443,7 +483,9 @@ async function trainIteration(
     config: config.train,
     runDir: trainDir,
     data: rows,
-    ...(config.train.method === "dpo" && refSpec !== null && refSpec.id !== rec.startModel.id
+    ...(config.train.method === "dpo" &&
+    refSpec !== null &&
+    modelRefKey(refSpec) !== modelRefKey(rec.startModel)
       ? { referenceModel: refSpec.path }
       : {}),
     resume: true,
@@ -494,9 +536,32 @@ async function trainIteration(
   return "completed";
 }
 
+function describeModel(model: StarModelRef): string {
+  const name = path.basename(model.path);
+  return model.adapter ? `${name} + ${path.basename(model.adapter.path)}` : name;
+}
+
 /** The config as written to the manifest (templates and numbers only, nothing that is not JSON). */
 function writtenConfig(config: StarConfig): unknown {
-  return JSON.parse(JSON.stringify(config));
+  // Where servers listen and how a trainer or server is started may change between a failure and
+  // its resume (a fixed --trainer-cmd, a new port); what the samples and models are may not.
+  const { trainer, sampler, ...rest } = config;
+  return JSON.parse(
+    JSON.stringify({
+      ...rest,
+      ...(trainer ? { trainer: { kind: trainer.kind } } : {}),
+      ...(sampler
+        ? {
+            sampler: {
+              kind: sampler.kind,
+              handoff: sampler.handoff,
+              loraApi: sampler.loraApi ?? null,
+              request: sampler.request ?? {},
+            },
+          }
+        : {}),
+    }),
+  );
 }
 
 function templateHashOf(template: StarConfig["template"]): string {

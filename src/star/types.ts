@@ -6,6 +6,9 @@ import type { SamplingConfig } from "../engine/types.js";
 import type { EvalSummary } from "../eval/types.js";
 import type { Order } from "../judge/types.js";
 import type { ChatMessage } from "../types.js";
+import type { StarModelRef } from "./trainSpec.js";
+
+export type { StarModelRef };
 
 export type StarMethod = "star-sft" | "star-dpo" | "star-rationalizer";
 export const starMethods = ["star-sft", "star-dpo", "star-rationalizer"] as const;
@@ -78,11 +81,11 @@ export interface StarIterationRecord {
   iteration: number;
   status: "pending" | "sampled" | "trained" | "done";
   /** The model that sampled this iteration's data (M_{t-1}). */
-  samplingModel: { path: string; id: string };
+  samplingModel: StarModelRef;
   /** Model training started from: M_{t-1}, or the base with `restartFromBase`. */
-  startModel: { path: string; id: string };
+  startModel: StarModelRef;
   /** DPO only: the frozen reference. */
-  referenceModel: { path: string; id: string } | null;
+  referenceModel: StarModelRef | null;
   slice: { index: number; pairs: number; pairIds: string[] };
   seed: number;
   template: { id: string; hash: string };
@@ -105,8 +108,11 @@ export interface StarIterationRecord {
     resumedFrom: number | null;
     lastLoss: number | null;
     checkpoint: string | null;
+    /** `--trainer command`: the command run and its files (relative to the run directory). */
+    external?: { command: string; spec: string; log: string; result: string };
   } | null;
-  model: { path: string; id: string } | null;
+  /** M_t, with the trainer run that made it (`producedBy`) when an external trainer did. */
+  model: StarModelRef | null;
   evals: StarEvalRecord[];
 }
 
@@ -127,13 +133,13 @@ export interface StarManifest {
   method: StarMethod;
   configHash: string;
   config: unknown;
-  baseModel: { path: string; id: string };
+  baseModel: StarModelRef;
   data: { source: string | null; pairs: number; slices: number[]; sliceSeed: number };
   store: string;
   /** Evaluations of the base model (iteration 0), when eval sets are given. */
   baseEvals: StarEvalRecord[];
   iterations: StarIterationRecord[];
-  finalModel: { path: string; id: string } | null;
+  finalModel: StarModelRef | null;
   status: "running" | "done";
   updatedAt: string;
 }

@@ -20,12 +20,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { InputError } from "../errors.js";
+import { ConfigError, InputError } from "../errors.js";
 import { directPairV2 } from "../judge/templates/builtinTemplates.js";
 import { templateHash } from "../judge/templates/templateHash.js";
 import type { JudgeTemplate } from "../judge/types.js";
 import { exportLoraAdapterGguf, exportMergedGguf } from "../model/export/index.js";
 import { loadModel } from "../model/loadModel.js";
+import { loadLoraAdapterGguf } from "../model/lora/loadLoraAdapterGguf.js";
 import { writeJsonFile } from "../run/jsonFile.js";
 import { appendMetrics, keepMetricsUpTo } from "../run/metricsLog.js";
 import { genrmVersion } from "../version.js";
@@ -52,6 +53,11 @@ export interface TrainingRunOptions {
   dataFile?: string;
   /** Judge template of GenRM and PairRM inputs. Defaults to `direct-pair-v2@1`. */
   template?: JudgeTemplate;
+  /**
+   * LoRA runs: a LoRA adapter GGUF to continue training instead of fresh factors (its rank and alpha
+   * replace the config's). The exported adapter then applies to `modelPath` in its place. Defaults to none.
+   */
+  initAdapter?: string;
   /** DPO reference GGUF. Defaults to the policy before its first step. */
   referenceModel?: string;
   /** Continue from the run directory's latest checkpoint. Defaults to false (a fresh metrics log). */
@@ -121,6 +127,17 @@ export async function runTraining(options: TrainingRunOptions): Promise<Training
   }
 
   const model = await loadModel(modelPath, { trainable: config.lora === null, recompute: config.recompute });
+  if (options.initAdapter !== undefined) {
+    if (config.lora === null) {
+      throw new ConfigError([
+        "initAdapter: continues a LoRA adapter, so the run must train LoRA (lora is off)",
+      ]);
+    }
+    // Attached factors are the ones the loop trains: it adds fresh ones only to a model without any.
+    await loadLoraAdapterGguf(model, options.initAdapter, { mode: "attach" });
+    model.freeze();
+    model.unfreeze((name) => name.endsWith(".lora_a") || name.endsWith(".lora_b"));
+  }
   const referenceModel =
     options.referenceModel === undefined
       ? undefined

@@ -144,16 +144,31 @@ describe("genrm report on two eval runs and a train run", () => {
       }
       const subsets = Object.keys(scripted.subsets).length;
       expect(charts("accuracy").map((c) => [c.kind, c.bars])).toEqual([["bars", 2 * (1 + subsets)]]);
-      expect(charts("official").map((c) => [c.title, c.bars])).toEqual([["rewardbench", 2 * 6]]);
-      // maj@k: one line (the sampled judge, k = 1..4); the baseline draws no samples and says so.
-      expect(charts("majk").map((c) => [c.kind, c.lines, c.dots])).toEqual([["lines", 1, 4]]);
+      // RewardBench's four sections, overall (both ways) and pair mean: one bar per run each.
+      const rbKeys = Object.keys(scripted.metrics).filter((k) => k.startsWith("rewardbench/"));
+      expect(rbKeys.length).toBeGreaterThanOrEqual(6);
+      expect(charts("official").map((c) => [c.title, c.bars])).toEqual([["rewardbench", 2 * rbKeys.length]]);
+      // maj@k per order (k = 1..4) and by samples spent (k = 1..8, both orders): one line each, the
+      // sampled judge's; the baseline draws no samples and says so.
+      expect(charts("majk").map((c) => [c.title, c.lines, c.dots])).toEqual([
+        ["maj@k (k samples per order)", 1, scripted.majAtK.length],
+        ["Maj@k (k samples in all)", 1, scripted.majAtKTotal.length],
+      ]);
+      expect(scripted.majAtKTotal).toHaveLength(8);
       expect(sections.majk!.notes.join(" ")).toMatch(/No k-sample curve for eval-length/);
-      const calibrated = [length, scripted].filter(
-        (s) => s.calibration !== undefined || s.reliability !== undefined,
+      // Calibration: the sampled judge's vote shares have a reliability table (a dot per non-empty
+      // bin, and the diagonal's two ends); the baseline's P(A) is 0, ½ or 1 and has none.
+      expect(length.calibration).toBeNull();
+      const nonEmpty = scripted.calibration.reliability.filter((b: { n: number }) => b.n > 0).length;
+      expect(charts("calibration").map((c) => [c.kind, c.lines, c.dots])).toEqual([
+        ["lines", 2, nonEmpty + 2],
+      ]);
+      expect(charts("calibration")[0]!.title).toBe(
+        `eval-scripted, ECE ${scripted.calibration.ece.toFixed(3)}`,
       );
-      expect(charts("calibration")).toHaveLength(calibrated.length);
-      if (calibrated.length < 2)
-        expect(sections.calibration!.notes.join(" ")).toMatch(/No calibration table/);
+      expect(sections.calibration!.notes.join(" ")).toMatch(
+        /No calibration table in the summary\.json of eval-length/,
+      );
       expect(charts("position").map((c) => [c.kind, c.bars])).toEqual([["bars", 2]]);
       expect(charts("length").map((c) => [c.kind, c.bars])).toEqual([["bars", 2 * 5]]);
       expect(charts("cost").map((c) => [c.title, c.bars])).toEqual([

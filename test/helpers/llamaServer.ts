@@ -229,7 +229,7 @@ async function healthy(port: number): Promise<boolean> {
 }
 
 /** A port that was free a moment ago (the OS picks it); llama-server binds it right after. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();

@@ -45,6 +45,8 @@ export interface EvalCommandOptions extends JudgeFlags {
   skipInvalid?: boolean;
   limit?: number;
   baseline?: "length" | "random";
+  /** Judge multi-response rows whole (commands/evalListwise.ts). */
+  listwise?: "rating" | "ranking";
   /** A BT / PairRM head checkpoint (`<run>/head.ckpt`) to judge with. */
   head?: string;
   concurrency?: number;
@@ -129,11 +131,20 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
       settings = { kind: "llm", options: judgeOptions };
     }
 
-    const runConfig = evalRunConfig(
-      { path: path.resolve(data), format: loaded.format, pairs: pairs.length, limit: options.limit ?? null },
-      judge.info,
-      settings,
-    );
+    const runConfig = {
+      ...evalRunConfig(
+        {
+          path: path.resolve(data),
+          format: loaded.format,
+          pairs: pairs.length,
+          limit: options.limit ?? null,
+        },
+        judge.info,
+        settings,
+      ),
+      // What an HTTP engine adds to every sampled request changes the samples, so it is part of the run.
+      ...(engine?.info.requestFields ? { engineRequest: engine.info.requestFields } : {}),
+    };
     const runDir =
       options.out ??
       path.join(

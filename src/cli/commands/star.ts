@@ -27,9 +27,10 @@ import {
   samplingFromFlags,
 } from "../judgeFlags.js";
 import { givenOnly } from "../parseArgs.js";
+import { type StarScaleFlags, starScaleFromFlags } from "../starScaleFlags.js";
 import { type TrainerFlags, trainerFlagIssues, trainOptionsFromFlags } from "../trainerFlags.js";
 
-export interface StarCommandOptions extends TrainerFlags, EmbeddedEngineFlags, SamplingFlags {
+export interface StarCommandOptions extends TrainerFlags, EmbeddedEngineFlags, SamplingFlags, StarScaleFlags {
   method?: StarMethod;
   model?: string;
   data?: string;
@@ -96,6 +97,7 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
     o = resumeOptions(saved, {
       ...given,
       rejectUnparseable: given.rejectUnparseable === false ? false : undefined,
+      neutralSamplers: given.neutralSamplers === false ? false : undefined,
     });
   }
   const issues: string[] = [];
@@ -104,6 +106,7 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
   if (o.data === undefined) issues.push("data: required (--data pairs.jsonl)");
   issues.push(...trainerFlagIssues(o));
   if (issues.length > 0) throw new ConfigError(issues);
+  const scale = starScaleFromFlags(o);
 
   const loaded = await loadPairs(o.data!, {
     ...(o.format ? { format: o.format } : {}),
@@ -161,6 +164,8 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
         sampling: samplingFromFlags(o, defaultStarOptions.sampling),
         train: trainOptions,
         engine: embeddedEngineFromFlags(o),
+        ...scale,
+        resumeCommand: `genrm star --resume --out ${given.out}`,
       },
       {
         signal: stop.signal,

@@ -36,7 +36,7 @@ export interface TrainCommandOptions extends TrainerFlags {
   method?: TrainMethod;
   model?: string;
   data?: string;
-  out: string;
+  out?: string;
   evalData?: string;
   dataFormat?: "auto" | "rows" | "pairs";
   pairFormat?: string;
@@ -128,7 +128,22 @@ export function toTrainOptions(o: TrainCommandOptions): TrainOptions {
   };
 }
 
+/** `genrm train --from-spec`: stops gracefully on SIGINT / SIGTERM like a normal run. */
+export async function trainFromSpecCommand(
+  specFile: string,
+  options: { progress?: "bar" | "plain" | "silent" },
+): Promise<TrainingRun> {
+  const { trainFromSpec } = await import("./trainFromSpec.js");
+  const stop = gracefulStop("stopping after this step; run the command again to continue");
+  try {
+    return await trainFromSpec(specFile, { ...options, signal: stop.signal });
+  } finally {
+    stop.dispose();
+  }
+}
+
 export async function runTrainCommand(given: TrainCommandOptions): Promise<TrainCommandResult> {
+  if (given.out === undefined) throw new ConfigError(["out: required (--out DIR), unless --from-spec"]);
   const runDir = path.resolve(given.out);
   const lock = lockRunDir(runDir, "train");
   try {

@@ -134,3 +134,29 @@ export function lookupLabel<T>(table: Readonly<Record<string, T>>, value: unknow
 export function invalidLabel(field: string, at: RecordLocation, expected: string, got: unknown) {
   return invalidRecord("invalid-label", "unknown label value", at, { field, expected, got });
 }
+
+/** A non-empty list of response strings (of exactly `length` entries when given). */
+export function requireResponseList(
+  record: unknown,
+  field: string,
+  at: RecordLocation,
+  length?: number,
+): string[] {
+  const expected =
+    length === undefined ? "a non-empty list of response strings" : `a list of ${length} response strings`;
+  const value = requireValue(record, field, at, expected);
+  if (!Array.isArray(value) || value.length === 0 || (length !== undefined && value.length !== length)) {
+    throw invalidRecord("wrong-type", "field has the wrong type", at, { field, expected, got: value });
+  }
+  return value.map((v, i) => checkResponse(v, `${field}.${i}`, at));
+}
+
+/** True when the value is a list of strings (a multi-response row's `chosen` / `rejected`). */
+export function isStringList(value: unknown, length?: number): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    (length === undefined || value.length === length) &&
+    value.every((v) => typeof v === "string")
+  );
+}

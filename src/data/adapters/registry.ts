@@ -9,22 +9,28 @@ import { autoJ } from "./autoJ.js";
 import { genrm } from "./genrm.js";
 import { hhh } from "./hhh.js";
 import { hhRlhf } from "./hhRlhf.js";
+import { judgebench } from "./judgebench.js";
 import { llmbar } from "./llmbar.js";
 import { llmfao } from "./llmfao.js";
 import { pandalm } from "./pandalm.js";
 import { rewardbench } from "./rewardbench.js";
+import { rewardbench2 } from "./rewardbench2.js";
+import { rmBench } from "./rmBench.js";
 import { trl } from "./trl.js";
 import { ultrafeedback } from "./ultrafeedback.js";
 import { xstest } from "./xstest.js";
 
 export const adapters: readonly PairAdapter[] = [
   genrm,
+  judgebench,
   llmfao,
   xstest,
   hhh,
   pandalm,
   autoJ,
   llmbar,
+  rewardbench2,
+  rmBench,
   ultrafeedback,
   rewardbench,
   hhRlhf,

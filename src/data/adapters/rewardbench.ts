@@ -1,9 +1,8 @@
 /**
  * RewardBench rows (`allenai/reward-bench`, also the prior sets in `allenai/pref-test-sets`):
  * `prompt` (string, or a message list ending with a user turn), `chosen`, `rejected`, `subset`, `id`,
- * `chosen_model`, `rejected_model`. Chosen goes in A with label "A". RewardBench 2 rows carry lists of
- * chosen and rejected answers; each chosen × rejected combination becomes a pair with id
- * `<id>:<i>-<j>`.
+ * `chosen_model`, `rejected_model`. Chosen goes in A with label "A". A row with lists of chosen and
+ * rejected answers is a RewardBench 2 row, expanded as `rewardbench2` expands it.
  */
 import { buildPair } from "../buildPair.js";
 import type { PairAdapter, PreferencePair, RecordLocation } from "../types.js";
@@ -15,6 +14,7 @@ import {
   requireFields,
   requireValue,
 } from "./fieldAccess.js";
+import { rewardbench2 } from "./rewardbench2.js";
 import { toPrompt } from "./toMessages.js";
 
 const source = "rewardbench";
@@ -44,24 +44,7 @@ function toPairs(record: unknown, at: RecordLocation): PreferencePair[] {
       }),
     ];
   }
-  const pairs: PreferencePair[] = [];
-  chosen.forEach((c, i) => {
-    rejected.forEach((r, j) => {
-      pairs.push(
-        buildPair({
-          source,
-          sourceId: id === undefined ? undefined : `${id}:${i}-${j}`,
-          subset,
-          prompt,
-          responseA: checkResponse(c, `chosen.${i}`, at),
-          responseB: checkResponse(r, `rejected.${j}`, at),
-          label: "A",
-          meta: { ...meta, num_correct: row.num_correct },
-        }),
-      );
-    });
-  });
-  return pairs;
+  return rewardbench2.toPairs(record, at);
 }
 
 export const rewardbench: PairAdapter = {

@@ -1,6 +1,8 @@
 /**
- * Whole-file JSON reader: a top-level array, or an object with exactly one array-valued field
- * (`{"data": [...]}`). Locations are 0-based row indexes into that array. The file is parsed at
+ * Whole-file JSON reader: a top-level array, an object with exactly one array-valued field
+ * (`{"data": [...]}`), or an object of several arrays of records, one per subset
+ * (`{"length bias": [...], "concreteness": [...]}`), whose keys become the `subset` of the records'
+ * pairs. Locations are 0-based row indexes into the record's array. The file is parsed at
  * once, so it is meant for files that fit in memory; use JSONL for large data. Because the whole
  * document is one value, invalid UTF-8 or a syntax error anywhere fails the file (naming the line);
  * a row over the record limit is one malformed record that `onInvalid` may skip.
@@ -37,17 +39,18 @@ export async function* readJson(file: string, options: ReaderOptions = {}): Asyn
       { cause },
     );
   }
-  const rows = topLevelArray(value, file);
-  for (let row = 0; row < rows.length; row++) {
-    throwIfAborted(signal);
-    const at = { file, line: row, unit: "row" as const };
-    if (exceedsRecordSize(rows[row], maxBytes)) {
-      const error = recordTooLarge(at, maxBytes);
-      if (!onInvalid) throw error;
-      onInvalid(error);
-      continue;
+  for (const { key, rows } of topLevelArrays(value, file)) {
+    for (let row = 0; row < rows.length; row++) {
+      throwIfAborted(signal);
+      const at = { file, line: row, unit: "row" as const };
+      if (exceedsRecordSize(rows[row], maxBytes)) {
+        const error = recordTooLarge(at, maxBytes);
+        if (!onInvalid) throw error;
+        onInvalid(error);
+        continue;
+      }
+      yield { record: rows[row], ...at, ...(key !== undefined ? { subset: key } : {}) };
     }
-    yield { record: rows[row], ...at };
   }
 }
 
@@ -72,24 +75,36 @@ function decode(file: string, bytes: Buffer): string {
   }
 }
 
-function topLevelArray(value: unknown, file: string): unknown[] {
-  if (Array.isArray(value)) return value;
+const expectedShape =
+  "a top-level array, an object with one array field, or an object whose fields are arrays of records";
+
+/** The file's arrays of records; `key` names the subset when there are several. */
+function topLevelArrays(value: unknown, file: string): { key?: string; rows: unknown[] }[] {
+  if (Array.isArray(value)) return [{ rows: value }];
   if (value !== null && typeof value === "object") {
-    const arrays = Object.entries(value).filter(([, v]) => Array.isArray(v));
-    if (arrays.length === 1) return arrays[0]![1] as unknown[];
+    const arrays = Object.entries(value).filter(([, v]) => Array.isArray(v)) as [string, unknown[]][];
+    if (arrays.length === 1) return [{ rows: arrays[0]![1] }];
+    // Several arrays are subsets only when each holds records; otherwise which one holds the data
+    // is a guess, and guessing would read the wrong one.
+    const ofRecords = arrays.every(([, rows]) =>
+      rows.every((r) => r !== null && typeof r === "object" && !Array.isArray(r)),
+    );
+    if (arrays.length > 1 && ofRecords) return arrays.map(([key, rows]) => ({ key, rows }));
     throw new InvalidRecordError(
       "malformed-record",
-      arrays.length === 0 ? "JSON object holds no array of records" : "JSON object holds several arrays",
+      arrays.length === 0
+        ? "JSON object holds no array of records"
+        : "JSON object holds several arrays, not all of them arrays of records",
       {
         file,
-        expected: "a top-level array, or an object with exactly one array field",
+        expected: expectedShape,
         got: arrays.length === 0 ? describeValue(value) : `array fields ${arrays.map(([k]) => k).join(", ")}`,
       },
     );
   }
   throw new InvalidRecordError("malformed-record", "JSON file holds no records", {
     file,
-    expected: "a top-level array, or an object with exactly one array field",
+    expected: expectedShape,
     got: describeValue(value),
   });
 }

@@ -82,10 +82,14 @@ export class OpenAIEngine implements Engine {
       config.deterministicSeeds && (config.samplesPerRequest === 1 || config.choiceSeeding === "offset");
     this.info = {
       kind: "openai",
-      modelId: `openai:${model}@${config.baseUrls[0]}` as ModelId,
+      modelId: (config.modelId ?? `openai:${model}@${config.baseUrls[0]}`) as ModelId,
       modelName: model,
       supportsTokenProbabilities: config.tokenProbabilities,
       deterministicSeeds: seedsReproducible,
+      requestFields: {
+        ...(config.neutralSamplers ? { top_k: -1, min_p: 0 } : {}),
+        ...config.extraBody,
+      },
     };
   }
 
@@ -277,7 +281,7 @@ export class OpenAIEngine implements Engine {
   private chatBody(request: GenerateRequest, n: number, seed: number): Record<string, unknown> {
     const { sampling, stop } = request;
     return {
-      ...this.config.extraBody,
+      ...this.info.requestFields,
       model: this.model,
       ...this.messagesWithPrefix(request.messages, request.assistantPrefix),
       [this.config.maxTokensParam]: sampling.maxTokens,

@@ -30,6 +30,8 @@ const optionsSchema = z.object({
   topLogprobs: positiveInt.optional(),
   tokenProbabilities: z.boolean().optional(),
   maxTokensParam: z.enum(["max_tokens", "max_completion_tokens"]).optional(),
+  neutralSamplers: z.boolean().optional(),
+  modelId: z.string().min(1).optional(),
   extraBody: z.record(z.string(), z.unknown()).optional(),
   headers: z.record(z.string(), z.string()).optional(),
   signal: z.instanceof(AbortSignal).optional(),
@@ -126,6 +128,8 @@ export function resolveOpenAIEngineConfig(
     topLogprobs: o.topLogprobs ?? d.topLogprobs,
     tokenProbabilities: o.tokenProbabilities ?? d.tokenProbabilities,
     maxTokensParam: o.maxTokensParam ?? d.maxTokensParam,
+    neutralSamplers: o.neutralSamplers ?? d.neutralSamplers,
+    modelId: o.modelId,
     extraBody,
     headers,
   };

@@ -86,26 +86,27 @@ export interface OpenAIEngineOptions {
    * Fields the engine sets itself (model, messages, n, seed, sampling, stop, logprobs) are refused.
    */
   extraBody?: Record<string, unknown>;
+  /**
+   * Sampled requests carry `top_k: -1` and `min_p: 0` (unless `extraBody` sets them), so a sample is
+   * drawn with temperature and top-p only, as the paper samples. llama-server and Ollama otherwise
+   * add top-k 40 and min-p 0.05 (llama.cpp common/common.h, `common_params_sampling`, at 80fb11a);
+   * vLLM and SGLang read -1 as "off". Set false for APIs that refuse the fields (OpenAI's own).
+   * Defaults to true.
+   */
+  neutralSamplers?: boolean;
+  /**
+   * The identity samples are recorded and cached under. Defaults to `openai:<model>@<first URL>`;
+   * callers that serve different weights under one name (a restarted server, LoRA adapters) pass
+   * the weights' content identity here so the store never mixes their samples.
+   */
+  modelId?: string;
   /** Extra HTTP headers (e.g. OpenRouter's `HTTP-Referer`). Authorization comes from `apiKey`. */
   headers?: Record<string, string>;
   /** Cancels opening (the `GET /models` look-up). */
   signal?: AbortSignal;
 }
 
-export const defaultOpenAIEngineOptions = {
-  concurrency: 16,
-  timeoutMs: 600_000,
-  retries: 3,
-  retryBaseDelayMs: 500,
-  retryMaxDelayMs: 30_000,
-  samplesPerRequest: 1,
-  choiceSeeding: "offset",
-  deterministicSeeds: true,
-  prefill: "continue_final_message",
-  topLogprobs: 20,
-  tokenProbabilities: true,
-  maxTokensParam: "max_tokens",
-} satisfies Partial<OpenAIEngineOptions>;
+export { defaultOpenAIEngineOptions } from "./openAIEngineDefaults.js";
 
 /** Options after validation and defaults; `model` may still be unknown until `/models` is asked. */
 export interface OpenAIEngineConfig {
@@ -124,6 +125,8 @@ export interface OpenAIEngineConfig {
   topLogprobs: number;
   tokenProbabilities: boolean;
   maxTokensParam: "max_tokens" | "max_completion_tokens";
+  neutralSamplers: boolean;
+  modelId: string | undefined;
   extraBody: Record<string, unknown>;
   headers: Record<string, string>;
 }

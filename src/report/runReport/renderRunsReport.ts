@@ -276,14 +276,18 @@ function officialSection(evals: EvalView[]): string {
             }),
             `${esc(b.name)} as the run's summary.json reports it (metrics <code>${esc(b.name)}/*</code>).`,
           );
-    // The structured block of the same benchmark (`rewardBench` for `rewardbench/*`) names the
-    // sections a partial run had no pairs of.
+    // The structured block of the same benchmark (`rewardBench` for `rewardbench/*`,
+    // `benchmarks.rewardBench2` for `rewardbench2/*`) names what a partial run had no pairs of.
     const missing = evals.flatMap((e) => {
+      const s = e.run.summary as Record<string, unknown>;
+      const nested =
+        s.benchmarks !== null && typeof s.benchmarks === "object" ? Object.entries(s.benchmarks) : [];
       const [, block] =
-        Object.entries(e.run.summary).find(([key]) => key.toLowerCase() === b.name.toLowerCase()) ?? [];
-      const sections = (block as { sectionsMissing?: unknown } | null | undefined)?.sectionsMissing;
-      return Array.isArray(sections) && sections.length > 0
-        ? [`${esc(e.name)}: no pairs of ${sections.map((x) => esc(String(x))).join(", ")}`]
+        [...Object.entries(s), ...nested].find(([key]) => key.toLowerCase() === b.name.toLowerCase()) ?? [];
+      const record = (block ?? {}) as { sectionsMissing?: unknown; subsetsMissing?: unknown };
+      const absent = record.sectionsMissing ?? record.subsetsMissing;
+      return Array.isArray(absent) && absent.length > 0
+        ? [`${esc(e.name)}: no pairs of ${absent.map((x) => esc(String(x))).join(", ")}`]
         : [];
     });
     return (
@@ -294,7 +298,7 @@ function officialSection(evals: EvalView[]): string {
         b.keys.map((k) => [esc(k), ...evals.map((e) => fmt3(value(e, k)))]),
         { numeric: [false, ...evals.map(() => true)] },
       ) +
-      (missing.length > 0 ? note(`Sections missing: ${missing.join("; ")}.`) : "")
+      (missing.length > 0 ? note(`Missing: ${missing.join("; ")}.`) : "")
     );
   });
   return section("official", "Benchmark scores", parts.join(""));
@@ -339,7 +343,7 @@ function majKSection(evals: EvalView[]): string {
     return figure(
       lineChart({
         id: `majk-${i}`,
-        title: key === "majAtK" ? "maj@k (k samples per order)" : key,
+        title: curveTitles[key]?.title ?? key,
         description: `Line chart: accuracy of the majority vote against ${xField}, one line per run.`,
         xValues: xs,
         yDomain: [lo, hi],
@@ -349,9 +353,7 @@ function majKSection(evals: EvalView[]): string {
         width: 520,
         height: 300,
       }),
-      key === "majAtK"
-        ? "Accuracy of the vote of the first k samples of each order (summary.json <code>majAtK</code>)."
-        : `summary.json <code>${esc(key)}</code>.`,
+      `${curveTitles[key]?.caption ?? ""}summary.json <code>${esc(key)}</code>.`,
     );
   });
   return section(
@@ -360,6 +362,19 @@ function majKSection(evals: EvalView[]): string {
     `${htmlLegend(runLegend(evals))}<div class="multiples">${figures.join("")}</div>${withoutNote}`,
   );
 }
+
+/** What the k-sample curves genrm writes show; a curve a later summary adds is drawn under its key. */
+const curveTitles: Record<string, { title: string; caption: string }> = {
+  majAtK: {
+    title: "maj@k (k samples per order)",
+    caption:
+      "Accuracy of the vote of the first k samples of each order (with both orders a point spends 2k). ",
+  },
+  majAtKTotal: {
+    title: "Maj@k (k samples in all)",
+    caption: "Accuracy of the vote of k samples spent in all, the paper's Maj@k. ",
+  },
+};
 
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
@@ -372,7 +387,7 @@ function calibrationSection(evals: EvalView[]): string {
   const absentNote =
     absent.length > 0
       ? note(
-          `No calibration table in the summary.json of ${absent.join(", ")}: it needs a <code>calibration</code> block (reliability bins of P(A)), which runs summarized by this genrm do not have.`,
+          `No calibration table in the summary.json of ${absent.join(", ")}: a judge whose P(A) is only ever 0, ½ or 1 (a baseline, a single sample) states verdicts, not probabilities, and runs summarized before genrm wrote a <code>calibration</code> block have none.`,
         )
       : "";
   const figures = present.map(({ e, cal }, i) => {
@@ -413,7 +428,7 @@ function calibrationSection(evals: EvalView[]): string {
         width: 330,
         height: 300,
       }),
-      `${esc(e.name)}: ${bins.length} bins (summary.json <code>${esc(cal!.key)}</code>).`,
+      `${esc(e.name)}: ${bins.filter((b) => b.count > 0).length} non-empty bins (summary.json <code>${esc(cal!.key)}</code>): observed frequency against mean predicted probability.`,
     );
   });
   return section(

@@ -93,37 +93,42 @@ const pick = (o: Record<string, unknown>, names: string[]): number | undefined =
 };
 
 /**
- * A reliability table, under `calibration` or `reliability` (or nested one level, e.g.
- * `calibration.reliability`), with bins `{lo, hi, count, meanConfidence, accuracy}` or the usual
- * synonyms (n, confidence / meanPredicted / meanPA, observed / frequency); null when there is none.
+ * A reliability table, under `calibration` or `reliability`: an array of bins under `bins`,
+ * `reliability` or `table` (or one object deeper), each `{lo, hi, count, meanConfidence, accuracy}`
+ * or a usual synonym (lower / upper, n, confidence / meanPredicted / meanPA, observed / frequency /
+ * fractionA, the last two what genrm's `eval/calibration.ts` writes for P(A)); empty bins (no
+ * mean) are left out; null when there is no such table.
  */
 export function calibrationOf(summary: EvalSummaryRecord): Calibration | null {
   for (const key of ["calibration", "reliability"]) {
     const block = summary[key];
     if (block === null || typeof block !== "object") continue;
-    const candidates = [block as Record<string, unknown>, ...Object.values(block as object)];
-    for (const c of candidates) {
-      if (c === null || typeof c !== "object" || !Array.isArray((c as { bins?: unknown }).bins)) continue;
-      const raw = (c as { bins: unknown[] }).bins;
+    const objects = [block, ...Object.values(block)].filter(
+      (v): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v),
+    );
+    const tables = [
+      ...(Array.isArray(block) ? [block] : []),
+      ...objects.flatMap((o) => [o.bins, o.reliability, o.table].filter(Array.isArray)),
+    ] as unknown[][];
+    for (const table of tables) {
       const bins: ReliabilityBin[] = [];
-      for (const b of raw) {
+      for (const b of table) {
         if (b === null || typeof b !== "object") continue;
         const o = b as Record<string, unknown>;
         const lo = pick(o, ["lo", "lower", "from"]);
         const hi = pick(o, ["hi", "upper", "to"]);
         const count = pick(o, ["count", "n"]);
         const confidence = pick(o, ["meanConfidence", "confidence", "meanPredicted", "meanPA", "predicted"]);
-        const accuracy = pick(o, ["accuracy", "observed", "frequency", "observedRate"]);
+        const accuracy = pick(o, ["accuracy", "observed", "frequency", "observedRate", "fractionA"]);
         if (lo === undefined || hi === undefined || confidence === undefined || accuracy === undefined)
           continue;
         bins.push({ lo, hi, count: count ?? 0, confidence, accuracy });
       }
       if (bins.length === 0) continue;
-      const ece =
-        pick(c as Record<string, unknown>, ["ece", "expectedCalibrationError"]) ??
-        pick(block as Record<string, unknown>, ["ece", "expectedCalibrationError"]) ??
-        null;
-      return { key, bins, ece };
+      const ece = objects
+        .map((o) => pick(o, ["ece", "expectedCalibrationError"]))
+        .find((v) => v !== undefined);
+      return { key, bins, ece: ece ?? null };
     }
   }
   return null;

@@ -45,6 +45,13 @@ describe("genrm eval config hash", () => {
     );
   });
 
+  it("--adaptive alone is the default rule (posterior), spelled out or not", async () => {
+    const bare = await llmHash(["--adaptive"]);
+    expect(bare).toBe(await llmHash(["--adaptive", "posterior", "--confidence", "0.95", "--prior", "0.5"]));
+    expect(await llmHash(["--adaptive", "posterior", "--prior", "1"])).not.toBe(bare);
+    expect(await llmHash(["--adaptive", "decided"])).not.toBe(bare);
+  });
+
   it("changes with a setting that changes the judgments (--confidence was not recorded)", async () => {
     const base = await llmHash(["--adaptive", "confidence", "--confidence", "0.9"]);
     expect(await llmHash(["--adaptive", "confidence", "--confidence", "0.99"])).not.toBe(base);

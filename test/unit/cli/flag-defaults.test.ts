@@ -107,6 +107,6 @@ describe("flag defaults come from the libraries", () => {
     );
     const [call] = await parseArgv(["star", "--out", "runs/s"]);
     // --no-reject-unparseable is commander's negatable flag: its "true" is the only value it sets.
-    expect(call!.options).toEqual({ out: "runs/s", rejectUnparseable: true });
+    expect(call!.options).toEqual({ out: "runs/s", rejectUnparseable: true, neutralSamplers: true });
   });
 });

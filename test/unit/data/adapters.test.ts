@@ -69,7 +69,7 @@ describe("rewardbench", () => {
     expect(e.location).toMatchObject({ file: "rows.jsonl", line: 7, field: "prompt" });
   });
 
-  it("expands RewardBench 2 rows into every chosen × rejected pair", () => {
+  it("expands a RewardBench 2 row given to it as rewardbench2 does: the chosen answer against each rejected one", () => {
     const pairs = rb.toPairs(
       {
         prompt: "2+2?",
@@ -81,10 +81,10 @@ describe("rewardbench", () => {
       },
       at,
     );
-    expect(pairs.map((p) => [p.id, p.responseA, p.responseB])).toEqual([
-      ["rewardbench:17:0-0", "4", "5"],
-      ["rewardbench:17:0-1", "4", "22"],
-      ["rewardbench:17:0-2", "4", "four-ish"],
+    expect(pairs.map((p) => [p.id, p.responseA, p.responseB, p.label, p.item?.b])).toEqual([
+      ["rewardbench2:17:0-1", "4", "5", "A", 1],
+      ["rewardbench2:17:0-2", "4", "22", "A", 2],
+      ["rewardbench2:17:0-3", "4", "four-ish", "A", 3],
     ]);
   });
 

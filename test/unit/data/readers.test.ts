@@ -177,12 +177,28 @@ describe("readJson", () => {
     });
   });
 
-  it("rejects an object with several arrays, and reports the line of a syntax error", async () => {
+  it("reads an object of arrays of records with each key as the subset", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "bias.json");
+      await writeFile(
+        file,
+        JSON.stringify({ "length bias": [{ x: 1 }, { x: 2 }], concreteness: [{ x: 3 }] }),
+      );
+      const records = await collect(readRecords(file));
+      expect(records.map((r) => [r.record, r.line, r.subset])).toEqual([
+        [{ x: 1 }, 0, "length bias"],
+        [{ x: 2 }, 1, "length bias"],
+        [{ x: 3 }, 0, "concreteness"],
+      ]);
+    });
+  });
+
+  it("rejects an object of several arrays that are not all records, and reports the line of a syntax error", async () => {
     await withTempDir(async (dir) => {
       const two = path.join(dir, "two.json");
-      await writeFile(two, JSON.stringify({ train: [], test: [] }));
+      await writeFile(two, JSON.stringify({ train: [{ x: 1 }], tags: ["a", "b"] }));
       const e1 = await errorOf(collect(readRecords(two)));
-      expect(e1.message).toContain("train, test");
+      expect(e1.message).toContain("train, tags");
 
       const broken = path.join(dir, "broken.json");
       await writeFile(broken, '[\n  {"x": 1},\n  {"x": 2,}\n]');

@@ -80,6 +80,35 @@ const samples: Record<string, Record<string, unknown>> = {
     rejected_model: "n",
   },
   "hh-rlhf": { chosen: "\n\nHuman: q\n\nAssistant: a", rejected: "\n\nHuman: q\n\nAssistant: b" },
+  judgebench: {
+    pair_id: "p-1",
+    original_id: 7,
+    source: "livebench-math",
+    question: "q",
+    response_model: "m",
+    response_A: "a",
+    response_B: "b",
+    label: "A>B",
+  },
+  rewardbench2: {
+    id: "3",
+    prompt: "q",
+    chosen: ["a"],
+    rejected: ["b", "c", "d"],
+    num_correct: 1,
+    num_incorrect: 3,
+    total_completions: 4,
+    models: ["m"],
+    subset: "Math",
+  },
+  "rm-bench": {
+    id: 1,
+    prompt: "q",
+    chosen: ["a", "b", "c"],
+    rejected: ["d", "e", "f"],
+    domain: "chat",
+    subset: "alpacaeval",
+  },
   trl: { prompt: "q", chosen: "a", rejected: "b", id: 5 },
 };
 
@@ -89,7 +118,11 @@ const mapAdapter = fieldMapAdapter(
 const mapSample = { q: "q", x: "a", y: "b", l: 1, i: 3, s: "cat", sys: "be brief" };
 
 /** Fields whose value picks the label: a wrong value there must never yield a pair. */
+/** Pairs one valid record expands to, where not one. */
+const expandsTo: Record<string, number> = { rewardbench2: 3, "rm-bench": 9 };
+
 const labelFields: Record<string, string[]> = {
+  judgebench: ["label"],
   pandalm: ["annotator1"],
   "auto-j": ["label"],
   llmbar: ["label"],
@@ -119,7 +152,7 @@ function outcome(fn: () => PreferencePair[]): PreferencePair[] | InvalidRecordEr
 }
 
 function checkAdapter(name: string, adapter: PairAdapter, sample: Record<string, unknown>) {
-  expect(convert(adapter, sample)).toHaveLength(1);
+  expect(convert(adapter, sample)).toHaveLength(expandsTo[name] ?? 1);
   for (const key of Object.keys(sample)) {
     for (const value of wrongValues) {
       const result = outcome(() => convert(adapter, withField(sample, key, value)));

@@ -93,6 +93,7 @@ describe("OpenAI engine over a scripted HTTP server", () => {
     expect(seen[2].headers.authorization).toBe("Bearer sk-secret");
     expect(seen[2].body).toEqual({
       top_k: 5,
+      min_p: 0,
       model: "m",
       messages: request.messages,
       max_tokens: 8,
@@ -102,6 +103,23 @@ describe("OpenAI engine over a scripted HTTP server", () => {
       stop: ["\n"],
     });
     await engine.dispose();
+  });
+
+  it("samples with temperature and top-p only: neutral top_k / min_p unless switched off, recorded in info", async () => {
+    const { url, seen } = await scriptedServer((_req, res) => json(res, 200, completion("ok")));
+    const engine = await openOpenAIEngine({ ...fast, baseUrls: url, modelId: "weights@sha256:abc" });
+    await engine.generate(request);
+    expect(seen[0]!.body).toMatchObject({ top_k: -1, min_p: 0, temperature: 0.7, top_p: 0.9 });
+    expect(engine.info.requestFields).toEqual({ top_k: -1, min_p: 0 });
+    expect(engine.info.modelId).toBe("weights@sha256:abc");
+    await engine.dispose();
+    const strict = await openOpenAIEngine({ ...fast, baseUrls: url, neutralSamplers: false });
+    await strict.generate(request);
+    expect(seen[1]!.body).not.toHaveProperty("top_k");
+    expect(seen[1]!.body).not.toHaveProperty("min_p");
+    expect(strict.info.requestFields).toEqual({});
+    expect(strict.info.modelId).toBe(`openai:m@${url}`);
+    await strict.dispose();
   });
 
   it("honours Retry-After on 429", async () => {

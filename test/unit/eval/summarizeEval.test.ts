@@ -107,6 +107,21 @@ describe("summarizeEval", () => {
     });
   });
 
+  it("reports maj@k by samples spent beside the per-order curve (issue 12)", () => {
+    // Per order, maj@1 spends 2 samples with both orders; by samples spent, maj@1 is AB's first
+    // sample alone: pair 1 right (1), pair 2 AB says A against label B (0), pair 3 failed (½).
+    // maj@2..4 take ⌈k/2⌉ from AB and ⌊k/2⌋ from BA: 1, ½ (A vs B), ½ → 2/3.
+    expect(summary.majAtKTotal.map((p) => [p.k, p.accuracy])).toEqual([
+      [1, 0.5],
+      [2, 2 / 3],
+      [3, 2 / 3],
+      [4, 2 / 3],
+    ]);
+    expect(summary.majAtK.map((p) => p.accuracy)).toEqual([2 / 3, 2 / 3]);
+    expect(summary.metrics["eval/maj_at_1_samples"]).toBe(0.5);
+    expect(summary.metrics["eval/maj_at_1"]).toBe(2 / 3);
+  });
+
   it("flattens every number under namespaced metric keys", () => {
     expect(summary.metrics).toMatchObject({
       "eval/accuracy": 2 / 3,
@@ -133,7 +148,8 @@ describe("summarizeEval", () => {
     expect(table).toContain("position  consistency 50.0% (1/2 pairs)  slot-A rate 80.0%");
     expect(table).toContain("parsing   1/8 samples unparseable (12.5%), 1 truncated");
     expect(table).toContain("errors    1 judgments hit engine errors");
-    expect(table).toContain("maj@k     1: 66.7%  2: 66.7%");
+    expect(table).toContain("maj@k     per order (2k samples) 1: 66.7%  2: 66.7%");
+    expect(table).toContain("maj@k     by samples spent 1: 50.0%  2: 66.7%  3: 66.7%  4: 66.7%");
   });
 
   it("shows a direct judge without sampling settings, and says so when no verdict parsed", () => {

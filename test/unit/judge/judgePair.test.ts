@@ -26,6 +26,7 @@ import {
   type VerdictProbabilityCache,
 } from "../../../src/judge/index.js";
 import type { ChatMessage, ModelId, PairId } from "../../../src/types.js";
+import { withoutKeys } from "../../helpers/withoutKeys.js";
 
 interface Reply {
   text: string;
@@ -250,13 +251,22 @@ describe("judgePair, sample cache", () => {
 
 describe("judgePair, adaptive", () => {
   it("decided: stops when the leader cannot be overtaken, in chunks", async () => {
-    const engine = new ScriptedEngine(() => ({ text: "[[A]]" }));
-    const j = await judgePair(engine, pair, { k: 8, orderMode: "fixed", adaptive: true, chunkSize: 2 });
-    // After 2: lead 2, 6 left; after 4: lead 4, 4 left; after 6: lead 6 > 2 left → stop.
-    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([2, 2, 2]);
-    expect(engine.generateCalls[2]!.seeds).toEqual([seedOf("AB", 4), seedOf("AB", 5)]);
-    expect(j).toMatchObject({ verdict: "A", pA: 1, stoppedEarly: true });
-    expect(j.usage.samples).toBe(6);
+    const byIndex = new Map(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [seedOf("AB", i), i === 1 ? "[[B]]" : "[[A]]"]),
+    );
+    const engine = new ScriptedEngine((_, seed) => ({ text: byIndex.get(seed)! }));
+    const j = await judgePair(engine, pair, {
+      k: 8,
+      orderMode: "fixed",
+      adaptive: { mode: "decided" },
+      chunkSize: 2,
+    });
+    // No check can stop before 5 samples (5–0 with 3 left), so the first call draws 5; then 4–1
+    // with 3 left; after 7: 6–1 with 1 left → stop.
+    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([5, 2]);
+    expect(engine.generateCalls[1]!.seeds).toEqual([seedOf("AB", 5), seedOf("AB", 6)]);
+    expect(j).toMatchObject({ verdict: "A", pA: 6 / 7, stoppedEarly: true });
+    expect(j.usage.samples).toBe(7);
     expect(j.provenance).toMatchObject({ k: 8, adaptive: true });
   });
 
@@ -275,10 +285,97 @@ describe("judgePair, adaptive", () => {
   it("a split vote uses the whole budget", async () => {
     const byIndex = new Map([0, 1, 2, 3, 4].map((i) => [seedOf("AB", i), i % 2 === 0 ? "[[A]]" : "[[B]]"]));
     const engine = new ScriptedEngine((_, seed) => ({ text: byIndex.get(seed)! }));
-    const j = await judgePair(engine, pair, { k: 5, orderMode: "fixed", adaptive: true, chunkSize: 2 });
-    // 1–1 with 3 left, 2–2 with 1 left: never decided before the budget ends.
-    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([2, 2, 1]);
+    const j = await judgePair(engine, pair, {
+      k: 5,
+      orderMode: "fixed",
+      adaptive: { mode: "decided" },
+      chunkSize: 2,
+    });
+    // First check after 3 (the fewest a 3–0 could stop on): 2–1 with 2 left, not decided.
+    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([3, 2]);
     expect(j).toMatchObject({ verdict: "A", pA: 0.6, stoppedEarly: false });
+  });
+});
+
+describe("judgePair, adaptive with both orders", () => {
+  // Issue 12's case, k = 16: the full run has AB 12A/4B (samples 12–15 say B) and BA 3A/13B
+  // (samples 0–2 say A), so p_sym = ½(12/16 + 3/16) < ½ → B. Each order stopping on its own vote
+  // (AB after 12A/0B, BA after 3A/9B) and averaging gave ½(1 + 3/12) > ½ → A.
+  const votesFor = (order: "AB" | "BA", index: number) =>
+    order === "AB" ? (index < 12 ? "A" : "B") : index < 3 ? "A" : "B";
+  const bySeed = new Map(
+    (["AB", "BA"] as const).flatMap((order) =>
+      Array.from({ length: 16 }, (_, i) => [seedOf(order, i), { order, vote: votesFor(order, i) }] as const),
+    ),
+  );
+  /** Answers `[[slot]]` for the slot that shows the response the script votes for. */
+  const engineFor = () =>
+    new ScriptedEngine((user, seed) => {
+      const { vote } = bySeed.get(seed)!;
+      const slot = slotOfA(user) === "A" ? vote : vote === "A" ? "B" : "A";
+      return { text: `[[${slot}]]` };
+    });
+
+  it("decided: stops on the combined vote, so it never flips the full run's verdict", async () => {
+    const full = await judgePair(engineFor(), pair, { k: 16 });
+    expect(full).toMatchObject({ verdict: "B", votes: { A: 15, B: 17, error: 0 } });
+    expect(full.pA).toBeCloseTo((12 / 16 + 3 / 16) / 2, 12);
+
+    const engine = engineFor();
+    const adaptive = await judgePair(engine, pair, { k: 16, adaptive: { mode: "decided" }, chunkSize: 2 });
+    expect(adaptive.verdict).toBe("B");
+    expect(adaptive.pA).toBeCloseTo(full.pA!, 12);
+    // First round: 9 per order (9–0 in both could stop). After 9: AB 9A/0B, BA 3A/6B, mean share in
+    // [½(9/16 + 3/16), ½(1 + 10/16)] ∋ ½; after 11 and 13 likewise (after 13: AB 12A/1B ⊂ [12/16, 15/16],
+    // BA 3A/10B ⊂ [3/16, 6/16], mean low 15/32); the orders alternate round by round.
+    expect(engine.generateCalls.map((c) => [slotOfA(c.messages.at(-1)!.content), c.seeds.length])).toEqual([
+      ["A", 9],
+      ["B", 9],
+      ["A", 2],
+      ["B", 2],
+      ["A", 2],
+      ["B", 2],
+      ["A", 2],
+      ["B", 2],
+      ["A", 1],
+      ["B", 1],
+    ]);
+    expect(adaptive.stoppedEarly).toBe(false);
+  });
+
+  it("decided: stops once the combined vote is out of reach, with the orders drawn equally", async () => {
+    const engine = new ScriptedEngine((user) => ({ text: `[[${slotOfA(user)}]]` }));
+    const j = await judgePair(engine, pair, { k: 16, adaptive: { mode: "decided" }, chunkSize: 4 });
+    // 9A each with 7 left per order: the mean share is at least 9/16 > ½, so one round of 9 each.
+    expect(j).toMatchObject({ verdict: "A", pA: 1, stoppedEarly: true, votes: { A: 18, B: 0, error: 0 } });
+    expect(engine.generateCalls.map((c) => c.seeds.length)).toEqual([9, 9]);
+  });
+
+  it("adaptive: true is the posterior rule: a unanimous vote stops after 2 per order (4 pooled) at k = 16", async () => {
+    const engine = new ScriptedEngine((user) => ({ text: `[[${slotOfA(user)}]]` }));
+    const j = await judgePair(engine, pair, { k: 16, adaptive: true });
+    expect(j).toMatchObject({ verdict: "A", pA: 1, stoppedEarly: true, votes: { A: 4, B: 0, error: 0 } });
+  });
+
+  it("gives the same judgments, byte for byte, whatever the concurrency and timing", async () => {
+    const pairs = Array.from({ length: 6 }, (_, i) => ({ ...pair, id: `ocean-${i}` as PairId }));
+    const replyOf = (user: string, seed: number) => ({
+      text: seed % 3 === 0 ? "[[B]]" : `[[${slotOfA(user)}]]`,
+    });
+    class SlowEngine extends ScriptedEngine {
+      override async generate(request: GenerateRequest): Promise<GenerateResult> {
+        await new Promise((resolve) => setTimeout(resolve, request.seeds[0]! % 7));
+        return super.generate(request);
+      }
+    }
+    const options = { k: 12, adaptive: { mode: "posterior" as const }, chunkSize: 2 };
+    const strip = (j: unknown) => JSON.stringify(withoutKeys(j, (key) => key === "wallMs"));
+    const sequential: string[] = [];
+    const one = new SlowEngine(replyOf);
+    for (const p of pairs) sequential.push(strip(await judgePair(one, p, options)));
+    const all = new SlowEngine(replyOf);
+    const concurrent = await Promise.all(pairs.map((p) => judgePair(all, p, options)));
+    expect(concurrent.map(strip)).toEqual(sequential);
   });
 });
 

@@ -55,6 +55,7 @@ function runs(): ReportedRun[] {
         ...calibration,
         metrics: { "rewardbench/chat": 0.75, "rewardbench2/ties": 0.25 },
         rewardBench: { sectionsMissing: ["Safety", "Reasoning"] },
+        benchmarks: { rewardBench2: { subsetsMissing: ["Ties"] } },
       }),
       pairs: { pairs: byId, note: null },
     },
@@ -103,9 +104,11 @@ describe("renderRunsReport", () => {
     // A namespace the summary adds later is drawn as its own block.
     const official = sectionOf(html, "official");
     expect(official).toContain("<h3>rewardbench2</h3>");
-    // A partial RewardBench run names the sections it had no pairs of, under its own block only.
-    expect(official.match(/Sections missing: ([^<]*)/g)).toEqual([
-      "Sections missing: judge &quot;one&quot; &lt;b&gt;: no pairs of Safety, Reasoning.",
+    // A partial run names what it had no pairs of under each benchmark's own block (RewardBench's
+    // `rewardBench`, RewardBench 2's `benchmarks.rewardBench2`).
+    expect(official.match(/Missing: ([^<]*)/g)).toEqual([
+      "Missing: judge &quot;one&quot; &lt;b&gt;: no pairs of Safety, Reasoning.",
+      "Missing: judge &quot;one&quot; &lt;b&gt;: no pairs of Ties.",
     ]);
     // The calibrated run: one diagram, a dot per non-empty bin (2) plus the diagonal's two ends;
     // the other run is named in the note.

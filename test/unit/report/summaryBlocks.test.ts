@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { summarizeEval } from "../../../src/eval/summarizeEval.js";
 import type { EvalSummaryRecord } from "../../../src/report/runReport/readRunDir.js";
 import {
   calibrationOf,
@@ -7,6 +8,7 @@ import {
 } from "../../../src/report/runReport/summaryBlocks.js";
 import { curveFamilies, familySeries } from "../../../src/report/runReport/trainCurves.js";
 import type { MetricsEntry } from "../../../src/run/metricsLog.js";
+import { judgment, pair } from "./runFixtures.js";
 
 const summary = (fields: Record<string, unknown>) => fields as unknown as EvalSummaryRecord;
 
@@ -92,7 +94,32 @@ describe("calibrationOf", () => {
       bins: [{ lo: 0.9, hi: 1, count: 3, confidence: 0.95, accuracy: 1 }],
     });
     expect(calibrationOf(summary({ brier: 0.2 }))).toBeNull();
+    expect(calibrationOf(summary({ calibration: null }))).toBeNull();
     expect(calibrationOf(summary({ calibration: { bins: [{ lo: 0 }] } }))).toBeNull();
+  });
+});
+
+describe("calibrationOf on genrm's own summary", () => {
+  it("reads the reliability table summarizeEval writes, empty bins left out", () => {
+    // Vote shares 3/4 (label A), 1/4 (label A), 3/4 (label B): bins [0.2, 0.3) and [0.7, 0.8).
+    const pairs = [pair("a", "x", "y", "A"), pair("b", "x", "y", "A"), pair("c", "x", "y", "B")];
+    const judgments = [
+      judgment("a", "A", [], { pA: 0.75 }),
+      judgment("b", "B", [], { pA: 0.25 }),
+      judgment("c", "A", [], { pA: 0.75 }),
+    ];
+    const s = summarizeEval(judgments, pairs) as EvalSummaryRecord;
+    expect(s.calibration).not.toBeNull();
+    expect(calibrationOf(s)).toEqual({
+      key: "calibration",
+      ece: s.calibration!.ece,
+      bins: [
+        { lo: 0.2, hi: 0.3, count: 1, confidence: 0.25, accuracy: 1 },
+        { lo: 0.7, hi: 0.8, count: 2, confidence: 0.75, accuracy: 0.5 },
+      ],
+    });
+    // ECE by hand: (1/3)·|0.25 − 1| + (2/3)·|0.75 − 0.5| = 0.25 + 1/6.
+    expect(s.calibration!.ece).toBeCloseTo(0.25 + 1 / 6, 12);
   });
 });
 

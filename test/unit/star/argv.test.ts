@@ -38,6 +38,7 @@ describe("genrm star argv", () => {
       pairsPerPrompt: "max",
       reference: "base",
       rejectUnparseable: false,
+      neutralSamplers: true,
       restartFromBase: true,
       lr: 5e-5,
       epochs: 1,
@@ -51,7 +52,12 @@ describe("genrm star argv", () => {
 
   it("--resume needs only --out; bad choices are usage errors", async () => {
     const calls = await parse(["star", "--resume", "--out", "runs/x"]);
-    expect(calls[0]!.options).toEqual({ resume: true, out: "runs/x", rejectUnparseable: true });
+    expect(calls[0]!.options).toEqual({
+      resume: true,
+      out: "runs/x",
+      rejectUnparseable: true,
+      neutralSamplers: true,
+    });
     await expect(parse(["star", "--out", "x", "--method", "star-ppo"])).rejects.toThrow(/star-ppo/);
   });
 });
