@@ -2,7 +2,8 @@
  * What kind of genrm run a directory holds, told from the files the commands write, and its
  * contents read without writing anything:
  *
- *   eval   summary.json with `counts` and `accuracy` (evaluateInDir), judgments.jsonl, and from
+ *   eval   summary.json with `counts` and `accuracy` (evaluateInDir) or, from `genrm eval
+ *          --listwise`, `benchmarks` (evaluateItemsInDir), judgments.jsonl, and from
  *          `genrm eval` config.json (the data it read). STaR's and the demo's per-split evaluation
  *          directories are eval runs too.
  *   train  metrics.jsonl and/or summary.json with `stopReason` (runTraining), run.json from `genrm train`
@@ -43,6 +44,11 @@ export interface EvalRun {
   /** Every judgment of judgments.jsonl, by pair id; empty when the file is absent. */
   judgments: Judgment[];
   hasJudgmentLog: boolean;
+  /**
+   * A `genrm eval --listwise` run: rows judged whole (item-judgments.jsonl), so its summary has
+   * benchmark scores and parse counts but no pairwise accuracy, maj@k or usage.
+   */
+  listwise: boolean;
 }
 
 /** summary.json of a training run (runTraining). */
@@ -99,7 +105,8 @@ export function detectRunKind(dir: string): RunKind {
     ? readJsonFile<Record<string, unknown> | null>(path.join(dir, "summary.json"), { hint })
     : null;
   const isObject = summary !== null && typeof summary === "object";
-  if (isObject && "counts" in summary && "accuracy" in summary) return "eval";
+  // Pairwise evals summarize accuracy; `--listwise` evals (whole rows) only benchmark scores.
+  if (isObject && "counts" in summary && ("accuracy" in summary || "benchmarks" in summary)) return "eval";
   if (has("metrics.jsonl") || (isObject && "stopReason" in summary)) return "train";
   if (has("judgments.jsonl")) {
     throw new InputError(
@@ -144,7 +151,8 @@ export function readRunDir(dir: string): ReportRun {
       const config = fs.existsSync(file("config.json"))
         ? (readJsonFile<{ config?: EvalRun["config"] }>(file("config.json"), { hint }).config ?? null)
         : null;
-      return { kind, dir, summary, config, judgments, hasJudgmentLog };
+      const listwise = !("accuracy" in summary);
+      return { kind, dir, summary, config, judgments, hasJudgmentLog, listwise };
     }
     case "train": {
       const summary = fs.existsSync(file("summary.json"))

@@ -66,6 +66,9 @@ export function renderRunsReport(input: RunsReportInput): string {
       color: r.color,
       pairs: r.pairs ?? { pairs: null, note: null },
     }));
+  // Runs of `genrm eval --listwise` judged whole rows: they have benchmark scores, nothing pairwise.
+  const pairwise = evals.filter((e) => !e.run.listwise);
+  const listwise = evals.filter((e) => e.run.listwise);
   const trains = colored.filter((r): r is typeof r & { run: TrainRun } => r.run.kind === "train");
   const stars = colored.filter((r): r is typeof r & { run: StarRun } => r.run.kind === "star");
   const title = `genrm report: ${input.runs.map((r) => r.name).join(", ")}`;
@@ -78,14 +81,18 @@ export function renderRunsReport(input: RunsReportInput): string {
     header(colored),
     ...(evals.length > 0
       ? [
-          accuracySection(evals),
+          ...(pairwise.length > 0 ? [accuracySection(pairwise, listwise)] : []),
           officialSection(evals),
-          majKSection(evals),
-          calibrationSection(evals),
-          positionSection(evals),
-          lengthSection(evals),
-          costSection(evals),
-          failuresSection(evals, input.examples),
+          ...(pairwise.length > 0
+            ? [
+                majKSection(pairwise),
+                calibrationSection(pairwise),
+                positionSection(pairwise),
+                lengthSection(pairwise),
+                costSection(pairwise),
+                failuresSection(pairwise, input.examples),
+              ]
+            : []),
         ]
       : []),
     ...(trains.length > 0 ? [trainSection(trains)] : []),
@@ -139,9 +146,11 @@ function describeRun(run: ReportRun): string {
   switch (run.kind) {
     case "eval": {
       const p = run.summary.provenance?.[0];
-      const judge = p
-        ? `${p.modelName} (${p.baseline ? "model-free" : `${p.protocol}, k=${p.k}, ${p.orderMode} order${p.adaptive ? ", adaptive" : ""}`})`
-        : "judge unknown";
+      const judge = !p
+        ? "judge unknown"
+        : run.listwise
+          ? `${p.modelName} (listwise ${p.protocol}, k=${p.k})`
+          : `${p.modelName} (${p.baseline ? "model-free" : `${p.protocol}, k=${p.k}, ${p.orderMode} order${p.adaptive ? ", adaptive" : ""}`})`;
       const data = run.config?.data;
       return data ? `${judge} on ${data.path} (${data.format})` : judge;
     }
@@ -158,7 +167,7 @@ function describeRun(run: ReportRun): string {
 
 // ---------------------------------------------------------------- eval runs
 
-function accuracySection(evals: EvalView[]): string {
+function accuracySection(evals: EvalView[], listwise: EvalView[]): string {
   const subsets = [...new Set(evals.flatMap((e) => Object.keys(e.run.summary.subsets ?? {})))].sort();
   const groups: BarGroup[] = [
     {
@@ -231,6 +240,11 @@ function accuracySection(evals: EvalView[]): string {
         ? `<h3>Per subset</h3>${table(["subset", ...evals.map((e) => esc(e.name))], subsetRows, {
             numeric: [false, ...evals.map(() => true)],
           })}`
+        : "") +
+      (listwise.length > 0
+        ? note(
+            `${listwise.map((e) => esc(e.name)).join(", ")}: rows judged whole (<code>genrm eval --listwise</code>); only their benchmark scores are comparable here.`,
+          )
         : ""),
   );
 }

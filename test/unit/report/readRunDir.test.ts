@@ -43,6 +43,19 @@ describe("readRunDir", () => {
     expect(fs.readFileSync(path.join(dir, "judgments.jsonl"), "utf8")).toBe(log);
   });
 
+  it("reads a --listwise eval run (rows judged whole: benchmark scores, no pairwise accuracy)", () => {
+    const dir = writeFiles(path.join(root, "listwise"), {
+      "summary.json": JSON.stringify({
+        counts: { items: 2, judged: 2, missing: 0 },
+        benchmarks: { rewardBench2: { score: 0.5 } },
+        metrics: { "rewardbench2/score": 0.5 },
+      }),
+      "item-judgments.jsonl": "",
+    });
+    const run = readRunDir(dir);
+    expect(run.kind === "eval" && [run.listwise, run.judgments.length]).toEqual([true, 0]);
+  });
+
   it("tells train and star runs from their files", () => {
     const train = writeFiles(path.join(root, "train"), {
       "metrics.jsonl": `${JSON.stringify({ step: 1, loss: 0.7 })}\n${JSON.stringify({ step: 2, loss: 0.5 })}\n`,

@@ -126,6 +126,36 @@ describe("renderRunsReport", () => {
   });
 });
 
+describe("a --listwise eval run", () => {
+  const listwise: ReportedRun = {
+    name: "ranking",
+    run: {
+      kind: "eval",
+      dir: "/runs/list",
+      summary: {
+        counts: { items: 7 },
+        benchmarks: {},
+        metrics: { "rewardbench2/factuality": 1, "rewardbench2/score": 0.4 },
+        provenance: [{ modelName: "judge", protocol: "ranking", k: 1 }],
+      } as never,
+      config: null,
+      judgments: [],
+      hasJudgmentLog: false,
+      listwise: true,
+    },
+  };
+
+  it("shows only its benchmark scores, and says so beside pairwise runs", () => {
+    const alone = renderRunsReport({ genrm: "t", runs: [listwise], examples: 5 });
+    expect([...alone.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1])).toEqual(["official"]);
+    expect(alone).toContain("judge (listwise ranking, k=1)");
+    const both = renderRunsReport({ genrm: "t", runs: [runs()[0]!, listwise], examples: 5 });
+    expect(sectionOf(both, "accuracy")).toMatch(/ranking: rows judged whole/);
+    expect(count(sectionOf(both, "accuracy"), /<rect class="bar"/g)).toBe(3);
+    expect(sectionOf(both, "official")).toContain('data-run="ranking"');
+  });
+});
+
 describe("failureExamples", () => {
   it("takes wrong verdicts only, in the given order, with a sample that voted that way", () => {
     const { examples, total } = failureExamples(sampled, byId, 5);

@@ -84,7 +84,7 @@ export function evalRun(
   extraSummary: Record<string, unknown> = {},
 ): EvalRun {
   const summary = { ...summarizeEval(judgments, pairs, { bootstrap: { resamples: 200 } }), ...extraSummary };
-  return { kind: "eval", dir, summary, config: null, judgments, hasJudgmentLog: true };
+  return { kind: "eval", dir, summary, config: null, judgments, hasJudgmentLog: true, listwise: false };
 }
 
 export function writeFiles(dir: string, files: Record<string, string>): string {
