@@ -249,8 +249,8 @@ function accuracySection(evals: EvalView[], listwise: EvalView[]): string {
   );
 }
 
-function officialSection(evals: EvalView[]): string {
-  const blocks = officialScoreBlocks(evals.map((e) => e.run.summary));
+function officialSection(allEvals: EvalView[]): string {
+  const blocks = officialScoreBlocks(allEvals.map((e) => e.run.summary));
   if (blocks.length === 0) {
     return section(
       "official",
@@ -260,6 +260,8 @@ function officialSection(evals: EvalView[]): string {
   }
   const parts = blocks.map((b, bi) => {
     const value = (e: EvalView, key: string) => e.run.summary.metrics?.[`${b.name}/${key}`];
+    // Each block compares the runs that have this benchmark's scores.
+    const evals = allEvals.filter((e) => b.keys.some((k) => value(e, k) !== undefined));
     const unitScale = b.keys.filter((k) =>
       evals.every((e) => {
         const v = value(e, k);

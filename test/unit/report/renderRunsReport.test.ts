@@ -104,6 +104,9 @@ describe("renderRunsReport", () => {
     // A namespace the summary adds later is drawn as its own block.
     const official = sectionOf(html, "official");
     expect(official).toContain("<h3>rewardbench2</h3>");
+    // Only runs with a benchmark's scores take part in its block.
+    expect(official).toContain(`data-run="judge &quot;one&quot; &lt;b&gt;"`);
+    expect(official).not.toContain(`data-run="baseline"`);
     // A partial run names what it had no pairs of under each benchmark's own block (RewardBench's
     // `rewardBench`, RewardBench 2's `benchmarks.rewardBench2`).
     expect(official.match(/Missing: ([^<]*)/g)).toEqual([
