@@ -23,14 +23,15 @@ export function findOrInstallChromium(): { path: string } | { skip: string } {
     return { skip: "Chromium is not installed and installing it needs root (apt-get install chromium)" };
   if (spawnSync("apt-get", ["--version"]).status !== 0)
     return { skip: "Chromium is not installed and there is no apt-get" };
-  const run = (args: string[]) =>
+  // Within the browser test's 15-minute setup: the package and its libraries take 1–3 minutes.
+  const run = (args: string[], timeout: number) =>
     spawnSync("apt-get", args, {
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
       encoding: "utf8",
-      timeout: 600_000,
+      timeout,
     });
-  const update = run(["update", "-qq"]);
-  const install = update.status === 0 ? run(["install", "-y", "-qq", "chromium"]) : update;
+  const update = run(["update", "-qq"], 240_000);
+  const install = update.status === 0 ? run(["install", "-y", "-qq", "chromium"], 480_000) : update;
   const now = installed();
   if (now) return { path: now };
   const tail = `${install.stderr ?? ""}${install.error ? String(install.error) : ""}`
