@@ -8,6 +8,7 @@ import { defaultRunBonOptions } from "../bon/runBon.js";
 import { GenrmError, InternalError } from "../errors.js";
 import { defaultBootstrap } from "../eval/bootstrapCI.js";
 import { defaultTemplates, directPairV2 } from "../judge/templates/builtinTemplates.js";
+import { defaultReportOptions } from "../report/runReport/reportDefaults.js";
 import { defaultJudgingConcurrency } from "../run/runJudging.js";
 import { defaultServeOptions } from "../serve/resolveServeConfig.js";
 import { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "../star/starDefaults.js";
@@ -95,6 +96,9 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
       return;
     case "export":
       await (await import("./commands/export.js")).runExportCommand(o);
+      return;
+    case "report":
+      await (await import("./commands/report.js")).runReportCommand(args, o);
       return;
     case "world pretrain":
       await (await import("./commands/world.js")).runWorldPretrain(o);
@@ -259,6 +263,20 @@ Example:
     .option("--store <file>", "SQLite sample store (default: .genrm/store.db or $GENRM_STORE)")
     .option("--json", "machine-readable output")
     .action((opts) => dispatch("store", opts));
+
+  program
+    .command("report")
+    .description("one self-contained HTML page comparing eval, train and star runs side by side")
+    .argument("<run-dir...>", "run directories written by genrm eval, train or star")
+    .option("--out <file>", "the page to write", defaultReportOptions.out)
+    .option("--examples <n>", "failure examples per eval run", intArg(0, 1000), defaultReportOptions.examples)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm report runs/eval-llmbar-a runs/eval-llmbar-b runs/train-dpo --out report.html`,
+    )
+    .action((dirs, opts) => dispatch("report", opts, dirs));
 
   addJudgeOptions(
     addEngineOptions(

@@ -7,11 +7,11 @@
  * than fixed widths, so the small alignColumns below is its own.
  */
 
+import { fmt3 } from "../report/htmlBlocks.js";
 import { formatDemoClaims } from "./demoClaims.js";
 import {
   bestValues,
   demoRows,
-  fmt3,
   fmtDuration,
   isBest,
   lengthJudgeRow,

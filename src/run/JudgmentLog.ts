@@ -29,39 +29,12 @@ export class JudgmentLog {
   }
 
   static open(file: string, { resume = true }: { resume?: boolean } = {}): JudgmentLog {
-    const existing = new Map<string, Judgment>();
+    let existing = new Map<string, Judgment>();
     if (resume && fs.existsSync(file)) {
       const text = fs.readFileSync(file, "utf8");
-      let goodBytes = 0;
-      let offset = 0;
-      const lines = text.split("\n");
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        const isLast = i === lines.length - 1;
-        const lineBytes = Buffer.byteLength(line, "utf8") + (isLast ? 0 : 1);
-        if (line.trim() === "") {
-          offset += lineBytes;
-          if (!isLast) goodBytes = offset;
-          continue;
-        }
-        let parsed: Judgment;
-        try {
-          parsed = JSON.parse(line) as Judgment;
-        } catch (cause) {
-          // Only the final line can be torn by a kill; garbage elsewhere means someone edited it.
-          if (isLast || i === lines.length - 2) break;
-          throw new InputError(
-            "corrupt judgment log",
-            { file, line: i + 1, expected: "a JSON judgment" },
-            { cause },
-          );
-        }
-        if (isLast) break; // a last line without its newline was not completely written
-        existing.set(parsed.pairId, parsed);
-        offset += lineBytes;
-        goodBytes = offset;
-      }
-      if (goodBytes < Buffer.byteLength(text, "utf8")) fs.truncateSync(file, goodBytes);
+      const parsed = parseJudgmentLog(text, file);
+      existing = parsed.judgments;
+      if (parsed.goodBytes < Buffer.byteLength(text, "utf8")) fs.truncateSync(file, parsed.goodBytes);
     } else if (!resume && fs.existsSync(file)) {
       fs.truncateSync(file, 0);
     }
@@ -93,4 +66,50 @@ export class JudgmentLog {
     fs.closeSync(this.#fd);
     this.#fd = null;
   }
+}
+
+/**
+ * The judgments of a log without opening it for writing (`genrm report`): a torn last line is
+ * skipped, as `open` would drop it, but the file is left as it is.
+ */
+export function readJudgmentLog(file: string): Map<string, Judgment> {
+  return parseJudgmentLog(fs.readFileSync(file, "utf8"), file).judgments;
+}
+
+/** The complete lines of a log, by pair id, and the bytes they take (where a torn tail starts). */
+function parseJudgmentLog(
+  text: string,
+  file: string,
+): { judgments: Map<string, Judgment>; goodBytes: number } {
+  const judgments = new Map<string, Judgment>();
+  let goodBytes = 0;
+  let offset = 0;
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const isLast = i === lines.length - 1;
+    const lineBytes = Buffer.byteLength(line, "utf8") + (isLast ? 0 : 1);
+    if (line.trim() === "") {
+      offset += lineBytes;
+      if (!isLast) goodBytes = offset;
+      continue;
+    }
+    let parsed: Judgment;
+    try {
+      parsed = JSON.parse(line) as Judgment;
+    } catch (cause) {
+      // Only the final line can be torn by a kill; garbage elsewhere means someone edited it.
+      if (isLast || i === lines.length - 2) break;
+      throw new InputError(
+        "corrupt judgment log",
+        { file, line: i + 1, expected: "a JSON judgment" },
+        { cause },
+      );
+    }
+    if (isLast) break; // a last line without its newline was not completely written
+    judgments.set(parsed.pairId, parsed);
+    offset += lineBytes;
+    goodBytes = offset;
+  }
+  return { judgments, goodBytes };
 }

@@ -20,6 +20,11 @@ export function writeJsonLinesFile(file: string, rows: readonly unknown[]): void
   writeFileWhole(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
 }
 
+/** Any text file written whole like `writeJsonFile` (`genrm report`'s page). */
+export function writeTextFile(file: string, text: string): void {
+  writeFileWhole(file, text);
+}
+
 /** A temp file in the same directory, fsynced, then renamed over `file`. */
 function writeFileWhole(file: string, text: string): void {
   // The pid keeps two processes (a refused second run, a test) from sharing one temp file.

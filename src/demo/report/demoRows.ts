@@ -61,16 +61,6 @@ export function familyLabel(family: string): string {
 }
 
 /** Accuracies and rates: three decimals; "—" for anything not a finite number. */
-export function fmt3(x: number | null | undefined): string {
-  return typeof x === "number" && Number.isFinite(x) ? x.toFixed(3) : "—";
-}
-
-/** Counts with thousands separators, locale-independent so the output is the same everywhere. */
-export function fmtInt(x: number | null | undefined): string {
-  if (typeof x !== "number" || !Number.isFinite(x)) return "—";
-  return String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
 /** "45s", "12m05s", "1h02m". Rounded first: formatSeconds would print 59.6 s past a minute as "60s". */
 export function fmtDuration(seconds: number): string {
   return Number.isFinite(seconds) ? formatSeconds(Math.round(seconds)) : "—";

@@ -3,6 +3,18 @@
  * remote resources) rendered from a DemoResults. The raw results ride along in a JSON script block,
  * so the file alone is enough to recover every number.
  */
+
+import { escapeHtml as esc, jsonForScript } from "../../report/escapeHtml.js";
+import { dl, fmt3, fmtInt, table } from "../../report/htmlBlocks.js";
+import { reportStyles } from "../../report/reportStyles.js";
+import {
+  type Bar,
+  type BarGroup,
+  barChart,
+  htmlLegend,
+  type LegendItem,
+  lineChart,
+} from "../../report/svgCharts.js";
 import { formatP } from "../demoClaims.js";
 import type { DemoMethodResult, DemoResults } from "../types.js";
 import {
@@ -11,9 +23,7 @@ import {
   type DemoRow,
   demoRows,
   familyLabel,
-  fmt3,
   fmtDuration,
-  fmtInt,
   isBest,
   lengthJudgeRow,
   majKColumns,
@@ -22,9 +32,6 @@ import {
   orderedMethods,
   splitLabel,
 } from "./demoRows.js";
-import { escapeHtml as esc, jsonForScript } from "./escapeHtml.js";
-import { reportStyles } from "./reportStyles.js";
-import { type Bar, type BarGroup, barChart, htmlLegend, type LegendItem, lineChart } from "./svgCharts.js";
 
 // Okabe–Ito colours: distinguishable with the common colour-vision deficiencies, and legible on
 // both the light and the dark background.
@@ -82,23 +89,6 @@ function fmtDate(iso: string): string {
 
 function fmtCi(ci: [number, number] | null): string {
   return ci ? `[${fmt3(ci[0])}, ${fmt3(ci[1])}]` : "";
-}
-
-function dl(entries: [string, string][], cls = "meta"): string {
-  return `<dl class="${cls}">${entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join("")}</dl>`;
-}
-
-function table(
-  head: string[],
-  body: string[][],
-  opts: { className?: string; numeric?: boolean[] } = {},
-): string {
-  const cls = (i: number) => (opts.numeric?.[i] ? ` class="num"` : "");
-  const tableClass = opts.className ? ` class="${esc(opts.className)}"` : "";
-  return (
-    `<div class="table-wrap"><table${tableClass}><thead><tr>${head.map((h, i) => `<th${cls(i)}>${h}</th>`).join("")}</tr></thead>` +
-    `<tbody>${body.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join("")}</tr>`).join("")}</tbody></table></div>`
-  );
 }
 
 function header(r: DemoResults, title: string): string {

@@ -53,6 +53,8 @@ describe("genrm argv → command options", () => {
     ],
     [["eval", "--data", "d", "--baseline", "length", "--json"], "eval", { baseline: "length", json: true }],
     [["data", "inspect", "x.json", "--format", "pandalm"], "data inspect", { format: "pandalm" }, ["x.json"]],
+    [["report", "runs/a", "runs/b"], "report", { out: "report.html", examples: 5 }, ["runs/a", "runs/b"]],
+    [["report", "r", "--out", "p.html", "--examples", "0"], "report", { out: "p.html", examples: 0 }, ["r"]],
     [
       ["data", "split", "x.json", "--out-dir", "o", "--seed", "3"],
       "data split",

@@ -58,6 +58,11 @@ ul.legend { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wra
 ul.legend li { display: flex; align-items: center; gap: 6px; }
 .timings td:last-child { width: 200px; }
 .timebar { display: block; height: 8px; background: var(--accent); border-radius: 2px; }
+details.failure { border: 1px solid var(--grid); border-radius: 4px; padding: 4px 10px; margin: 6px 0; }
+details.failure summary { cursor: pointer; }
+details.failure h4 { margin: 8px 0 2px; font-size: 0.9em; }
+details.failure pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
+details.failure .answers { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
 @media print {
   :root {

@@ -49,13 +49,14 @@ export interface BarChartSpec {
   legend: LegendItem[];
   refLine?: ReferenceLine;
   yLabel?: string;
+  /** Top of the scale. Defaults to 1 (accuracies); costs pass their own. */
+  yMax?: number;
   width?: number;
   height?: number;
 }
 
 const fontSize = 11;
 const n2 = (x: number) => String(Math.round(x * 100) / 100);
-const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 function attrs(data: Record<string, string> | undefined): string {
   return Object.entries(data ?? {})
@@ -94,9 +95,9 @@ function fillOf(chartId: string, color: string, hatched: boolean | undefined): s
   return hatched ? `url(#${hatchId(chartId, color)})` : escapeHtml(color);
 }
 
-/** Splits a label at spaces and hyphens into lines of about `maxChars`. */
+/** Splits a label after spaces, hyphens, slashes and underscores into lines of about `maxChars`. */
 export function wrapLabel(label: string, maxChars: number): string[] {
-  const words = label.split(/(?<=[\s\-–])/);
+  const words = label.split(/(?<=[\s\-–/_])/);
   const lines: string[] = [];
   for (const w of words) {
     const last = lines.length - 1;
@@ -127,9 +128,11 @@ function yAxis(
   label: string | undefined,
 ) {
   let out = `<g class="axis">`;
+  // A scale of whole steps (0, 5, 10, 15) reads as integers; a 0..1 scale keeps its decimals.
+  const whole = ticks.length > 1 && ticks.every(Number.isInteger) && ticks[1]! - ticks[0]! >= 1;
   for (const t of ticks) {
     out += `<line class="grid" x1="${left}" x2="${right}" y1="${n2(y(t))}" y2="${n2(y(t))}"/>`;
-    out += `<text x="${left - 6}" y="${n2(y(t) + 4)}" text-anchor="end">${tickText(t)}</text>`;
+    out += `<text x="${left - 6}" y="${n2(y(t) + 4)}" text-anchor="end">${whole && Math.abs(t) < 1000 ? t : tickText(t)}</text>`;
   }
   if (label) {
     const mid = (y(ticks[0]!) + y(ticks[ticks.length - 1]!)) / 2;
@@ -139,6 +142,10 @@ function yAxis(
 }
 
 function tickText(t: number): string {
+  const a = Math.abs(t);
+  // Past 1,000 and below 0.01 the two-decimal form would read 12000.00 or 0.00.
+  if (a >= 1000 || (a > 0 && a < 0.01)) return Number(t.toPrecision(3)).toExponential().replace("e+", "e");
+  if (a >= 10) return String(Math.round(t * 10) / 10);
   const s = t.toFixed(2);
   return s.endsWith("0") ? t.toFixed(1) : s;
 }
@@ -175,14 +182,22 @@ export function barChart(spec: BarChartSpec): string {
     0,
   );
   const barW = units > 0 ? plotW / units : 0;
-  const y = (v: number) => margin.top + plotH * (1 - v);
+  const yMax = spec.yMax !== undefined && spec.yMax > 0 ? spec.yMax : 1;
+  const clampY = (v: number) => Math.min(yMax, Math.max(0, v));
+  const y = (v: number) => margin.top + plotH * (1 - v / yMax);
   const base = y(0);
 
   const colors = new Set(spec.groups.flatMap((g) => g.bars.filter((b) => b.hatched).map((b) => b.color)));
   for (const l of spec.legend) if (l.hatched) colors.add(l.color);
   let out = svgOpen(spec.id, width, height, spec.title, spec.description, "bars");
   out += `<defs>${[...colors].map((c) => hatchPattern(spec.id, c)).join("")}</defs>`;
-  out += yAxis(margin.left, width - margin.right, y, [0, 0.2, 0.4, 0.6, 0.8, 1], spec.yLabel);
+  out += yAxis(
+    margin.left,
+    width - margin.right,
+    y,
+    yMax === 1 ? [0, 0.2, 0.4, 0.6, 0.8, 1] : niceTicks(0, yMax),
+    spec.yLabel,
+  );
 
   let x = margin.left + (groupGap / 2) * barW;
   for (const g of spec.groups) {
@@ -191,13 +206,13 @@ export function barChart(spec: BarChartSpec): string {
     for (const b of g.bars) {
       x += (b.gapBefore ?? 0) * barW;
       if (Number.isFinite(b.value)) {
-        const v = clamp01(b.value);
+        const v = clampY(b.value);
         bars +=
           `<rect class="bar" x="${n2(x + barW * 0.06)}" y="${n2(y(v))}" width="${n2(barW * 0.88)}" height="${n2(base - y(v))}" ` +
           `fill="${fillOf(spec.id, b.color, b.hatched)}" stroke="${escapeHtml(b.color)}"${attrs(b.data)}><title>${escapeHtml(b.title)}</title></rect>`;
         if (b.ci?.every(Number.isFinite)) {
           const cx = n2(x + barW / 2);
-          const [lo, hi] = [y(clamp01(b.ci[0])), y(clamp01(b.ci[1]))];
+          const [lo, hi] = [y(clampY(b.ci[0])), y(clampY(b.ci[1]))];
           const cap = barW * 0.22;
           bars +=
             `<path class="whisker" d="M${cx} ${n2(lo)}V${n2(hi)}M${n2(x + barW / 2 - cap)} ${n2(lo)}h${n2(2 * cap)}` +
@@ -218,7 +233,7 @@ export function barChart(spec: BarChartSpec): string {
     x += groupGap * barW;
   }
   out += `<line class="baseline" x1="${margin.left}" x2="${width - margin.right}" y1="${n2(base)}" y2="${n2(base)}"/>`;
-  out += refLineSvg(spec.refLine, margin.left, width - margin.right, y, 0, 1);
+  out += refLineSvg(spec.refLine, margin.left, width - margin.right, y, 0, yMax);
   out += legendRow(spec.id, spec.legend, margin.left, 16);
   return `${out}</svg>`;
 }
@@ -246,17 +261,66 @@ export interface LineChartSpec {
   series: LineSeries[];
   refLine?: ReferenceLine;
   xLabel?: string;
+  /** Where x ticks go. Defaults to every x value while they fit, then powers of two and the last. */
+  xTicks?: number[];
+  /** A dot on every point. Defaults to true; long training curves leave them off. */
+  markers?: boolean;
   width?: number;
   height?: number;
 }
 
-/** Nice ticks for a small domain: at most about six, on steps of 0.01, 0.02, 0.05, 0.1, 0.2 or 0.25. */
+/**
+ * The tick step of a span: at most about six ticks, on 1, 2, 2.5 or 5 times a power of ten (below
+ * 1 only 0.01, 0.02, 0.05, 0.1, 0.2, 0.25 and 0.5, the steps the demo's 0..1 charts are drawn with).
+ */
+function niceStep(span: number): number {
+  const small = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5];
+  const fits = (s: number) => span / s <= 6;
+  if (span <= 0.06) {
+    // Spans of a few thousandths (a learning rate): the power-of-ten steps below 0.01.
+    for (let p = 1e-12; p < 0.01; p *= 10) {
+      const step = [p, 2 * p, 2.5 * p, 5 * p].find(fits);
+      if (step !== undefined) return step;
+    }
+  }
+  const step = small.find(fits);
+  if (step !== undefined) return step;
+  for (let p = 1; ; p *= 10) {
+    const big = [p, 2 * p, 2.5 * p, 5 * p].find(fits);
+    if (big !== undefined) return big;
+  }
+}
+
+/** Nice ticks from lo to hi (see `niceStep`). */
 export function niceTicks(lo: number, hi: number): number[] {
-  const step = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25].find((s) => (hi - lo) / s <= 6) ?? 0.5;
+  if (!(hi > lo) || !Number.isFinite(hi - lo)) return [lo];
+  const step = niceStep(hi - lo);
   const ticks: number[] = [];
-  for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + 1e-9; t += step)
-    ticks.push(Math.round(t * 1000) / 1000);
+  const eps = step * 1e-6;
+  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + eps; i++)
+    ticks.push(Number((i * step).toPrecision(12)));
   return ticks;
+}
+
+/**
+ * A domain that holds every value and starts and ends on a tick, for charts on the data's own scale
+ * (losses, rewards, learning rates). A flat series gets a band of ±10% (±0.5 around zero).
+ */
+export function niceDomain(values: readonly number[]): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return [0, 1];
+  let lo = Math.min(...finite);
+  let hi = Math.max(...finite);
+  if (hi - lo <= 1e-9 * Math.max(1, Math.abs(hi))) {
+    const pad = hi !== 0 ? Math.abs(hi) * 0.1 : 0.5;
+    lo -= pad;
+    hi += pad;
+  }
+  const step = niceStep(hi - lo);
+  return [
+    Number((Math.floor(lo / step + 1e-9) * step).toPrecision(12)),
+    Number((Math.ceil(hi / step - 1e-9) * step).toPrecision(12)),
+  ];
 }
 
 export function lineChart(spec: LineChartSpec): string {
@@ -273,14 +337,15 @@ export function lineChart(spec: LineChartSpec): string {
     xMax === xMin ? margin.left + plotW / 2 : margin.left + ((v - xMin) / (xMax - xMin)) * plotW;
   const y = (v: number) => margin.top + plotH * (1 - (Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo));
   // Every k while they fit; past that, powers of two and K, which is where the curve is read.
-  const xTicks = xs.length <= 12 ? xs : xs.filter((v, i) => (v & (v - 1)) === 0 || i === xs.length - 1);
+  const xTicks =
+    spec.xTicks ?? (xs.length <= 12 ? xs : xs.filter((v, i) => (v & (v - 1)) === 0 || i === xs.length - 1));
 
   let out = svgOpen(spec.id, width, height, spec.title, spec.description, "lines");
   out += `<text class="chart-title" x="${margin.left}" y="14">${escapeHtml(spec.title)}</text>`;
   out += yAxis(margin.left, width - margin.right, y, niceTicks(lo, hi), undefined);
   out += `<g class="axis">`;
   for (const t of xTicks) {
-    out += `<text x="${n2(x(t))}" y="${height - margin.bottom + 14}" text-anchor="middle">${t}</text>`;
+    out += `<text x="${n2(x(t))}" y="${height - margin.bottom + 14}" text-anchor="middle">${spec.xTicks && !Number.isInteger(t) ? tickText(t) : t}</text>`;
   }
   if (spec.xLabel) {
     out += `<text class="axis-label" x="${n2(margin.left + plotW / 2)}" y="${height - 4}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`;
@@ -297,7 +362,7 @@ export function lineChart(spec: LineChartSpec): string {
       const dash = s.dash ? ` stroke-dasharray="${escapeHtml(s.dash)}"` : "";
       out += `<polyline points="${d}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`;
     }
-    for (const p of pts) {
+    for (const p of spec.markers === false && pts.length > 1 ? [] : pts) {
       out += `<circle cx="${n2(x(p.x))}" cy="${n2(y(p.y))}" r="3" fill="${color}"><title>${escapeHtml(p.title)}</title></circle>`;
     }
     out += `</g>`;
