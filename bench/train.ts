@@ -11,8 +11,9 @@
  *
  * Memory: a child process loads a random Qwen2.5-0.5B-shaped GGUF (F16 storage; 24 layers, C 896,
  * 14/2 heads, FFN 4864, vocab 151936), attaches LoRA r=8 and takes two SFT steps on one
- * 1024-token sequence (loss on every position), then reports its peak RSS; once keeping every
- * layer's activations, once with activation recomputation (`--recompute` of genrm train).
+ * 1024-token sequence (loss on every position), then reports its peak RSS: with no flag (genrm
+ * decides from its memory estimate), keeping every layer's activations (`--no-recompute`), and with
+ * activation recomputation (`--recompute`).
  *
  * PyTorch: Debian's `apt-get install -y python3-torch libopenblas0-pthread` (not a test dependency).
  *
@@ -170,7 +171,7 @@ function torch(s: Shape, steps: number, threads: number) {
   return { tokensPerS: out.tokens_per_s, stepMs: out.step_ms.map(Math.round), version: out.torch };
 }
 
-async function rssChild(gguf: string, recompute: boolean): Promise<void> {
+async function rssChild(gguf: string, mode: string): Promise<void> {
   const model = await loadModel(gguf, { trainable: false });
   const config = resolveTrainConfig({
     method: "sft",
@@ -178,18 +179,19 @@ async function rssChild(gguf: string, recompute: boolean): Promise<void> {
     batchSize: 1,
     maxSteps: 2,
     warmupRatio: 0,
-    recompute,
+    // "default": what genrm train does with no flag (recomputation decided by the memory estimate).
+    ...(mode === "default" ? {} : { recompute: mode === "recompute" }),
   });
   const t0 = performance.now();
   const result = await train(model, randomDataset(2, 1024, QWEN_05B.vocabSize, 2), config);
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(
-    `${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, seconds, tokensPerS: result.history.at(-1)!.tokens_per_second })}\n`,
+    `${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, seconds, tokensPerS: result.history.at(-1)!.tokens_per_second, recompute: result.memory.recompute, estimateGiB: result.memory.estimateGiB })}\n`,
   );
 }
 
 async function main() {
-  if (argv[0] === "--rss-child") return rssChild(argv[1]!, argv[2] === "recompute");
+  if (argv[0] === "--rss-child") return rssChild(argv[1]!, argv[2]!);
   const steps = Number(opt("steps", "5"));
   const threads = Number(opt("threads", "2"));
   const only = opt("only", "small,medium,rss").split(",");
@@ -224,7 +226,7 @@ async function main() {
       console.log(
         `\nQwen2.5-0.5B-shaped random GGUF (F16) written in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
       );
-      for (const mode of ["plain", "recompute"]) {
+      for (const mode of ["default", "kept", "recompute"]) {
         const r = spawnSync(
           process.execPath,
           ["--import", "tsx", fileURLToPath(import.meta.url), "--rss-child", gguf, mode],
@@ -238,9 +240,13 @@ async function main() {
           maxRssBytes: number;
           seconds: number;
           tokensPerS: number;
+          recompute: boolean;
+          estimateGiB: { kept: number; recomputed: number };
         };
+        const estimate = out.recompute ? out.estimateGiB.recomputed : out.estimateGiB.kept;
         console.log(
-          `LoRA r=8 step, seq 1024, batch 1 (${mode}): peak RSS ${(out.maxRssBytes / 2 ** 30).toFixed(2)} GiB (target < 6), ` +
+          `LoRA r=8 step, seq 1024, batch 1 (${mode}: activations ${out.recompute ? "recomputed" : "kept"}): ` +
+            `peak RSS ${(out.maxRssBytes / 2 ** 30).toFixed(2)} GiB (estimated ${estimate.toFixed(2)}; target < 6), ` +
             `${out.tokensPerS.toFixed(0)} tok/s, 2 steps in ${out.seconds.toFixed(0)} s`,
         );
       }

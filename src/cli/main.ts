@@ -205,9 +205,7 @@ Example:
     .action((opts) => dispatch("data formats", opts));
   data
     .command("inspect <path>")
-    .description(
-      "validate a dataset and print counts, labels, subsets, lengths and every invalid record",
-    )
+    .description("validate a dataset and print counts, labels, subsets, lengths and every invalid record")
     .option("--format <name>", "data adapter (default: auto-detect)")
     .option("--map <mapping>", "generic field mapping")
     .option("--strict", "exit with an error at the first invalid record")
@@ -459,6 +457,8 @@ Examples:
     .option("--eval-every <n>", describeTrainOption("evalEvery"), intArg(0))
     .option("--keep-checkpoints <n>", describeTrainOption("keepCheckpoints"), intArg(1))
     .option("--recompute", describeTrainOption("recompute"))
+    .option("--no-recompute", "keep every layer's activations whatever the estimate")
+    .option("--memory-limit <GiB>", describeTrainOption("memoryLimitGiB"), floatArg(0.1))
     .option("--ref-model <gguf>", "DPO reference model (default: the starting model)")
     .option("--merge", "LoRA runs: also write the merged model.gguf")
     .option("--resume", "continue from the run directory's latest checkpoint (settings from its run.json)")

@@ -72,7 +72,11 @@ export const trainOptionsSchema = z
     evalEvery: z.number().int().min(0).optional().describe(describeTrainOption("evalEvery")),
     saveEvery: z.number().int().min(0).optional().describe(describeTrainOption("saveEvery")),
     keepCheckpoints: z.number().int().positive().optional().describe(describeTrainOption("keepCheckpoints")),
-    recompute: z.boolean().optional().describe(describeTrainOption("recompute")),
+    recompute: z
+      .union([z.boolean(), z.literal("auto")])
+      .optional()
+      .describe(describeTrainOption("recompute")),
+    memoryLimitGiB: z.number().positive().optional().describe(describeTrainOption("memoryLimitGiB")),
   })
   .strict();
 
@@ -113,7 +117,9 @@ export interface TrainConfig {
   evalEvery: number;
   saveEvery: number;
   keepCheckpoints: number;
-  recompute: boolean;
+  /** "auto": on when the step's estimated peak memory passes `memoryLimitGiB` (train/memoryEstimate.ts). */
+  recompute: boolean | "auto";
+  memoryLimitGiB: number;
 }
 
 /** Parses and fills defaults; throws ConfigError listing every issue as `dot.path: message`. */
@@ -157,5 +163,6 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     saveEvery: o.saveEvery ?? d.saveEvery,
     keepCheckpoints: o.keepCheckpoints ?? d.keepCheckpoints,
     recompute: o.recompute ?? d.recompute,
+    memoryLimitGiB: o.memoryLimitGiB ?? d.memoryLimitGiB,
   };
 }

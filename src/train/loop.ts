@@ -36,6 +36,7 @@ import {
 } from "./checkpoint.js";
 import type { TrainConfig } from "./config.js";
 import type { PreferenceExample, TrainDataset, TrainExample } from "./data/types.js";
+import { decideRecompute, type RecomputeDecision } from "./memoryEstimate.js";
 import { exampleUnits, microBatchLoss, type ObjectiveContext, referenceLogProbs } from "./objectives.js";
 import { learningRate } from "./schedule.js";
 
@@ -78,6 +79,8 @@ export interface TrainResult {
   resumedFrom: number;
   /** The log entry of the last step taken, in this call or (read from its checkpoint) a killed one; null before any step. */
   lastEntry: TrainLogEntry | null;
+  /** Whether activations were recomputed, and the step's estimated peak memory it was decided on. */
+  memory: RecomputeDecision;
 }
 
 /** What a checkpoint's JSON header holds besides its tensors. */
@@ -131,7 +134,13 @@ export async function train(
         : null;
   const params: NamedParameter[] = [...model.trainableParameters(), ...(head?.parameters() ?? [])];
   const optimizer = new AdamW(params, config);
-  const ctx: ObjectiveContext = { model, config, head, verdictTokens: dataset.verdictTokens ?? null };
+  const memory = decideRecompute(model.config, examples, config);
+  const ctx: ObjectiveContext = {
+    model,
+    config: { ...config, recompute: memory.recompute },
+    head,
+    verdictTokens: dataset.verdictTokens ?? null,
+  };
 
   const perStep = config.batchSize * config.gradAccum;
   const stepsPerEpoch = Math.ceil(N / perStep);
@@ -327,6 +336,7 @@ export async function train(
       checkpoint,
       resumedFrom,
       lastEntry: lastEntry(),
+      memory,
     };
   } finally {
     if (typeof options.progress !== "object") reporter.stop();

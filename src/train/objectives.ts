@@ -69,7 +69,8 @@ export function microBatchLoss(
       batch: batch.batch,
       seqLen: batch.seqLen,
       lengths: batch.lengths,
-      recompute: config.recompute,
+      // `train` resolves "auto" before the first step; a direct caller's "auto" keeps activations.
+      recompute: config.recompute === true,
     }); // (B·T, C)
 
   switch (config.method) {

@@ -126,7 +126,8 @@ export async function runTraining(options: TrainingRunOptions): Promise<Training
     );
   }
 
-  const model = await loadModel(modelPath, { trainable: config.lora === null, recompute: config.recompute });
+  // Recomputation is decided per step in `train`, once the model's shape and the data are known.
+  const model = await loadModel(modelPath, { trainable: config.lora === null });
   if (options.initAdapter !== undefined) {
     if (config.lora === null) {
       throw new ConfigError([
@@ -214,6 +215,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<Training
     last: result.lastEntry,
     lastEval: result.evalHistory.at(-1) ?? null,
     checkpoint: result.checkpoint,
+    memory: result.memory,
     artifacts,
   });
   return { runDir, config, data: report, evalData: evalReport, result, artifacts, metricsFile };

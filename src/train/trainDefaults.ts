@@ -39,7 +39,8 @@ export const defaultTrainConfig = {
   evalEvery: 0,
   saveEvery: 0,
   keepCheckpoints: 2,
-  recompute: false,
+  recompute: "auto",
+  memoryLimitGiB: 6,
 } as const satisfies Partial<TrainConfig>;
 
 export const defaultLrLora = 1e-4;
@@ -81,7 +82,14 @@ const trainOptionHelp = {
   evalEvery: ["held-out evaluation every n steps; 0 = only at the end", defaultTrainConfig.evalEvery],
   saveEvery: ["checkpoint every n steps; 0 = only at the end", defaultTrainConfig.saveEvery],
   keepCheckpoints: ["checkpoints kept in the run", defaultTrainConfig.keepCheckpoints],
-  recompute: ["recompute activations in backward: less memory, one more forward"],
+  recompute: [
+    "recompute activations in backward (less memory, one more forward); by default on when a step's estimated peak memory passes --memory-limit",
+    "auto",
+  ],
+  memoryLimitGiB: [
+    "GiB a training step may plan to use before activations are recomputed",
+    defaultTrainConfig.memoryLimitGiB,
+  ],
 } as const satisfies Record<string, readonly [string, (string | number)?]>;
 
 export type TrainOptionHelpKey = keyof typeof trainOptionHelp;

@@ -214,7 +214,6 @@ export function printStarResult(r: StarResult, options: { json: boolean }): void
   const final = m.finalModel;
   if (r.finalModel && final) {
     lines.push(`  model: ${final.path}${final.adapter ? ` + LoRA adapter ${final.adapter.path}` : ""}`);
-  }
-  else lines.push(`  continue with: genrm star --resume --out ${r.runDir}`);
+  } else lines.push(`  continue with: genrm star --resume --out ${r.runDir}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }

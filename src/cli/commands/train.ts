@@ -53,6 +53,7 @@ export interface TrainCommandOptions extends TrainerFlags {
   evalEvery?: number;
   keepCheckpoints?: number;
   recompute?: boolean;
+  memoryLimit?: number;
   refModel?: string;
   merge?: boolean;
   resume?: boolean;
@@ -94,6 +95,7 @@ const savedKeys = [
   "saveEvery",
   "keepCheckpoints",
   "recompute",
+  "memoryLimit",
   "refModel",
   "merge",
 ] as const satisfies readonly (keyof TrainCommandOptions)[];
@@ -124,6 +126,7 @@ export function toTrainOptions(o: TrainCommandOptions): TrainOptions {
       evalEvery: o.evalEvery,
       keepCheckpoints: o.keepCheckpoints,
       recompute: o.recompute,
+      memoryLimitGiB: o.memoryLimit,
     }),
   };
 }
@@ -254,7 +257,7 @@ export function printTrainResult(r: TrainCommandResult, options: { json: boolean
   const { result, artifacts, runDir } = r;
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ runDir, step: result.step, totalSteps: result.totalSteps, stopReason: result.stopReason, last: result.lastEntry, lastEval: result.evalHistory.at(-1) ?? null, checkpoint: result.checkpoint, artifacts })}\n`,
+      `${JSON.stringify({ runDir, step: result.step, totalSteps: result.totalSteps, stopReason: result.stopReason, last: result.lastEntry, lastEval: result.evalHistory.at(-1) ?? null, checkpoint: result.checkpoint, memory: result.memory, artifacts })}\n`,
     );
     return;
   }
@@ -265,6 +268,10 @@ export function printTrainResult(r: TrainCommandResult, options: { json: boolean
   if (last) lines.push(`  last step: ${formatMetrics(last)}`);
   const lastEval = result.evalHistory.at(-1);
   if (lastEval) lines.push(`  eval: ${formatMetrics(lastEval)}`);
+  const m = result.memory;
+  lines.push(
+    `  activations: ${m.recompute ? "recomputed" : "kept"} (${m.reason === "flag" ? "as asked; " : ""}estimated step peak ${m.estimateGiB.kept.toFixed(2)} GiB kept, ${m.estimateGiB.recomputed.toFixed(2)} GiB recomputed; limit ${m.limitGiB} GiB)`,
+  );
   for (const [k, v] of Object.entries(artifacts)) lines.push(`  ${k}: ${v}`);
   if (result.stopReason !== "completed") {
     lines.push(`  checkpoint: ${result.checkpoint}`, `  continue with: genrm train --resume --out ${runDir}`);

@@ -85,6 +85,7 @@ describe("flag defaults come from the libraries", () => {
       ["--save-every", shape.saveEvery.description],
       ["--keep-checkpoints", shape.keepCheckpoints.description],
       ["--recompute", shape.recompute.description],
+      ["--memory-limit", shape.memoryLimitGiB.description],
       ["--lora-rank", lora.rank!.description],
       ["--lora-alpha", lora.alpha!.description],
       ["--lora-targets", lora.targets!.description],
