@@ -34,7 +34,9 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
     case "eval": {
       if ((options as { listwise?: string }).listwise !== undefined) {
         const { runListwiseEvalCommand, printListwiseResult } = await import("./commands/evalListwise.js");
-        printListwiseResult(await runListwiseEvalCommand(o), { json: Boolean(options.json) });
+        const result = await runListwiseEvalCommand(o);
+        printListwiseResult(result, { json: Boolean(options.json) });
+        if (result.interrupted) process.exitCode = 130;
         return;
       }
       const { runEvalCommand, printEvalResult } = await import("./commands/eval.js");
