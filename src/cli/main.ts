@@ -292,6 +292,12 @@ Example:
         "random",
       ]),
     )
+    .addOption(
+      new Option(
+        "--listwise <protocol>",
+        "rating: the model rates each candidate 1-10 (-k samples, mean) and the best rated is selected (scheme scalar; a tie at the top shares the pick)",
+      ).choices(["rating"]),
+    )
     .option(
       "--policy-model <model>",
       "generate candidates with this GGUF (or served model, with --policy-base-url)",
@@ -335,7 +341,8 @@ Examples:
   genrm bon --data ../shared/data/xstest --model judge.gguf --protocol direct --scheme knockout
   genrm bon --data ../shared/data/llmfao --candidates-per-prompt 8 --model judge.gguf --scheme bradley-terry
   genrm bon --data ../shared/data/mt-bench --policy-model policy.gguf --n 4 --model judge.gguf --out bon.json
-  genrm bon --data ../shared/data/xstest --baseline length --json`,
+  genrm bon --data ../shared/data/xstest --baseline length --json
+  genrm bon --data ../shared/data/llmfao --candidates-per-prompt 4 --model judge.gguf --listwise rating -k 4`,
     )
     .action((opts) => dispatch("bon", opts));
 

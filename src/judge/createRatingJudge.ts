@@ -78,6 +78,11 @@ export interface RatingJudge {
   rate(prompt: readonly ChatMessage[], response: string, options?: { signal?: AbortSignal }): Promise<Rating>;
   /** `rate`'s rating, `failedRating` (−1) when none parsed: below every real rating, as in the reference. */
   score(prompt: ChatMessage[], response: string, options?: { signal?: AbortSignal }): Promise<number>;
+  scoreWithUsage(
+    prompt: ChatMessage[],
+    response: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ score: number; promptTokens: number; completionTokens: number }>;
 }
 
 export function createRatingJudge(engine: Engine, options: RatingJudgeOptions = {}): RatingJudge {
@@ -101,6 +106,14 @@ export function createRatingJudge(engine: Engine, options: RatingJudgeOptions = 
     rate,
     async score(prompt, response, opts) {
       return (await rate(prompt, response, opts)).rating ?? failedRating;
+    },
+    async scoreWithUsage(prompt, response, opts) {
+      const r = await rate(prompt, response, opts);
+      return {
+        score: r.rating ?? failedRating,
+        promptTokens: r.usage.promptTokens,
+        completionTokens: r.usage.completionTokens,
+      };
     },
   };
 }
