@@ -397,12 +397,19 @@ Examples:
         .choices(["none", "grpo"])
         .default("none"),
     )
+    .addOption(
+      new Option(
+        "--listwise <protocol>",
+        "rating: /get_reward and /v1/reward rate each rollout 1-10 (-k samples, mean; reward = rating, score = (rating-1)/9) instead of comparing it; /v1/rank scheme scalar uses the ratings",
+      ).choices(["rating"]),
+    )
     .addHelpText(
       "after",
       `
 Examples:
   genrm serve --model judge.gguf --protocol direct --group-size 8 --group-timeout 30000
   genrm serve --model judge.gguf --protocol direct --parallel 8 --port 8000
+  genrm serve --model judge.gguf --listwise rating -k 4 --temperature 0.7 --group-normalize grpo
   GENRM_SERVE_TOKEN=secret genrm serve --model judge.gguf --host 0.0.0.0 --protocol cot -k 4
   curl -s localhost:8000/get_reward -d '{"query": ["<|im_start|>user\\nHi<|im_end|>\\n<|im_start|>assistant\\nHello!"], "labels": ["Hi."]}'`,
     )

@@ -90,18 +90,32 @@ export function createRatingJudge(engine: Engine, options: RatingJudgeOptions = 
   const template = options.template ?? ratingTemplate;
   const rate: RatingJudge["rate"] = (prompt, response, { signal } = {}) =>
     rateAnswer(engine, template, questionOf(prompt, "rating"), response, config, undefined, signal);
-  return {
-    name: `${engine.info.modelName} rating`,
-    info: {
-      modelId: engine.info.modelId,
-      modelName: engine.info.modelName,
-      protocol: "rating",
-      templateId: template.id,
-      templateHash: listwiseTemplateHash(template),
-      k: config.k,
-      seed: config.seed,
-      sampling: config.sampling,
+  return ratingJudgeFrom(
+    {
+      name: `${engine.info.modelName} rating`,
+      info: {
+        modelId: engine.info.modelId,
+        modelName: engine.info.modelName,
+        protocol: "rating",
+        templateId: template.id,
+        templateHash: listwiseTemplateHash(template),
+        k: config.k,
+        seed: config.seed,
+        sampling: config.sampling,
+      },
     },
+    rate,
+  );
+}
+
+/** A rating judge around its `rate` (the reward server wraps `rate` in its scheduler). */
+export function ratingJudgeFrom(
+  identity: Pick<RatingJudge, "name" | "info">,
+  rate: RatingJudge["rate"],
+): RatingJudge {
+  return {
+    name: identity.name,
+    info: identity.info,
     ties: "split",
     rate,
     async score(prompt, response, opts) {
