@@ -123,7 +123,7 @@ describe("rewards from the rating judge", () => {
     expect(status).toBe(200);
     expect(json).toMatchObject({ scheme: "scalar", selected: 1, ranking: [1, 0, 2], rewards: [4, 8, 2] });
     expect(json.usage).toMatchObject({ scorer_calls: 3, completion_tokens: 18 });
-    const health = await (await fetch(`${server.url}/health`)).json();
+    const health = (await (await fetch(`${server.url}/health`)).json()) as { reward: unknown };
     expect(health.reward).toEqual({ judge: "rating", template_id: "rating-rb2@1", k: 2 });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/genrm_ratings_total\{outcome="rated"\} \d+/);
@@ -157,7 +157,7 @@ describe("rewards from the rating judge", () => {
       // The engine's pairwise answer is always [[A]]: a round-robin game, no rating prompt at all.
       expect(json.extra_logs.genrm_comparisons).toEqual([1, 1]);
       expect(pairwiseEngine.calls.some((c) => c.prompt.includes("[Your judgement]"))).toBe(false);
-      const health = await (await fetch(`${pairwise.url}/health`)).json();
+      const health = (await (await fetch(`${pairwise.url}/health`)).json()) as { reward: unknown };
       expect(health.reward).toEqual({ judge: "pairwise" });
     } finally {
       await pairwise.close();
