@@ -9,9 +9,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBonCommand } from "../../../src/cli/commands/bon.js";
 import { runServeCommand } from "../../../src/cli/commands/serve.js";
+import { runCli, spawnCli } from "../../helpers/cli.js";
 import { lengthReply } from "../../helpers/lengthRatingEngine.js";
 
 interface Completion {
@@ -24,6 +26,8 @@ let server: http.Server;
 let baseUrl: string;
 const requests: Completion[] = [];
 let dir: string;
+/** Milliseconds each completion waits before it is answered (a run slow enough to be killed midway). */
+let delayMs = 0;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "genrm-listwise-cmd-"));
@@ -38,15 +42,19 @@ beforeAll(async () => {
       const body = JSON.parse(raw) as Completion;
       requests.push(body);
       const text = lengthReply(body.messages.at(-1)!.content);
-      res.end(
-        JSON.stringify({
-          choices: Array.from({ length: body.n ?? 1 }, (_, index) => ({
-            index,
-            message: { role: "assistant", content: text },
-            finish_reason: "stop",
-          })),
-          usage: { prompt_tokens: 20, completion_tokens: 3 * (body.n ?? 1) },
-        }),
+      setTimeout(
+        () =>
+          res.end(
+            JSON.stringify({
+              choices: Array.from({ length: body.n ?? 1 }, (_, index) => ({
+                index,
+                message: { role: "assistant", content: text },
+                finish_reason: "stop",
+              })),
+              usage: { prompt_tokens: 20, completion_tokens: 3 * (body.n ?? 1) },
+            }),
+          ),
+        delayMs,
       );
     });
   });
@@ -171,4 +179,85 @@ describe("genrm serve --listwise rating", () => {
       await serving;
     }
   });
+});
+
+function storedSamples(db: string): number {
+  if (!fs.existsSync(db)) return 0;
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return (conn.prepare("SELECT COUNT(*) AS n FROM samples").get() as { n: number }).n;
+  } catch {
+    return 0;
+  } finally {
+    conn.close();
+  }
+}
+
+describe("genrm eval --listwise rating: SIGKILL and resume", () => {
+  it("keeps the rows and samples of a killed run; the rerun draws only what the store lacks", async () => {
+    const rows = [1, 2, 3, 4, 5, 6].map((i) => ({
+      id: i,
+      prompt: `Question ${i}?`,
+      chosen: [x(i + 3)],
+      rejected: [x(1), x(2), `answer ${i}`],
+      num_correct: 1,
+      num_incorrect: 3,
+      total_completions: 4,
+      models: ["m1", "m2", "m3", "m4"],
+      subset: i % 2 ? "Factuality" : "Math",
+      additional_metadata: {},
+    }));
+    const data = path.join(dir, "rb2.jsonl");
+    fs.writeFileSync(data, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    const db = path.join(dir, "kill.db");
+    const out = path.join(dir, "kill-run");
+    const args = [
+      ...["eval", "--data", data, "--listwise", "rating", "--base-url", baseUrl, "--model", "length"],
+      ...["-k", "2", "--concurrency", "1", "--store", db, "--out", out, "--progress", "silent", "--json"],
+    ];
+    // Distinct rating prompts: the same answer to the same question is one (x(1), x(2) repeat across
+    // rows, but under another question).
+    const total = rows.length * 4 * 2;
+    delayMs = 40;
+    try {
+      const child = spawnCli(args, { cwd: dir });
+      const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
+      const deadline = Date.now() + 60_000;
+      while (storedSamples(db) < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      child.kill("SIGKILL");
+      await exited;
+    } finally {
+      delayMs = 0;
+    }
+    const atKill = storedSamples(db);
+    expect(atKill).toBeGreaterThanOrEqual(10);
+    expect(atKill).toBeLessThan(total);
+    const log = path.join(out, "item-judgments.jsonl");
+    const linesAtKill = fs.existsSync(log)
+      ? fs
+          .readFileSync(log, "utf8")
+          .split("\n")
+          .filter((l) => l.endsWith("}")).length
+      : 0;
+    expect(linesAtKill).toBeGreaterThanOrEqual(1);
+    expect(linesAtKill).toBeLessThan(rows.length);
+
+    const before = requests.length;
+    const rerun = await runCli(args, { cwd: dir });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const summary = JSON.parse(rerun.stdout);
+    expect(summary.run).toMatchObject({ resumed: linesAtKill, judged: rows.length - linesAtKill });
+    // Only the samples the store lacked were asked for, and now the store holds every one once.
+    const asked = requests.slice(before).reduce((n, r) => n + (r.n ?? 1), 0);
+    expect(asked).toBe(total - atKill);
+    expect(storedSamples(db)).toBe(total);
+    const judged = fs
+      .readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as { itemId: string; ratings: number[] });
+    expect(judged.map((j) => j.itemId)).toEqual(rows.map((r) => String(r.id)));
+    // Ratings are the lengths: chosen i + 3 characters, then 1, 2 and "answer i" (8).
+    expect(judged.map((j) => j.ratings)).toEqual(rows.map((r) => [Math.min(10, r.id + 3), 1, 2, 8]));
+  }, 120_000);
 });
