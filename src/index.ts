@@ -197,6 +197,54 @@ export {
   wilsonInterval,
 } from "./judge/index.js";
 
+// Listwise judges: a 1–10 rating per answer and a 4-way ranking (RewardBench 2's generative
+// prompts) over multi-response rows; the rating judge is also a Best-of-N scorer and a per-rollout
+// reward. Samples go to the same store as pairwise ones, keyed apart. ------------------------------
+
+export { type BenchmarkItem, itemsFromPairs } from "./data/adapters/expandItem.js";
+export {
+  listwiseBenchmarkScores,
+  listwiseErrorScore,
+  rankingScore,
+  ratingScore,
+} from "./eval/listwiseOutcomes.js";
+export {
+  createListwiseJudge,
+  defaultListwiseJudgeOptions,
+  type ItemJudge,
+  type ItemJudgment,
+  type ListwiseJudgeOptions,
+  type ListwiseProtocol,
+  listwiseProtocols,
+  shownOrder,
+} from "./judge/createListwiseJudge.js";
+export {
+  createRatingJudge,
+  defaultRatingJudgeOptions,
+  failedRating,
+  type ListwiseUsage,
+  type Rating,
+  type RatingJudge,
+  type RatingJudgeOptions,
+} from "./judge/createRatingJudge.js";
+export { type ListwiseSample, listwiseSampleId } from "./judge/drawListwiseSamples.js";
+export { parseRanking, parseRating, type RankingSlot, rankingSlots } from "./judge/parseListwise.js";
+export {
+  type ListwiseTemplate,
+  listwiseTemplateHash,
+  rankingTemplate,
+  ratingTemplate,
+  ratingTiesTemplate,
+} from "./judge/templates/listwiseTemplates.js";
+export {
+  type EvaluateItemsOptions,
+  type EvaluateItemsResult,
+  evaluateItemsInDir,
+  type ItemJudgingOutcome,
+  type ListwiseSummary,
+  summarizeListwise,
+} from "./run/evaluateItemsInDir.js";
+
 // Judge templates: built-in prompts (versioned, content-hashed), loading and rendering your own --
 
 export {
@@ -235,7 +283,7 @@ export {
   evaluateInDir,
   type JudgingOutcome,
 } from "./run/evaluateInDir.js";
-export { JudgmentLog } from "./run/JudgmentLog.js";
+export { JudgmentLog, RecordLog, type RecordLogOptions } from "./run/JudgmentLog.js";
 export { readMetrics } from "./run/metricsLog.js";
 export { configHash } from "./run/runDir.js";
 export {

@@ -1,12 +1,16 @@
 /**
  * Scores one selection against the human ranking of its candidates, next to the two model-free
  * baselines: a uniformly random pick (expected values, exact: no sampling noise) and the longest
- * response (the pick a length-biased judge drifts to). Unlabelled items are reported with nulls.
+ * response (the pick a length-biased judge drifts to). Unlabelled items are reported with nulls. A
+ * selection that leaves a tie at the top (`tiedTop`, a rating judge) is worth the expected value of
+ * a uniform pick among the tied candidates, as RewardBench 2 scores a tie among ratings.
  */
 import { responseLength } from "../judge/responseLength.js";
 import type { SelectionResult } from "../rank/types.js";
 import { humanRanks } from "./humanRanks.js";
 import type { BonItem, BonItemResult } from "./types.js";
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Index of the longest candidate; the first among equals. */
 export function longestCandidate(texts: readonly string[]): number {
@@ -36,6 +40,17 @@ export function evaluateBonItem(item: BonItem, selection: SelectionResult): BonI
     scores: selection.scores,
     humanBest,
     ...judged(selection.selected),
+    ...(selection.tiedTop
+      ? {
+          tiedTop: {
+            candidates: selection.tiedTop,
+            hit: ranks
+              ? selection.tiedTop.filter((i) => humanBest.includes(i)).length / selection.tiedTop.length
+              : null,
+            humanRank: ranks ? mean(selection.tiedTop.map((i) => ranks[i]!)) : null,
+          },
+        }
+      : {}),
     longest: { selected: longest, ...judged(longest) },
     random: ranks
       ? { humanRank: (n + 1) / 2, hitRate: humanBest.length / n }

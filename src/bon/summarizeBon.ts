@@ -39,7 +39,14 @@ export function summarizeBon(
     evaluable: evaluable.length,
     meanCandidates: mean(results.map((r) => r.n)) ?? 0,
     scheme,
-    selection: method(evaluable, (r) => ({ hit: r.hit ? 1 : 0, rank: r.humanRank! }), seed),
+    selection: method(
+      evaluable,
+      (r) =>
+        r.tiedTop
+          ? { hit: r.tiedTop.hit!, rank: r.tiedTop.humanRank! }
+          : { hit: r.hit ? 1 : 0, rank: r.humanRank! },
+      seed,
+    ),
     random: method(evaluable, (r) => ({ hit: r.random.hitRate!, rank: r.random.humanRank! }), seed),
     longest: method(evaluable, (r) => ({ hit: r.longest.hit ? 1 : 0, rank: r.longest.humanRank! }), seed),
     comparisons: { total: comparisons, perItem: results.length === 0 ? 0 : comparisons / results.length },

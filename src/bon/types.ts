@@ -69,6 +69,13 @@ export interface BonItemResult {
   /** Human rank of the selection, 1 = best, ties sharing the mean of their places; null when unlabelled. */
   humanRank: number | null;
   hit: boolean | null;
+  /**
+   * Candidates sharing the top score of a scorer that splits ties (a rating judge), and what a
+   * uniform pick among them is worth: the share of them that are human-best (RewardBench 2's
+   * `(0 in winners) / len(winners)`) and their mean human rank. The summary counts these instead of
+   * `hit` and `humanRank`, which describe `selected` (the first of them). Absent otherwise.
+   */
+  tiedTop?: { candidates: number[]; hit: number | null; humanRank: number | null };
   longest: { selected: number; humanRank: number | null; hit: boolean | null };
   /** Expected values for a uniformly random pick. */
   random: { humanRank: number | null; hitRate: number | null };

@@ -35,7 +35,9 @@ export const dispatchCommand: Dispatch = async (command, options, args = []) => 
     case "eval": {
       if ((options as { listwise?: string }).listwise !== undefined) {
         const { runListwiseEvalCommand, printListwiseResult } = await import("./commands/evalListwise.js");
-        printListwiseResult(await runListwiseEvalCommand(o), { json: Boolean(options.json) });
+        const result = await runListwiseEvalCommand(o);
+        printListwiseResult(result, { json: Boolean(options.json) });
+        if (result.interrupted) process.exitCode = 130;
         return;
       }
       const { runEvalCommand, printEvalResult } = await import("./commands/eval.js");
@@ -308,6 +310,12 @@ Examples:
         "random",
       ]),
     )
+    .addOption(
+      new Option(
+        "--listwise <protocol>",
+        "rating: the model rates each candidate 1-10 (-k samples, mean) and the best rated is selected (scheme scalar; a tie at the top shares the pick)",
+      ).choices(["rating"]),
+    )
     .option(
       "--policy-model <model>",
       "generate candidates with this GGUF (or served model, with --policy-base-url)",
@@ -351,7 +359,8 @@ Examples:
   genrm bon --data ../shared/data/xstest --model judge.gguf --protocol direct --scheme knockout
   genrm bon --data ../shared/data/llmfao --candidates-per-prompt 8 --model judge.gguf --scheme bradley-terry
   genrm bon --data ../shared/data/mt-bench --policy-model policy.gguf --n 4 --model judge.gguf --out bon.json
-  genrm bon --data ../shared/data/xstest --baseline length --json`,
+  genrm bon --data ../shared/data/xstest --baseline length --json
+  genrm bon --data ../shared/data/llmfao --candidates-per-prompt 4 --model judge.gguf --listwise rating -k 4`,
     )
     .action((opts) => dispatch("bon", opts));
 
@@ -406,12 +415,19 @@ Examples:
         .choices(["none", "grpo"])
         .default("none"),
     )
+    .addOption(
+      new Option(
+        "--listwise <protocol>",
+        "rating: /get_reward and /v1/reward rate each rollout 1-10 (-k samples, mean; reward = rating, score = (rating-1)/9) instead of comparing it; /v1/rank scheme scalar uses the ratings",
+      ).choices(["rating"]),
+    )
     .addHelpText(
       "after",
       `
 Examples:
   genrm serve --model judge.gguf --protocol direct --group-size 8 --group-timeout 30000
   genrm serve --model judge.gguf --protocol direct --parallel 8 --port 8000
+  genrm serve --model judge.gguf --listwise rating -k 4 --temperature 0.7 --group-normalize grpo
   GENRM_SERVE_TOKEN=secret genrm serve --model judge.gguf --host 0.0.0.0 --protocol cot -k 4
   curl -s localhost:8000/get_reward -d '{"query": ["<|im_start|>user\\nHi<|im_end|>\\n<|im_start|>assistant\\nHello!"], "labels": ["Hi."]}'`,
     )

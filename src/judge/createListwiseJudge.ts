@@ -10,12 +10,20 @@
  */
 import { type BenchmarkItem, isTiesRow } from "../data/adapters/expandItem.js";
 import type { MultiResponseBenchmark } from "../data/types.js";
-import { defaultSampling, type Engine, type SamplingConfig } from "../engine/types.js";
+import type { Engine, SamplingConfig } from "../engine/types.js";
 import { ConfigError } from "../errors.js";
 import type { ModelId, TemplateHash } from "../types.js";
+import {
+  failedRating,
+  type ListwiseUsage,
+  listwiseDrawConfig,
+  questionOf,
+  rateAnswer,
+  usageOf,
+} from "./createRatingJudge.js";
+import { drawListwiseSamples, type ListwiseSample } from "./drawListwiseSamples.js";
 import { hash32 } from "./hash32.js";
-import { parseRanking, parseRating, type RankingSlot, rankingSlots } from "./parseListwise.js";
-import { formatTemplateString } from "./templates/formatTemplateString.js";
+import { type RankingSlot, rankingSlots } from "./parseListwise.js";
 import {
   type ListwiseTemplate,
   listwiseTemplateHash,
@@ -23,8 +31,13 @@ import {
   ratingTemplate,
   ratingTiesTemplate,
 } from "./templates/listwiseTemplates.js";
+import type { SampleCache } from "./types.js";
+
+export type { ListwiseSample } from "./drawListwiseSamples.js";
 
 export type ListwiseProtocol = "rating" | "ranking";
+
+export const listwiseProtocols = ["rating", "ranking"] as const satisfies readonly ListwiseProtocol[];
 
 export interface ListwiseJudgeOptions {
   /** Samples per prompt. Defaults to 1 (the reference's single greedy judgment). */
@@ -34,21 +47,14 @@ export interface ListwiseJudgeOptions {
   ratingTemplate?: ListwiseTemplate;
   tiesTemplate?: ListwiseTemplate;
   rankingTemplate?: ListwiseTemplate;
+  /**
+   * Sample store (`SampleStore.sampleCache()`): samples found there are not generated again, new
+   * ones are put as they arrive, keyed apart from pairwise samples (drawListwiseSamples.ts).
+   */
+  cache?: SampleCache;
 }
 
-export const defaultListwiseJudgeOptions = { k: 1, seed: 0 } as const;
-
-export interface ListwiseSample {
-  /** The answer rated (rating prompts). */
-  response?: number;
-  index: number;
-  seed: number;
-  text: string;
-  /** The rating or letter parsed; null when nothing parsed. */
-  parsed: number | RankingSlot | null;
-  completionTokens: number;
-  stopReason: string;
-}
+export { defaultRatingJudgeOptions as defaultListwiseJudgeOptions } from "./createRatingJudge.js";
 
 export interface ItemJudgment {
   itemId: string;
@@ -63,7 +69,7 @@ export interface ItemJudgment {
   votes?: Record<RankingSlot, number>;
   top?: RankingSlot[];
   samples: ListwiseSample[];
-  usage: { promptTokens: number; completionTokens: number; samples: number };
+  usage: ListwiseUsage;
   errors: string[];
   provenance: {
     modelId: ModelId;
@@ -87,13 +93,10 @@ export function createListwiseJudge(
   protocol: ListwiseProtocol,
   options: ListwiseJudgeOptions = {},
 ): ItemJudge {
-  const k = options.k ?? defaultListwiseJudgeOptions.k;
-  const seed = options.seed ?? defaultListwiseJudgeOptions.seed;
-  const sampling = options.sampling ?? defaultSampling;
+  const config = listwiseDrawConfig(options);
   const rating = options.ratingTemplate ?? ratingTemplate;
   const ties = options.tiesTemplate ?? ratingTiesTemplate;
   const ranking = options.rankingTemplate ?? rankingTemplate;
-  if (!Number.isInteger(k) || k < 1) throw new ConfigError([`k: must be an integer ≥ 1, got ${k}`]);
   const main = protocol === "rating" ? rating : ranking;
 
   const provenance = (template: ListwiseTemplate, used: ListwiseProtocol) => ({
@@ -102,27 +105,10 @@ export function createListwiseJudge(
     protocol: used,
     templateId: template.id,
     templateHash: listwiseTemplateHash(template),
-    seed,
-    sampling,
-    k,
+    seed: config.seed,
+    sampling: config.sampling,
+    k: config.k,
   });
-
-  async function draw(
-    template: ListwiseTemplate,
-    values: Record<string, string>,
-    tag: string,
-    signal?: AbortSignal,
-  ) {
-    const messages = [
-      ...(template.system ? [{ role: "system" as const, content: template.system }] : []),
-      { role: "user" as const, content: formatTemplateString(template.user, values) },
-    ];
-    const seeds = Array.from({ length: k }, (_, i) => hash32(seed, tag, i));
-    return {
-      seeds,
-      result: await engine.generate({ messages, seeds, sampling, ...(signal ? { signal } : {}) }),
-    };
-  }
 
   return {
     info: {
@@ -132,75 +118,58 @@ export function createListwiseJudge(
       templateHash: listwiseTemplateHash(main),
     },
     async judgeItem(item, { signal } = {}) {
-      const question = questionOf(item);
-      const samples: ListwiseSample[] = [];
-      const usage = { promptTokens: 0, completionTokens: 0, samples: 0 };
-      const errors: string[] = [];
-      const record = (
-        drawn: Awaited<ReturnType<typeof draw>>,
-        parse: (text: string) => number | RankingSlot | null,
-        response?: number,
-      ) => {
-        usage.promptTokens += drawn.result.promptTokens;
-        drawn.result.samples.forEach((s, index) => {
-          usage.completionTokens += s.completionTokens;
-          usage.samples++;
-          samples.push({
-            ...(response !== undefined ? { response } : {}),
-            index,
-            seed: drawn.seeds[index]!,
-            text: s.text,
-            parsed: parse(s.text),
-            completionTokens: s.completionTokens,
-            stopReason: s.stopReason,
-          });
-        });
-      };
-      const base = { itemId: item.id, benchmark: item.benchmark, samples, usage, errors };
+      const question = questionOf(item.prompt, `listwise: row ${item.id}`);
+      const base = { itemId: item.id, benchmark: item.benchmark };
 
       if (protocol === "rating" || isTiesRow(item)) {
         const template = isTiesRow(item) ? ties : rating;
-        const ratings: number[] = [];
+        const rated = [];
         for (let r = 0; r < item.responses.length; r++) {
-          try {
-            record(
-              await draw(
-                template,
-                { question, answer: answerOf(item, r) },
-                `${item.id}\u0000rating\u0000${r}`,
-                signal,
-              ),
-              parseRating,
-              r,
-            );
-          } catch (error) {
-            if (signal?.aborted) throw error;
-            errors.push((error as Error).message);
-          }
-          const parsed = samples
-            .filter((s) => s.response === r && s.parsed !== null)
-            .map((s) => s.parsed as number);
-          ratings.push(parsed.length === 0 ? -1 : parsed.reduce((a, b) => a + b, 0) / parsed.length);
+          rated.push(await rateAnswer(engine, template, question, answerOf(item, r), config, r, signal));
         }
-        return { ...base, protocol: "rating", ratings, provenance: provenance(template, "rating") };
+        const samples = rated.flatMap((x) => x.samples);
+        return {
+          ...base,
+          protocol: "rating",
+          ratings: rated.map((x) => x.rating ?? failedRating),
+          samples,
+          usage: usageOf(
+            samples,
+            rated.reduce((n, x) => n + x.usage.promptTokens, 0),
+          ),
+          errors: rated.flatMap((x) => x.errors),
+          provenance: provenance(template, "rating"),
+        };
       }
 
-      const shown = shownOrder(item, hash32(seed, item.id, "shuffle") % rankingSlots.length);
+      const shown = shownOrder(item, hash32(config.seed, item.id, "shuffle") % rankingSlots.length);
       const values: Record<string, string> = { question };
       rankingSlots.forEach((slot, i) => {
         values[`answer_${slot.toLowerCase()}`] = answerOf(item, shown[i]!);
       });
-      try {
-        record(await draw(ranking, values, `${item.id}\u0000ranking`, signal), parseRanking);
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        errors.push((error as Error).message);
-      }
+      const drawn = await drawListwiseSamples(
+        engine,
+        ranking,
+        values,
+        config,
+        { tag: `${item.id}\u0000ranking` },
+        signal,
+      );
       const votes = { A: 0, B: 0, C: 0, D: 0 } as Record<RankingSlot, number>;
-      for (const s of samples) if (s.parsed !== null) votes[s.parsed as RankingSlot]++;
+      for (const s of drawn.samples) if (s.parsed !== null) votes[s.parsed as RankingSlot]++;
       const most = Math.max(...Object.values(votes));
       const top = most === 0 ? [] : rankingSlots.filter((slot) => votes[slot] === most);
-      return { ...base, protocol: "ranking", shown, votes, top, provenance: provenance(ranking, "ranking") };
+      return {
+        ...base,
+        protocol: "ranking",
+        shown,
+        votes,
+        top,
+        samples: drawn.samples,
+        usage: usageOf(drawn.samples, drawn.promptTokens),
+        errors: drawn.errors,
+        provenance: provenance(ranking, "ranking"),
+      };
     },
   };
 }
@@ -218,16 +187,6 @@ export function shownOrder(item: BenchmarkItem, position: number): number[] {
   const shown = [0, item.correct, item.correct + 1, item.correct + 2];
   [shown[0], shown[position]] = [shown[position]!, shown[0]!];
   return shown;
-}
-
-function questionOf(item: BenchmarkItem): string {
-  if (item.prompt.filter((m) => m.role !== "system").length > 1) {
-    // RewardBench 2's listwise prompts are single-turn (run_judge_ratings_multi refuses multi-turn).
-    throw new ConfigError([
-      `listwise: row ${item.id} has a multi-turn prompt; the rating and ranking templates take one question`,
-    ]);
-  }
-  return item.prompt.at(-1)!.content;
 }
 
 function answerOf(item: BenchmarkItem, index: number): string {

@@ -98,7 +98,11 @@ export async function drawJudgeSamples(
   return { samples, promptTokens, errors };
 }
 
-function matchSeeds(samples: readonly GeneratedSample[], keys: readonly SampleKey[]): GeneratedSample[] {
+/** The generated samples in the order of `keys`, matched by seed (an engine may return them in any order). */
+export function matchSeeds(
+  samples: readonly GeneratedSample[],
+  keys: readonly { seed: number }[],
+): GeneratedSample[] {
   if (samples.length !== keys.length) {
     throw new Error(`engine returned ${samples.length} samples for ${keys.length} seeds`);
   }

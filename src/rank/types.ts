@@ -98,6 +98,11 @@ export interface SelectionResult {
    */
   scores: (number | null)[];
   comparisons: Comparison[];
+  /**
+   * A scorer that splits ties (`ScalarScorer.ties`): every candidate sharing the top score, in index
+   * order; `selected` is the first of them. A pick among them is worth its expected value.
+   */
+  tiedTop?: number[];
   usage: RankUsage;
   budget: {
     maxComparisons: number | null;
@@ -117,4 +122,15 @@ export interface SelectionResult {
 export interface ScalarScorer {
   readonly name: string;
   score(prompt: ChatMessage[], response: string, options?: { signal?: AbortSignal }): Promise<number>;
+  /** `score` with the tokens it spent, where the scorer knows them (a model's rating judge). */
+  scoreWithUsage?(
+    prompt: ChatMessage[],
+    response: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ score: number; promptTokens: number; completionTokens: number }>;
+  /**
+   * "split": candidates sharing the top score share the pick (`SelectionResult.tiedTop`), as
+   * RewardBench 2 credits ratings tied at the top; absent: the first of them is the pick.
+   */
+  readonly ties?: "split";
 }

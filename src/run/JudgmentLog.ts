@@ -1,9 +1,11 @@
 /**
- * Append-only JSONL log of finished judgments, the resume point of an evaluation run.
+ * Append-only JSONL logs of finished records, the resume point of a run: `JudgmentLog` for pairwise
+ * judgments (`judgments.jsonl`, keyed by pair), and the same log for any record with a key
+ * (`RecordLog.open`; listwise runs keep their `item-judgments.jsonl` in one, keyed by row).
  *
- * A judgment is appended the moment it is final. A process killed mid-write leaves at most one
+ * A record is appended the moment it is final. A process killed mid-write leaves at most one
  * partial last line; `open` drops it (and truncates the file back to the last complete line) so the
- * pair is simply judged again, with its samples served from the sample store.
+ * record is simply made again, with its samples served from the sample store.
  *
  * An append that fails part way (a full disk writes what fits, then fails) is cut back off, so the
  * log never holds a torn line followed by more lines, and the error names the file.
@@ -14,40 +16,48 @@ import type { Judgment } from "../judge/types.js";
 import { writeAll } from "./jsonFile.js";
 import { asStorageError } from "./storageErrors.js";
 
-export class JudgmentLog {
+export interface RecordLogOptions {
+  /** false: start the file over instead of reading what it holds. Defaults to true. */
+  resume?: boolean;
+  /** What one line holds, for the error a corrupt line raises. Defaults to "a JSON record". */
+  expected?: string;
+}
+
+export class RecordLog<T> {
   readonly path: string;
-  readonly existing: Map<string, Judgment>;
+  /** The records already in the file, by key, in file order. */
+  readonly existing: Map<string, T>;
   #fd: number | null;
   /** Bytes of complete lines: where a failed append is cut back to. */
   #size: number;
 
-  private constructor(file: string, existing: Map<string, Judgment>, fd: number) {
+  private constructor(file: string, existing: Map<string, T>, fd: number) {
     this.path = file;
     this.existing = existing;
     this.#fd = fd;
     this.#size = fs.fstatSync(fd).size;
   }
 
-  static open(file: string, { resume = true }: { resume?: boolean } = {}): JudgmentLog {
-    let existing = new Map<string, Judgment>();
+  static open<T>(file: string, keyOf: (record: T) => string, options: RecordLogOptions = {}): RecordLog<T> {
+    const { resume = true, expected = "a JSON record" } = options;
+    const existing = new Map<string, T>();
     if (resume && fs.existsSync(file)) {
       const text = fs.readFileSync(file, "utf8");
-      const parsed = parseJudgmentLog(text, file);
-      existing = parsed.judgments;
-      if (parsed.goodBytes < Buffer.byteLength(text, "utf8")) fs.truncateSync(file, parsed.goodBytes);
+      const { goodBytes } = parseRecordLog(text, file, keyOf, expected, existing);
+      if (goodBytes < Buffer.byteLength(text, "utf8")) fs.truncateSync(file, goodBytes);
     } else if (!resume && fs.existsSync(file)) {
       fs.truncateSync(file, 0);
     }
     try {
-      return new JudgmentLog(file, existing, fs.openSync(file, "a"));
+      return new RecordLog(file, existing, fs.openSync(file, "a"));
     } catch (err) {
       throw asStorageError(err, { file });
     }
   }
 
-  append(judgment: Judgment): void {
-    if (this.#fd === null) throw new Error("JudgmentLog is closed");
-    const line = Buffer.from(`${JSON.stringify(judgment)}\n`, "utf8");
+  append(record: T): void {
+    if (this.#fd === null) throw new Error(`log ${this.path} is closed`);
+    const line = Buffer.from(`${JSON.stringify(record)}\n`, "utf8");
     try {
       writeAll(this.#fd, line);
     } catch (err) {
@@ -69,19 +79,16 @@ export class JudgmentLog {
 }
 
 /**
- * The judgments of a log without opening it for writing (`genrm report`): a torn last line is
- * skipped, as `open` would drop it, but the file is left as it is.
+ * The complete lines of a log into `into` by key; returns the bytes they take (where a torn tail
+ * starts). Only the final line can be torn by a kill; garbage elsewhere means someone edited it.
  */
-export function readJudgmentLog(file: string): Map<string, Judgment> {
-  return parseJudgmentLog(fs.readFileSync(file, "utf8"), file).judgments;
-}
-
-/** The complete lines of a log, by pair id, and the bytes they take (where a torn tail starts). */
-function parseJudgmentLog(
+function parseRecordLog<T>(
   text: string,
   file: string,
-): { judgments: Map<string, Judgment>; goodBytes: number } {
-  const judgments = new Map<string, Judgment>();
+  keyOf: (record: T) => string,
+  expected: string,
+  into: Map<string, T>,
+): { goodBytes: number } {
   let goodBytes = 0;
   let offset = 0;
   const lines = text.split("\n");
@@ -94,22 +101,42 @@ function parseJudgmentLog(
       if (!isLast) goodBytes = offset;
       continue;
     }
-    let parsed: Judgment;
+    let parsed: T;
     try {
-      parsed = JSON.parse(line) as Judgment;
+      parsed = JSON.parse(line) as T;
     } catch (cause) {
-      // Only the final line can be torn by a kill; garbage elsewhere means someone edited it.
       if (isLast || i === lines.length - 2) break;
-      throw new InputError(
-        "corrupt judgment log",
-        { file, line: i + 1, expected: "a JSON judgment" },
-        { cause },
-      );
+      throw new InputError("corrupt log", { file, line: i + 1, expected }, { cause });
     }
     if (isLast) break; // a last line without its newline was not completely written
-    judgments.set(parsed.pairId, parsed);
+    into.set(keyOf(parsed), parsed);
     offset += lineBytes;
     goodBytes = offset;
   }
-  return { judgments, goodBytes };
+  return { goodBytes };
 }
+
+/**
+ * The judgments of a log without opening it for writing (`genrm report`): a torn last line is
+ * skipped, as `open` would drop it, but the file is left as it is.
+ */
+export function readJudgmentLog(file: string): Map<string, Judgment> {
+  const judgments = new Map<string, Judgment>();
+  parseRecordLog<Judgment>(
+    fs.readFileSync(file, "utf8"),
+    file,
+    (j) => j.pairId,
+    "a JSON judgment",
+    judgments,
+  );
+  return judgments;
+}
+
+/** The pairwise judgments of a run (`judgments.jsonl`), keyed by pair id. */
+export type JudgmentLog = RecordLog<Judgment>;
+
+export const JudgmentLog = {
+  open(file: string, options: Omit<RecordLogOptions, "expected"> = {}): JudgmentLog {
+    return RecordLog.open<Judgment>(file, (j) => j.pairId, { ...options, expected: "a JSON judgment" });
+  },
+};

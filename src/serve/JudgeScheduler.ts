@@ -39,17 +39,23 @@ export class JudgeScheduler {
     this.concurrency = concurrency;
     this.judge = {
       info: inner.info,
-      judge: async (pair, { signal } = {}) => {
-        await this.#acquire(signal);
-        try {
+      judge: (pair, { signal } = {}) =>
+        this.schedule(async () => {
           const judgment = await inner.judge(pair, { signal });
           onJudgment?.(judgment);
           return judgment;
-        } finally {
-          this.#release();
-        }
-      },
+        }, signal),
     };
+  }
+
+  /** Runs `task` once a slot is free (any engine work: a rating judge's calls share the slots). */
+  async schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.#acquire(signal);
+    try {
+      return await task();
+    } finally {
+      this.#release();
+    }
   }
 
   get running(): number {

@@ -18,6 +18,12 @@ import {
   UnsupportedError,
 } from "../errors.js";
 import { createLlmJudge } from "../judge/createLlmJudge.js";
+import {
+  createRatingJudge,
+  type Rating,
+  type RatingJudge,
+  ratingJudgeFrom,
+} from "../judge/createRatingJudge.js";
 import { HttpError } from "./HttpError.js";
 import { defaultMaxInputChars } from "./inputSize.js";
 import { JudgeScheduler } from "./JudgeScheduler.js";
@@ -98,7 +104,25 @@ export function createServeApp(engine: Engine, options: ServeOptions = {}): Serv
     app.use(path, requestDeadline({ timeoutMs: config.timeoutMs, serverSignal: serverAbort.signal }));
   }
 
-  const deps: RouteDeps = { config, judge: scheduler.judge, engineInfo: engine.info };
+  let rating: RatingJudge | undefined;
+  if (config.rating) {
+    const countRatings = metrics.counter(
+      "genrm_ratings_total",
+      "Rollouts rated by the rating judge, by outcome (rated, unparsed).",
+    );
+    rating = scheduledRatingJudge(createRatingJudge(engine, config.rating), scheduler, (r) => {
+      countRatings({ outcome: r.rating === null ? "unparsed" : "rated" });
+      countTokens({ kind: "prompt" }, r.usage.promptTokens);
+      countTokens({ kind: "completion" }, r.usage.completionTokens);
+    });
+    if (options.scorer === undefined) config.scorer = rating;
+  }
+  const deps: RouteDeps = {
+    config,
+    judge: scheduler.judge,
+    ...(rating ? { rating } : {}),
+    engineInfo: engine.info,
+  };
   const countGroupOpened = metrics.counter(
     "genrm_groups_opened_total",
     "Groups opened by server-side group assembly.",
@@ -154,6 +178,21 @@ export function createServeApp(engine: Engine, options: ServeOptions = {}): Serv
     },
     abortAll: (reason) => serverAbort.abort(reason ?? new Error("server closing")),
   };
+}
+
+/** A rating judge whose every rating waits for an engine slot, like every judgment. */
+function scheduledRatingJudge(
+  inner: RatingJudge,
+  scheduler: JudgeScheduler,
+  onRating: (rating: Rating) => void,
+): RatingJudge {
+  const rate: RatingJudge["rate"] = (prompt, response, options = {}) =>
+    scheduler.schedule(async () => {
+      const r = await inner.rate(prompt, response, options);
+      onRating(r);
+      return r;
+    }, options.signal);
+  return ratingJudgeFrom(inner, rate);
 }
 
 function toHttpError(err: Error, signal: AbortSignal | undefined): HttpError {

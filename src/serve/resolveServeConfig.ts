@@ -26,6 +26,7 @@ export function resolveServeConfig(options: ServeOptions = {}, defaultMaxInputCh
   const {
     judge = {},
     scorer = createLengthScorer(),
+    rating,
     concurrency = defaultServeOptions.concurrency,
     maxQueue = defaultServeOptions.maxQueue,
     timeoutMs = defaultServeOptions.timeoutMs,
@@ -70,6 +71,9 @@ export function resolveServeConfig(options: ServeOptions = {}, defaultMaxInputCh
     // A held request would meet its own deadline (504) before its group is judged.
     issues.push(`groupTimeoutMs: must be below timeoutMs (${timeoutMs}), got ${groupTimeoutMs}`);
   }
+  if (rating !== undefined && options.rewardMode === "reference") {
+    issues.push('rewardMode: a rating judge rates each rollout on its own; "reference" does not apply');
+  }
   if (token !== undefined && token.length < 8) {
     issues.push("token: must be at least 8 characters (a short bearer token is guessable)");
   }
@@ -77,6 +81,7 @@ export function resolveServeConfig(options: ServeOptions = {}, defaultMaxInputCh
   return {
     judge,
     scorer,
+    rating,
     concurrency,
     maxQueue,
     timeoutMs,

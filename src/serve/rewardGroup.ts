@@ -6,6 +6,8 @@
  * - "knockout": single elimination, N−1 games; reward = games won, score = share of its games won;
  * - "anchor": each member against one member of the group (the anchor), N−1 games; reward =
  *   logit p̂(y ≻ anchor), score = p̂; the anchor gets 0 and ½.
+ * With a rating judge (`ServeOptions.rating`) every member is instead rated on its own: reward = its
+ * 1–10 rating (the mean of k samples), score = (rating − 1) / 9, references and siblings unused.
  * "grpo" normalisation then maps the group's rewards to (r − mean) / (std + 1e-4).
  *
  * Members are judged in a canonical order (by a hash of their text), not in arrival order, so a
@@ -13,6 +15,7 @@
  * batch, and which member anchors a group does not depend on network timing.
  */
 import { createHash } from "node:crypto";
+import type { RatingJudge } from "../judge/createRatingJudge.js";
 import { groupRewards, groupRewardsFromMatrix } from "../rank/groupRewards.js";
 import { grpoNormalize } from "../rank/grpoNormalize.js";
 import { knockoutTournament } from "../rank/knockoutTournament.js";
@@ -86,6 +89,51 @@ export async function rewardGroup(
     else peers.push(i);
   });
   const ready = (i: number) => members[i] as Ready;
+  const rating = deps.rating;
+  // With a rating judge each rollout is rated on its own: references and siblings play no part.
+  await (rating
+    ? Promise.all(
+        [...vsReference, ...peers].map(async (i) => {
+          out[i] = await rated1(rating, ready(i).prompt, ready(i).response, signal);
+        }),
+      )
+    : comparePairwise(deps, vsReference, peers, ready, out, signal));
+
+  if (deps.config.groupNormalize === "grpo") {
+    const judged = out.map((o) => (o.failure || o.noBaseline ? null : o.reward));
+    grpoNormalize(judged).forEach((r, i) => {
+      if (r !== null) out[i] = { ...out[i]!, reward: r };
+    });
+  }
+  return out.map((o) => ({ ...o, groupSize: members.length, partialGroup: info.partial ? 1 : 0 }));
+}
+
+async function againstReference(
+  deps: RouteDeps,
+  prompt: ChatMessage[],
+  response: string,
+  reference: string,
+  signal: AbortSignal,
+): Promise<Scored> {
+  try {
+    const r = await rewardVsReference(deps.judge, { prompt, response, reference }, { signal });
+    return r.reward === null || r.p === null
+      ? noSignal(judgmentFailure(r.judgments.flatMap((j) => j.errors)), 0, r.judgments.length)
+      : { reward: r.reward, score: r.p, comparisons: r.judgments.length, failure: null, noBaseline: 0 };
+  } catch (error) {
+    return noSignal(sampleFailure(error, signal), 0);
+  }
+}
+
+/** The pairwise rewards: members with a reference against it, the others by the group scheme. */
+async function comparePairwise(
+  deps: RouteDeps,
+  vsReference: readonly number[],
+  peers: number[],
+  ready: (i: number) => Ready,
+  out: Scored[],
+  signal: AbortSignal,
+): Promise<void> {
   const order = new Map(peers.map((i) => [i, textHash(ready(i).response)]));
   peers.sort((a, b) => compare(order.get(a)!, order.get(b)!) || a - b);
 
@@ -109,28 +157,26 @@ export async function rewardGroup(
     );
   }
   await Promise.all(work);
-
-  if (deps.config.groupNormalize === "grpo") {
-    const judged = out.map((o) => (o.failure || o.noBaseline ? null : o.reward));
-    grpoNormalize(judged).forEach((r, i) => {
-      if (r !== null) out[i] = { ...out[i]!, reward: r };
-    });
-  }
-  return out.map((o) => ({ ...o, groupSize: members.length, partialGroup: info.partial ? 1 : 0 }));
 }
 
-async function againstReference(
-  deps: RouteDeps,
+/** A rollout rated 1–10: reward = the rating, score = (rating − 1) / 9, no pairwise games. */
+async function rated1(
+  judge: RatingJudge,
   prompt: ChatMessage[],
   response: string,
-  reference: string,
   signal: AbortSignal,
 ): Promise<Scored> {
   try {
-    const r = await rewardVsReference(deps.judge, { prompt, response, reference }, { signal });
-    return r.reward === null || r.p === null
-      ? noSignal(judgmentFailure(r.judgments.flatMap((j) => j.errors)), 0, r.judgments.length)
-      : { reward: r.reward, score: r.p, comparisons: r.judgments.length, failure: null, noBaseline: 0 };
+    const r = await judge.rate(prompt, response, { signal });
+    if (r.rating === null) {
+      return noSignal(
+        judgmentFailure(
+          r.errors.length > 0 ? r.errors : [`no rating parsed from ${r.samples.length} samples`],
+        ),
+        0,
+      );
+    }
+    return { reward: r.rating, score: (r.rating - 1) / 9, comparisons: 0, failure: null, noBaseline: 0 };
   } catch (error) {
     return noSignal(sampleFailure(error, signal), 0);
   }

@@ -4,6 +4,7 @@
  * OpenAI clients expect.
  */
 import { z } from "zod";
+import type { RatingJudge, RatingJudgeOptions } from "../judge/createRatingJudge.js";
 import type { JudgeOptions } from "../judge/resolveJudgeConfig.js";
 import type { ScalarScorer, SelectionScheme } from "../rank/types.js";
 import type { ChatMessage } from "../types.js";
@@ -11,8 +12,18 @@ import type { ChatMessage } from "../types.js";
 export interface ServeOptions {
   /** How every judgment is made (protocol, template, k, orders, sampling). Defaults to `defaultJudgeOptions`. */
   judge?: JudgeOptions;
-  /** Pointwise scorer for /v1/rank scheme "scalar". Defaults to the length scorer. */
+  /**
+   * Pointwise scorer for /v1/rank scheme "scalar". Defaults to the rating judge where `rating` is
+   * set, the length scorer otherwise.
+   */
   scorer?: ScalarScorer;
+  /**
+   * A rating judge (RewardBench 2's 1–10 prompt, k samples, their mean) for the reward routes:
+   * every rollout is rated on its own, reward = its rating, score = (rating − 1) / 9; no reference
+   * or sibling is needed, so `rewardMode` and `groupScheme` do not apply (grpo normalisation still
+   * does, over the group's ratings). Undefined: the pairwise judge's schemes, as before.
+   */
+  rating?: RatingJudgeOptions;
   /** Judgments in flight to the engine. Defaults to 8, the embedded engine's parallel sequences. */
   concurrency?: number;
   /**
@@ -74,6 +85,8 @@ export type GroupScheme = (typeof groupSchemes)[number];
 export interface ServeConfig {
   judge: JudgeOptions;
   scorer: ScalarScorer;
+  /** Undefined: pairwise rewards. */
+  rating: RatingJudgeOptions | undefined;
   concurrency: number;
   maxQueue: number;
   timeoutMs: number;
@@ -128,5 +141,7 @@ export interface RouteDeps {
   config: ServeConfig;
   /** The scheduled judge: every judgment waits for an engine slot. */
   judge: import("../judge/types.js").Judge;
+  /** The scheduled rating judge, where the reward routes rate rollouts (`ServeOptions.rating`). */
+  rating?: RatingJudge;
   engineInfo: import("../engine/types.js").EngineInfo;
 }

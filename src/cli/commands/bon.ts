@@ -1,5 +1,7 @@
 /**
- * `genrm bon`: Best-of-N selection with a pairwise judge (or a scalar scorer), scored against human
+ * `genrm bon`: Best-of-N selection with a pairwise judge (or a scalar scorer: the length baseline, or
+ * with `--listwise rating` the model rating each candidate 1–10, ties at the top split as RewardBench
+ * 2 splits them), scored against human
  * rankings where the data has them (XSTest, LLMFAO, a BoN JSONL with scores), next to a random pick
  * and the longest response. Candidates come from the data, or from a policy model through any
  * engine (`--policy-model`, N samples per prompt; MT-Bench is a prompt pool for this).
@@ -16,11 +18,16 @@ import type { BonFormat, BonItemResult, BonMethodSummary, BonSummary } from "../
 import { openEngine } from "../../engine/openEngine.js";
 import type { Engine } from "../../engine/types.js";
 import { ConfigError } from "../../errors.js";
+import {
+  createRatingJudge,
+  defaultRatingJudgeOptions,
+  type RatingJudge,
+} from "../../judge/createRatingJudge.js";
 import { createLengthJudge, createLlmJudge, createRandomJudge } from "../../judge/index.js";
 import type { Judge } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { createLengthScorer } from "../../rank/createLengthScorer.js";
-import type { SelectionScheme } from "../../rank/types.js";
+import type { ScalarScorer, SelectionScheme } from "../../rank/types.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
 import {
@@ -41,6 +48,8 @@ export interface BonCommandOptions extends JudgeFlags {
   scheme?: SelectionScheme;
   /** A model-free pairwise judge instead of a model. */
   baseline?: "length" | "random";
+  /** "rating": the model rates each candidate 1–10 and the best rated is selected (scheme "scalar"). */
+  listwise?: "rating";
   policyModel?: string;
   policyBaseUrl?: string[];
   n?: number;
@@ -63,7 +72,11 @@ export interface BonReport {
 }
 
 export async function runBonCommand(options: BonCommandOptions): Promise<BonReport> {
-  const { scheme = defaultRunBonOptions.scheme, seed = defaultRunBonOptions.seed } = options;
+  const { seed = defaultRunBonOptions.seed } = options;
+  const rating = options.listwise === "rating";
+  if (rating) checkRatingFlags(options);
+  // A rating judge scores each candidate on its own: the scalar scheme, with the judge as its scorer.
+  const scheme = rating ? "scalar" : (options.scheme ?? defaultRunBonOptions.scheme);
   const pairwise = scheme !== "scalar";
   if (pairwise && !options.baseline && !options.model && !options.baseUrl) {
     throw new ConfigError([`judge: scheme "${scheme}" needs a judge model`], {
@@ -142,7 +155,19 @@ export async function runBonCommand(options: BonCommandOptions): Promise<BonRepo
         });
       }
     }
-    const scorer = createLengthScorer();
+    let scorer: ScalarScorer = createLengthScorer();
+    let ratingJudge: RatingJudge | undefined;
+    if (rating) {
+      const engine = await openJudgeEngine(options);
+      engines.push(engine);
+      ratingJudge = createRatingJudge(engine, {
+        k: options.k ?? defaultRatingJudgeOptions.k,
+        seed,
+        sampling: samplingFromFlags(options),
+        ...(store ? { cache: store.sampleCache() } : {}),
+      });
+      scorer = ratingJudge;
+    }
     const budget = {
       ...(options.maxComparisons !== undefined ? { maxComparisons: options.maxComparisons } : {}),
       ...(options.tokenBudget !== undefined ? { maxTokens: options.tokenBudget } : {}),
@@ -166,7 +191,9 @@ export async function runBonCommand(options: BonCommandOptions): Promise<BonRepo
 
     const judgeRecord = judge
       ? { ...judge.info, ...(judgeOptions ? { options: judgeSettings(judgeOptions) } : {}) }
-      : { name: scorer.name, scalar: true };
+      : ratingJudge
+        ? { name: ratingJudge.name, scalar: true, ...ratingJudge.info }
+        : { name: scorer.name, scalar: true };
     const report: BonReport = {
       provenance: {
         genrm_version: genrmVersion(),
@@ -193,6 +220,27 @@ export async function runBonCommand(options: BonCommandOptions): Promise<BonRepo
     process.off("SIGINT", onSigint);
     store?.close();
     for (const engine of engines) await engine.dispose();
+  }
+}
+
+/** What a rating judge cannot be combined with. */
+function checkRatingFlags(options: BonCommandOptions): void {
+  const issues: string[] = [];
+  if (options.baseline !== undefined)
+    issues.push("listwise: --listwise rating judges with a model; --baseline does not apply");
+  if (
+    options.scheme !== undefined &&
+    options.scheme !== "scalar" &&
+    options.scheme !== defaultRunBonOptions.scheme
+  )
+    issues.push(
+      `listwise: a rating judge selects the best-rated candidate (scheme scalar); --scheme ${options.scheme} needs a pairwise judge`,
+    );
+  if (!options.model && !options.baseUrl) issues.push("listwise: --listwise rating needs a judge model");
+  if (options.maxComparisons !== undefined || options.tokenBudget !== undefined)
+    issues.push("listwise: a rating judge plays no games; --max-comparisons and --token-budget do not apply");
+  if (issues.length > 0) {
+    throw new ConfigError(issues, { hint: "pass --model judge.gguf (or --base-url) with --listwise rating" });
   }
 }
 

@@ -37,6 +37,7 @@ import {
 } from "../judgeFlags.js";
 import { givenOnly } from "../parseArgs.js";
 import { defaultStorePath } from "../paths.js";
+import { recordFailure } from "../runLedger.js";
 
 export interface EvalCommandOptions extends JudgeFlags {
   data: string;
@@ -274,15 +275,6 @@ function checkHeadFlags(options: EvalCommandOptions): void {
   if (options.adaptive !== undefined)
     issues.push("adaptive: a head draws no samples; --adaptive does not apply");
   if (issues.length > 0) throw new ConfigError(issues);
-}
-
-/** A failed run's ledger row says so; a store that cannot take the write must not hide the failure. */
-function recordFailure(store: SampleStore | undefined, runId: string): void {
-  try {
-    store?.recordRunEnd(runId, "failed");
-  } catch {
-    // The run's own error is the one to report.
-  }
 }
 
 export function printEvalResult(result: EvalCommandResult, { json = false }: { json?: boolean } = {}): void {

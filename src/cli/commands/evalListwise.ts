@@ -1,8 +1,11 @@
 /**
  * `genrm eval --listwise rating|ranking`: the multi-response rows of a data set (RewardBench 2,
  * RM-Bench) judged whole by a rating or 4-way ranking judge instead of in pairs, scored as the
- * benchmark scores them. Writes config.json, item-judgments.jsonl and summary.json in the run
- * directory (`evaluateItemsInDir`); a rerun skips rows already judged there.
+ * benchmark scores them. Resumable like pairwise eval: samples go to the SQLite sample store as they
+ * arrive (keyed apart from pairwise samples), each judged row is appended to item-judgments.jsonl,
+ * and the store's run ledger records the run, its config and its outcome; a rerun of a killed or
+ * interrupted run judges only the rows it lacks, with the samples it already drew served from the
+ * store. Writes config.json, item-judgments.jsonl and summary.json (`evaluateItemsInDir`).
  */
 import path from "node:path";
 import { itemsFromPairs } from "../../data/adapters/expandItem.js";
@@ -11,16 +14,25 @@ import type { Engine } from "../../engine/types.js";
 import { ConfigError } from "../../errors.js";
 import { formatBenchmarks } from "../../eval/formatEvalTable.js";
 import { createListwiseJudge, type ListwiseProtocol } from "../../judge/createListwiseJudge.js";
+import { defaultRatingJudgeOptions } from "../../judge/createRatingJudge.js";
+import { createProgressReporter } from "../../progress/index.js";
 import { evaluateItemsInDir, type ListwiseSummary } from "../../run/evaluateItemsInDir.js";
 import { configHash, prepareRunDir, slug } from "../../run/runDir.js";
 import { lockRunDir, type RunDirLock } from "../../run/runDirLock.js";
+import { asStorageError } from "../../run/storageErrors.js";
+import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
 import { openJudgeEngine, samplingFromFlags } from "../judgeFlags.js";
+import { givenOnly } from "../parseArgs.js";
+import { defaultStorePath } from "../paths.js";
+import { recordFailure } from "../runLedger.js";
 import type { EvalCommandOptions } from "./eval.js";
 
 export interface ListwiseEvalResult {
   runDir: string;
-  summary: ListwiseSummary;
+  /** summary.json: the summary and the run record. */
+  summary: ListwiseSummary & Record<string, unknown>;
+  interrupted: boolean;
 }
 
 export async function runListwiseEvalCommand(
@@ -52,14 +64,25 @@ export async function runListwiseEvalCommand(
   }
   if (options.limit !== undefined) items = items.slice(0, options.limit);
 
-  const k = options.k ?? 1;
-  const seed = options.seed ?? 0;
+  const k = options.k ?? defaultRatingJudgeOptions.k;
+  const seed = options.seed ?? defaultRatingJudgeOptions.seed;
   const sampling = samplingFromFlags(options);
+  const storePath = options.store ?? defaultStorePath();
+  let store: SampleStore | undefined;
   let engine: Engine | undefined;
   let lock: RunDirLock | undefined;
+  /** The ledger row of this run while it is open (its end not yet recorded). */
+  let ledgerRun: string | undefined;
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write("\ninterrupted: finishing in-flight writes; rerun the same command to resume\n");
+    controller.abort(new Error("SIGINT"));
+  };
+  process.once("SIGINT", onSigint);
   try {
+    store = SampleStore.open(storePath);
     engine = await openJudgeEngine(options);
-    const judge = createListwiseJudge(engine, protocol, { k, seed, sampling });
+    const judge = createListwiseJudge(engine, protocol, { k, seed, sampling, cache: store.sampleCache() });
     const runConfig = {
       data: {
         path: path.resolve(options.data),
@@ -72,6 +95,8 @@ export async function runListwiseEvalCommand(
       k,
       seed,
       sampling,
+      // What an HTTP engine adds to every sampled request changes the samples, so it is part of the run.
+      ...(engine.info.requestFields ? { engineRequest: engine.info.requestFields } : {}),
     };
     const runDir =
       options.out ??
@@ -79,15 +104,60 @@ export async function runListwiseEvalCommand(
         "runs",
         `eval-${slug(path.basename(options.data).replace(/\.[^.]+$/, ""))}-${slug(judge.info.name)}-${configHash(runConfig).slice(0, 8)}`,
       );
+    // Before anything is written there: a second process on this directory stops here.
     lock = lockRunDir(runDir, "eval");
-    prepareRunDir(runDir, "eval", runConfig, genrmVersion(), { fresh: Boolean(options.fresh) });
-    const { summary } = await evaluateItemsInDir(judge, items, runDir, {
-      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    const dirConfig = prepareRunDir(runDir, "eval", runConfig, genrmVersion(), {
       fresh: Boolean(options.fresh),
     });
-    return { runDir, summary };
+    const runId = path.resolve(runDir);
+    store.recordRunStart({
+      runId,
+      command: "eval",
+      startedAt: new Date().toISOString(),
+      config: { configHash: dirConfig.configHash, ...runConfig },
+    });
+    ledgerRun = runId;
+    const progress = createProgressReporter(`eval ${judge.info.name}`, {
+      unit: "rows",
+      ...(options.progress ? { mode: options.progress } : {}),
+    });
+    let evaluated: Awaited<ReturnType<typeof evaluateItemsInDir>>;
+    try {
+      evaluated = await evaluateItemsInDir(judge, items, runDir, {
+        ...givenOnly({ concurrency: options.concurrency }),
+        signal: controller.signal,
+        fresh: Boolean(options.fresh),
+        onStop: "summarize",
+        onProgress: ({ done, total }) => progress.update({ done, total }),
+        extra: (outcome) => ({
+          run: {
+            dir: runDir,
+            configHash: dirConfig.configHash,
+            genrmVersion: genrmVersion(),
+            ...outcome,
+            skippedRecords: loaded.skipped.count,
+          },
+        }),
+      });
+    } finally {
+      progress.stop();
+    }
+    const { summary, record, outcome } = evaluated;
+    store.recordRunEnd(runId, outcome.interrupted ? "interrupted" : "finished", {
+      rows: summary.counts.items,
+      judged: summary.counts.judged,
+      ...(summary.benchmarks.rewardBench2 ? { rewardBench2: summary.benchmarks.rewardBench2.score } : {}),
+      ...(summary.benchmarks.rmBench ? { rmBench: summary.benchmarks.rmBench.average } : {}),
+    });
+    ledgerRun = undefined;
+    return { runDir, summary: record, interrupted: outcome.interrupted };
+  } catch (err) {
+    if (ledgerRun !== undefined) recordFailure(store, ledgerRun);
+    throw asStorageError(err, { store: storePath });
   } finally {
+    process.off("SIGINT", onSigint);
     await engine?.dispose();
+    store?.close();
     lock?.release();
   }
 }
@@ -114,4 +184,5 @@ export function printListwiseResult(
   process.stdout.write(
     `${lines.join("\n")}\n\nresults: ${result.runDir}/summary.json, ${result.runDir}/item-judgments.jsonl\n`,
   );
+  if (result.interrupted) process.stdout.write("interrupted: rerun the same command to resume\n");
 }

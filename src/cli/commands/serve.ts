@@ -4,10 +4,11 @@
  * disposed and the process exits 0. A second signal exits at once.
  */
 import { ConfigError } from "../../errors.js";
+import { defaultRatingJudgeOptions } from "../../judge/createRatingJudge.js";
 import type { SelectionScheme } from "../../rank/types.js";
 import { startServer } from "../../serve/main.js";
 import type { GroupScheme, RewardMode } from "../../serve/types.js";
-import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine } from "../judgeFlags.js";
+import { type JudgeFlags, judgeOptionsFromFlags, openJudgeEngine, samplingFromFlags } from "../judgeFlags.js";
 
 export interface ServeCommandOptions extends JudgeFlags {
   host?: string;
@@ -32,6 +33,8 @@ export interface ServeCommandOptions extends JudgeFlags {
   maxOpenGroups?: number;
   groupScheme?: GroupScheme;
   groupNormalize?: "none" | "grpo";
+  /** "rating": /get_reward and /v1/reward rate each rollout 1–10 (and /v1/rank scheme scalar uses it). */
+  listwise?: "rating";
   /** Stops the server like SIGTERM (tests, embedding). */
   signal?: AbortSignal;
 }
@@ -66,6 +69,15 @@ export async function runServeCommand(options: ServeCommandOptions): Promise<voi
       ...(options.maxOpenGroups !== undefined ? { maxOpenGroups: options.maxOpenGroups } : {}),
       ...(options.groupScheme ? { groupScheme: options.groupScheme } : {}),
       ...(options.groupNormalize ? { groupNormalize: options.groupNormalize } : {}),
+      ...(options.listwise === "rating"
+        ? {
+            rating: {
+              k: options.k ?? defaultRatingJudgeOptions.k,
+              seed: options.seed ?? defaultRatingJudgeOptions.seed,
+              sampling: samplingFromFlags(options),
+            },
+          }
+        : {}),
       seed: options.seed ?? 0,
     });
   } catch (error) {
@@ -74,7 +86,7 @@ export async function runServeCommand(options: ServeCommandOptions): Promise<voi
   }
   const auth = server.serveApp.config.token ? "bearer token required" : "no auth";
   process.stderr.write(
-    `genrm serve: ${server.url} (${engine.info.modelName}, ${judge.protocol} judge, ${auth})\n` +
+    `genrm serve: ${server.url} (${engine.info.modelName}, ${judge.protocol} judge${options.listwise === "rating" ? ", rewards by rating" : ""}, ${auth})\n` +
       "  POST /get_reward  POST /v1/reward  POST /v1/judge  POST /v1/rank  GET /health  GET /metrics\n",
   );
   const forceExit = (code: number) => () => process.exit(code);

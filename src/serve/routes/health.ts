@@ -17,6 +17,10 @@ export function healthRoute(
           protocol: deps.judge.info.protocol,
           template_id: deps.judge.info.templateId,
         },
+        // What the reward routes use: the pairwise judge's schemes, or the rating judge.
+        reward: deps.rating
+          ? { judge: "rating", template_id: deps.rating.info.templateId, k: deps.rating.info.k }
+          : { judge: "pairwise" },
         in_flight: state.inFlight(),
         uptime_s: Math.round((performance.now() - state.startedAt) / 1000),
       },

@@ -6,58 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { expandItem, itemsFromPairs } from "../../../src/data/adapters/expandItem.js";
 import { rewardbench2 } from "../../../src/data/adapters/rewardbench2.js";
-import type { Engine, GenerateRequest } from "../../../src/engine/types.js";
 import { listwiseBenchmarkScores, rankingScore, ratingScore } from "../../../src/eval/listwiseOutcomes.js";
 import { createListwiseJudge, shownOrder } from "../../../src/judge/createListwiseJudge.js";
 import { parseRanking, parseRating } from "../../../src/judge/parseListwise.js";
 import { rankingTemplate, ratingTemplate } from "../../../src/judge/templates/listwiseTemplates.js";
-import type { ModelId } from "../../../src/types.js";
+import { lengthRatingEngine } from "../../helpers/lengthRatingEngine.js";
 import { rewardBench2Expected, rewardBench2Rows } from "../eval/benchmarkFixtures.js";
 
-/** Rates an answer by its length (max 10); of four answers names the longest (the first on a tie). */
-function lengthEngine(): Engine & { prompts: string[] } {
-  const prompts: string[] = [];
-  const reply = (request: GenerateRequest) => {
-    const user = request.messages.at(-1)!.content;
-    prompts.push(user);
-    const rated = /\[Response\]\n([\s\S]*)\n\n\[Your judgement\]$/.exec(user);
-    if (rated) return `Explanation.\n\n${Math.min(10, rated[1]!.length)}`;
-    const answers = ["A", "B", "C", "D"].map(
-      (s) =>
-        new RegExp(`\\[The Start of Assistant ${s}'s Answer\\]\\n([\\s\\S]*?)\\n\\[The End`).exec(user)![1]!,
-    );
-    const best = answers.reduce((b, a, i) => (a.length > answers[b]!.length ? i : b), 0);
-    return `Comparing. [[${"ABCD"[best]}]]`;
-  };
-  const engine = {
-    info: {
-      kind: "test",
-      modelId: "test:length" as ModelId,
-      modelName: "length",
-      supportsTokenProbabilities: false,
-      deterministicSeeds: true,
-    },
-    prompts,
-    async generate(request: GenerateRequest) {
-      const text = reply(request);
-      return {
-        samples: request.seeds.map((seed) => ({
-          text,
-          completionTokens: 3,
-          stopReason: "eos" as const,
-          seed,
-        })),
-        promptTokens: 10,
-      };
-    },
-    async tokenProbabilities(): Promise<never> {
-      throw new Error("not used");
-    },
-    async dispose() {},
-    async [Symbol.asyncDispose]() {},
-  };
-  return engine;
-}
+const lengthEngine = () => lengthRatingEngine();
 
 const at = { file: "rb2.jsonl", line: 1, unit: "line" as const };
 const items = itemsFromPairs(rewardBench2Rows.flatMap((row) => rewardbench2.toPairs(row, at)));

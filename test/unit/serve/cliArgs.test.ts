@@ -125,6 +125,12 @@ describe("genrm bon / serve argv → options", () => {
       "serve",
       { groupSize: 8, groupTimeout: 30000, maxOpenGroups: 64, groupScheme: "anchor", groupNormalize: "grpo" },
     ],
+    [
+      ["serve", "--model", "j.gguf", "--listwise", "rating", "-k", "4"],
+      "serve",
+      { listwise: "rating", k: 4 },
+    ],
+    [["bon", "--data", "x", "--model", "j.gguf", "--listwise", "rating"], "bon", { listwise: "rating" }],
   ];
   for (const [argv, command, expected] of table) {
     it(argv.join(" "), async () => {
@@ -136,6 +142,8 @@ describe("genrm bon / serve argv → options", () => {
   }
 
   it("refuses bad values as usage errors", async () => {
+    await expect(parse(["serve", "--model", "m", "--listwise", "ranking"])).rejects.toThrow();
+    await expect(parse(["bon", "--data", "x", "--listwise", "ranking"])).rejects.toThrow();
     await expect(parse(["serve", "--model", "m", "--port", "70000"])).rejects.toThrow();
     await expect(parse(["serve", "--model", "m", "--group-size", "1"])).rejects.toThrow();
     await expect(parse(["serve", "--model", "m", "--group-scheme", "swiss"])).rejects.toThrow();
