@@ -15,7 +15,15 @@ import { ConfigError } from "../errors.js";
 import { defaultJudgeOptions, defaultProtocol } from "../judge/judgeDefaults.js";
 import type { JudgeOptions } from "../judge/resolveJudgeConfig.js";
 import { defaultAdaptive } from "../judge/shouldStop.js";
-import type { AdaptiveOptions, ErrorPolicy, Order, OrderMode, Protocol, TiePolicy } from "../judge/types.js";
+import type {
+  AdaptiveOptions,
+  ErrorPolicy,
+  JudgeTemplate,
+  Order,
+  OrderMode,
+  Protocol,
+  TiePolicy,
+} from "../judge/types.js";
 import { floatArg, givenOnly, intArg, jsonObjectArg, listArg, withDefault } from "./parseArgs.js";
 
 /** The judge and engine flags `addEngineOptions` / `addJudgeOptions` produce. */
@@ -257,6 +265,7 @@ export function samplingFromFlags(
 /** JudgeOptions with every setting resolved: what the judge will use, to record and to hash. */
 export interface ResolvedJudgeOptions extends JudgeOptions {
   protocol: Protocol;
+  template: JudgeTemplate;
   k: number;
   orderMode: OrderMode;
   fixedOrder: Order;

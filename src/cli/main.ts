@@ -160,6 +160,10 @@ export function buildProgram(dispatch: Dispatch = dispatchCommand): Command {
       "ignore judgments already in the run directory (the sample store still serves samples)",
     )
     .option(
+      "--dump-prompts <file>",
+      "write every prompt the judge sends (messages, prefix, prompt hash; with a GGUF, the exact text and token ids) as JSONL",
+    )
+    .option(
       "--bootstrap <n>",
       "bootstrap resamples for confidence intervals",
       intArg(0, 1_000_000),
@@ -191,6 +195,10 @@ Examples:
     ),
   )
     .option("--json", "print the full Judgment as JSON")
+    .option(
+      "--show-prompt",
+      "print each prompt the judge sends: messages, forced prefix, prompt hash, and with a GGUF the exact text and token ids",
+    )
     .addHelpText(
       "after",
       `

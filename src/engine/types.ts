@@ -114,6 +114,15 @@ export interface Engine {
    * whose samples carry `tokens`, so a stored sample can be checked against its tokens.
    */
   detokenize?(tokens: readonly number[]): string;
+  /**
+   * The prompt exactly as the model receives it: chat template applied, forced assistant prefix
+   * appended, as token ids and their text with special tokens shown. Engines that leave the chat
+   * template to a server (HTTP) do not have it.
+   */
+  renderPrompt?(
+    messages: ChatMessage[],
+    assistantPrefix?: string,
+  ): Promise<{ tokens: number[]; text: string }>;
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

@@ -9,6 +9,7 @@ import type { Engine, GeneratedSample } from "../engine/types.js";
 import { AbortedError, throwIfAborted } from "../errors.js";
 import type { ChatMessage } from "../types.js";
 import { parseVerdict } from "./parseVerdict.js";
+import { promptHash } from "./promptHash.js";
 import type { JudgeConfig } from "./resolveJudgeConfig.js";
 import { sampleMatchesTokens } from "./sampleMatchesTokens.js";
 import { sampleSeed } from "./sampleSeed.js";
@@ -90,7 +91,10 @@ export async function drawJudgeSamples(
       } else if (detokenize && !sampleMatchesTokens(raw, detokenize)) {
         errors.push(`${order}#${key.index}: engine returned a sample whose text is not its tokens' text`);
       } else {
-        cache?.put(key, sample, { replace: suspect.has(key.index) });
+        cache?.put(key, sample, {
+          replace: suspect.has(key.index),
+          promptHash: promptHash({ messages, assistantPrefix: template.assistantPrefix }),
+        });
       }
     }
   }

@@ -16,10 +16,11 @@
 import { createHash } from "node:crypto";
 import type { Engine, GeneratedSample, SamplingConfig } from "../engine/types.js";
 import { AbortedError } from "../errors.js";
-import type { PairId } from "../types.js";
+import type { ChatMessage, PairId } from "../types.js";
 import { matchSeeds } from "./drawJudgeSamples.js";
 import { hash32 } from "./hash32.js";
 import { parseRanking, parseRating, type RankingSlot } from "./parseListwise.js";
+import { promptHash } from "./promptHash.js";
 import { sampleMatchesTokens } from "./sampleMatchesTokens.js";
 import { samplingKey } from "./samplingKey.js";
 import { formatTemplateString } from "./templates/formatTemplateString.js";
@@ -127,13 +128,14 @@ export async function drawListwiseSamples(
   }
   if (missing.length > 0) {
     if (signal?.aborted) throw new AbortedError(signal.reason);
+    const messages: ChatMessage[] = [
+      ...(template.system ? [{ role: "system" as const, content: template.system }] : []),
+      { role: "user" as const, content: formatTemplateString(template.user, values) },
+    ];
     let generated: GeneratedSample[] | undefined;
     try {
       const result = await engine.generate({
-        messages: [
-          ...(template.system ? [{ role: "system" as const, content: template.system }] : []),
-          { role: "user" as const, content: formatTemplateString(template.user, values) },
-        ],
+        messages,
         seeds: missing.map((key) => key.seed),
         sampling,
         ...(signal ? { signal } : {}),
@@ -154,7 +156,10 @@ export async function drawListwiseSamples(
       } else if (detokenize && !sampleMatchesTokens(raw, detokenize)) {
         errors.push(`#${key.index}: engine returned a sample whose text is not its tokens' text`);
       } else {
-        cache?.put(key, storedSample(template, key, raw), { replace: suspect.has(key.index) });
+        cache?.put(key, storedSample(template, key, raw), {
+          replace: suspect.has(key.index),
+          promptHash: promptHash({ messages }),
+        });
       }
     }
   }

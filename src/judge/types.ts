@@ -147,7 +147,7 @@ export interface SampleKey {
 export interface SampleCache {
   get(key: SampleKey): JudgeSample | undefined;
   /** Never overwrites a stored sample, unless `replace` (a stored sample found not to match its tokens). */
-  put(key: SampleKey, sample: JudgeSample, options?: { replace?: boolean }): void;
+  put(key: SampleKey, sample: JudgeSample, options?: { replace?: boolean; promptHash?: string }): void;
 }
 
 /** Identity of a verdict-token read-out (direct protocol, logprob tie-break). */

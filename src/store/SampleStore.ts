@@ -53,7 +53,10 @@ export interface RunRecord {
  * engine of that time could sample a token from another sequence's logits when pairs were judged
  * concurrently (see engine/llamacpp/sequenceOrderBatching.ts).
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
+// 3: samples keep the hash of the prompt they answered (`prompt_hash`, judge/promptHash.ts; NULL for
+// samples stored before it), so a sample can be traced to its exact prompt. Older stores gain the
+// column in place.
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,6 +75,7 @@ CREATE TABLE IF NOT EXISTS samples (
   stop_reason TEXT NOT NULL,
   created_at TEXT NOT NULL,
   tokens TEXT,
+  prompt_hash TEXT,
   PRIMARY KEY (model_id, template_hash, pair_id, ord, idx, seed, sampling_key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS probabilities (
@@ -124,8 +128,8 @@ export class SampleStore {
     // INSERT OR IGNORE: two workers racing on the same key keep the first sample; a sample is
     // never duplicated or overwritten.
     const insert = `INTO samples (model_id, template_hash, pair_id, ord, idx, seed, sampling_key,
-         text, verdict, parse_error, completion_tokens, stop_reason, created_at, tokens)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+         text, verdict, parse_error, completion_tokens, stop_reason, created_at, tokens, prompt_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
     this.#putSample = db.prepare(`INSERT OR IGNORE ${insert}`);
     this.#replaceSample = db.prepare(`INSERT OR REPLACE ${insert}`);
     this.#getProb = db.prepare(
@@ -157,8 +161,8 @@ export class SampleStore {
       | undefined;
     if (!version) {
       db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-    } else if (Number(version.value) === 1) {
-      migrateFromV1(db);
+    } else if (Number(version.value) === 1 || Number(version.value) === 2) {
+      migrateColumns(db);
     } else if (Number(version.value) !== SCHEMA_VERSION) {
       db.close();
       throw new GenrmError(
@@ -205,7 +209,11 @@ export class SampleStore {
    * Stores a sample; an existing one under the same key is kept (two workers racing keep the first),
    * unless `replace`: a stored sample that did not match its tokens is overwritten by its regeneration.
    */
-  putSample(key: SampleKey, sample: JudgeSample, options: { replace?: boolean } = {}): void {
+  putSample(
+    key: SampleKey,
+    sample: JudgeSample,
+    options: { replace?: boolean; promptHash?: string } = {},
+  ): void {
     this.#live();
     (options.replace ? this.#replaceSample : this.#putSample).run(
       key.modelId,
@@ -222,7 +230,20 @@ export class SampleStore {
       sample.stopReason,
       new Date().toISOString(),
       sample.tokens ? JSON.stringify(sample.tokens) : null,
+      options.promptHash ?? null,
     );
+  }
+
+  /** The hash of the prompt a stored sample answered (judge/promptHash.ts), or null when unknown. */
+  samplePromptHash(key: SampleKey): string | null | undefined {
+    const row = this.#live()
+      .prepare(
+        `SELECT prompt_hash FROM samples WHERE model_id = ? AND template_hash = ? AND pair_id = ? AND ord = ? AND idx = ? AND seed = ? AND sampling_key = ?`,
+      )
+      .get(key.modelId, key.templateHash, key.pairId, key.order, key.index, key.seed, key.samplingKey) as
+      | { prompt_hash: string | null }
+      | undefined;
+    return row === undefined ? undefined : row.prompt_hash;
   }
 
   getProbability(key: ProbabilityKey): StoredProbability | undefined {
@@ -336,11 +357,13 @@ export class SampleStore {
   }
 }
 
-/** Version 1 → 2: adds the token-id column; existing samples keep NULL (see SCHEMA_VERSION). */
-function migrateFromV1(db: Database.Database): void {
+/** Versions 1 and 2 → 3: adds the token-id and prompt-hash columns; existing samples keep NULL (see SCHEMA_VERSION). */
+function migrateColumns(db: Database.Database): void {
   db.transaction(() => {
     const columns = db.prepare("PRAGMA table_info(samples)").all() as { name: string }[];
     if (!columns.some((c) => c.name === "tokens")) db.exec("ALTER TABLE samples ADD COLUMN tokens TEXT");
+    if (!columns.some((c) => c.name === "prompt_hash"))
+      db.exec("ALTER TABLE samples ADD COLUMN prompt_hash TEXT");
     db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
   })();
 }

@@ -23,6 +23,7 @@ import { defaultJudgeOptions } from "../../judge/resolveJudgeConfig.js";
 import type { Judge, JudgeInfo, OrderMode } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { type EvaluateInDirResult, evaluateInDir } from "../../run/evaluateInDir.js";
+import { writeJsonLinesFile } from "../../run/jsonFile.js";
 import { configHash, prepareRunDir, slug } from "../../run/runDir.js";
 import { lockRunDir, type RunDirLock } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
@@ -54,6 +55,7 @@ export interface EvalCommandOptions extends JudgeFlags {
   out?: string;
   store?: string;
   fresh?: boolean;
+  dumpPrompts?: string;
   bootstrap?: number;
   json?: boolean;
   progress?: "bar" | "plain" | "silent";
@@ -84,6 +86,11 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
   }
 
   checkHeadFlags(options);
+  if (options.dumpPrompts !== undefined && (options.baseline !== undefined || options.head !== undefined)) {
+    throw new ConfigError([
+      "dumpPrompts: --baseline and --head judges send no prompt to a model; --dump-prompts is for LLM judges",
+    ]);
+  }
   const modelFree = options.baseline !== undefined || options.head !== undefined;
   const storePath = options.store ?? defaultStorePath();
   let store: SampleStore | undefined;
@@ -125,6 +132,8 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
     } else {
       const judgeOptions = await judgeOptionsFromFlags(options);
       engine = await openJudgeEngine(options);
+      if (options.dumpPrompts !== undefined)
+        await dumpPrompts(options.dumpPrompts, engine, pairs, judgeOptions);
       judge = createLlmJudge(engine, {
         ...judgeOptions,
         ...(store ? { cache: store.sampleCache(), probabilityCache: store.probabilityCache() } : {}),
@@ -259,6 +268,33 @@ export function evalRunConfig(
     case "head":
       return { data, judge, head: settings.files, ...unused, order: settings.order, seed: settings.seed };
   }
+}
+
+/**
+ * `--dump-prompts FILE`: every prompt the judge will send, one JSON line per pair and order (the
+ * messages, the forced prefix, the hash stored with each sample, and with the embedded engine the
+ * exact text and token ids the model reads).
+ */
+async function dumpPrompts(
+  file: string,
+  engine: Engine,
+  pairs: readonly PreferencePair[],
+  o: ResolvedJudgeOptions,
+): Promise<void> {
+  const { judgePrompts } = await import("../../judge/judgePrompts.js");
+  const rows = [];
+  for (const pair of pairs) {
+    rows.push(
+      ...(await judgePrompts(engine, pair, {
+        template: o.template,
+        orderMode: o.orderMode,
+        seed: o.seed,
+        fixedOrder: o.fixedOrder,
+      })),
+    );
+  }
+  writeJsonLinesFile(file, rows);
+  process.stderr.write(`wrote ${rows.length} prompts to ${file}\n`);
 }
 
 /** Flags that mean nothing for a head judge are errors, not silently ignored. */

@@ -281,6 +281,14 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     return this.#formatter.format(messages, assistantPrefix);
   }
 
+  async renderPrompt(
+    messages: ChatMessage[],
+    assistantPrefix?: string,
+  ): Promise<{ tokens: number[]; text: string }> {
+    const tokens = await this.formatPrompt(messages, assistantPrefix);
+    return { tokens, text: this.#model.detokenize(tokens as Token[], true) };
+  }
+
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     this.#ensureOpen();
     const { messages, seeds, sampling, assistantPrefix, stop = [], signal } = request;

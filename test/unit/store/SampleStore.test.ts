@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DisposedError, GenrmError } from "../../../src/errors.js";
 import type { JudgeSample } from "../../../src/judge/types.js";
+import { promptHash } from "../../../src/judge/promptHash.js";
 import { type ProbabilityKey, type SampleKey, SampleStore } from "../../../src/store/index.js";
 import type { ModelId, PairId, TemplateHash } from "../../../src/types.js";
 
@@ -120,7 +121,7 @@ describe("SampleStore", () => {
     db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
     db.close();
     expect(() => SampleStore.open(file)).toThrow(GenrmError);
-    expect(() => SampleStore.open(file)).toThrow(/schema version 99.*version 2/);
+    expect(() => SampleStore.open(file)).toThrow(/schema version 99.*version 3/);
   });
 
   it("keeps token ids, keeps the first sample of a key, and overwrites only when asked to", () => {
@@ -167,8 +168,24 @@ describe("SampleStore", () => {
     expect(reopened.getSample(k)).toMatchObject({ text: "new [[A]]", tokens: [1, 2] });
     reopened.close();
     const raw = new Database(file, { readonly: true });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: "2" });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: "3" });
     raw.close();
+  });
+
+  it("keeps the hash of the prompt each sample answered; samples stored before it have none", () => {
+    const store = SampleStore.open(path.join(dir, "hash.db"));
+    const messages = [{ role: "user" as const, content: "Which is better? A: x B: y" }];
+    const hash = promptHash({ messages, assistantPrefix: "[[" });
+    store.putSample(key(0), sample(0, "[[A]]"), { promptHash: hash });
+    store.putSample(key(1), sample(1, "[[B]]"));
+    expect(store.samplePromptHash(key(0))).toBe(hash);
+    expect(store.samplePromptHash(key(1))).toBeNull();
+    expect(store.samplePromptHash(key(2))).toBeUndefined();
+    // The hash names the prompt: another prefix or message is another prompt.
+    expect(hash).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(promptHash({ messages, assistantPrefix: "" })).not.toBe(hash);
+    expect(promptHash({ messages: [{ role: "user", content: "other" }], assistantPrefix: "[[" })).not.toBe(hash);
+    store.close();
   });
 
   it("throws DisposedError after close, and close is idempotent", () => {
