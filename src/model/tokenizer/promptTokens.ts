@@ -82,7 +82,18 @@ export function renderChatText(
     throw new InputError("assistantPrefix needs addGenerationPrompt", { field: "assistantPrefix" });
   }
   if (messages.length === 0) throw new InputError("a chat needs at least one message", { field: "messages" });
-  return render(messages, addGenerationPrompt) + assistantPrefix;
+  if (assistantPrefix === "") return render(messages, addGenerationPrompt);
+  // llama-server continues a prefilled assistant message as: the chat rendered without the
+  // generation prompt, then the generation prompt as the text by which rendering with it differs
+  // (from the first differing character), then the prefix (common/chat.cpp
+  // `common_chat_template_generation_prompt_impl`, chat-auto-parser-generator.cpp `generate_parser`).
+  // For most templates this is the chat with its generation prompt plus the prefix; a template that
+  // ends a closed chat with EOS (Phi-3) keeps that EOS before the assistant header.
+  const closed = render(messages, false);
+  const open = render(messages, true);
+  let common = 0;
+  while (common < closed.length && common < open.length && closed[common] === open[common]) common++;
+  return closed + open.slice(common) + assistantPrefix;
 }
 
 /** llama-server's tokens for a rendered prompt: the whole string, special text parsed, BOS as it adds it. */

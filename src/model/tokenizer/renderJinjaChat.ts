@@ -2,8 +2,11 @@
  * A GGUF's Jinja chat template rendered as llama-server renders it (llama.cpp common/chat.cpp at
  * 80fb11ac73e66d89eae2c6a91d8a77428fa733ed, the source node-llama-cpp 3.21.1 bundles):
  *
- * - the template sees `messages`, `bos_token`, `eos_token` (the vocabulary's BOS / EOS text) and
- *   `add_generation_prompt` (`common_chat_template_direct_apply_impl`);
+ * - the template sees `messages`, `bos_token`, `eos_token` (the vocabulary's BOS / EOS text),
+ *   `add_generation_prompt`, `enable_thinking` (true, the server's default) and today's local date as
+ *   `date_string` ("07 Dec 2026") and `datetime` ("Dec 07 2026") (`common_chat_template_direct_apply_impl`,
+ *   `common_chat_extra_context`): a template that prints the date (Llama 3.1) renders a prompt
+ *   that changes at midnight, on llama-server as here;
  * - a template that cannot show a system message (it raises, or the message's text does not
  *   appear) gets the system text merged into the next message, joined by "\n", as llama.cpp's
  *   `workaround::system_message_not_supported` does (capability probed as llama.cpp's
@@ -44,6 +47,8 @@ export function compileJinjaChatTemplate(
       bos_token: specialText.bos,
       eos_token: specialText.eos,
       add_generation_prompt: addGenerationPrompt,
+      enable_thinking: true,
+      ...todayContext(new Date()),
     });
   const needle = "<System Needle>";
   let supportsSystemRole: boolean;
@@ -77,4 +82,14 @@ export function compileJinjaChatTemplate(
       }
     },
   };
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** llama.cpp's `date_string` ("%d %b %Y") and `datetime` ("%b %d %Y"), local time, C locale. */
+function todayContext(now: Date): { date_string: string; datetime: string } {
+  const day = String(now.getDate()).padStart(2, "0");
+  const month = MONTHS[now.getMonth()]!;
+  const year = now.getFullYear();
+  return { date_string: `${day} ${month} ${year}`, datetime: `${month} ${day} ${year}` };
 }
