@@ -442,6 +442,8 @@ export {
   type ApplyLoraResult,
   allLoraTargets,
   applyLora,
+  type BuiltinChatTemplate,
+  builtinChatTemplates,
   CausalLM,
   type CausalLMArchitecture,
   type CausalLMConfig,
