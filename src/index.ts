@@ -490,6 +490,8 @@ export {
   type ApplyLoraResult,
   allLoraTargets,
   applyLora,
+  type BuiltinChatTemplate,
+  builtinChatTemplates,
   CausalLM,
   type CausalLMArchitecture,
   type CausalLMConfig,

@@ -262,7 +262,24 @@ Example:
     .option("--kv-heads <n>", "KV heads (GQA)", intArg(1))
     .option("--ffn <n>", "FFN size", intArg(8))
     .option("--vocab <n>", "vocabulary size", intArg(300))
+    .option(
+      "--vocab-from <gguf>",
+      "copy this GGUF's tokenizer (llama.cpp's models/ggml-vocab-*.gguf or any model) instead of the built-in byte-level BPE",
+    )
+    .addOption(new Option("--arch <arch>", "architecture").choices(["llama", "mistral", "qwen2", "qwen3"]))
+    .option(
+      "--chat-template <file|name>",
+      "Jinja chat template: a file, or chatml | llama2 | mistral | llama3 | qwen2.5 | phi3 | gemma2 (default: the --vocab-from file's own, else ChatML)",
+    )
     .option("--seed <n>", "weight seed", intArg(0), 0)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  genrm model tiny --out tiny.gguf
+  genrm model tiny --out llama2-tiny.gguf --vocab-from ggml-vocab-llama-spm.gguf --arch llama --chat-template llama2
+  genrm model tiny --out qwen-tiny.gguf --vocab-from ggml-vocab-qwen2.gguf --arch qwen2 --chat-template qwen2.5.jinja`,
+    )
     .action((opts) => dispatch("model tiny", opts));
 
   program

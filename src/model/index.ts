@@ -75,13 +75,16 @@ export {
 export { type ModelIdentityOptions, modelIdentity } from "./modelIdentity.js";
 export {
   type BuildByteBpeVocabOptions,
+  type BuiltinChatTemplate,
   type ByteBpeVocab,
   buildByteBpeVocab,
+  builtinChatTemplates,
   byteEncode,
   bytesToUnicode,
   CHATML_TEMPLATE,
   createTinyModel,
   MIN_VOCAB_SIZE,
+  readVocabFromGguf,
   resolveTinyModelConfig,
   SMOLLM_135M_SHAPE,
   SPECIAL_TOKENS,

@@ -2,26 +2,32 @@
  * Chat messages → prompt tokens with the model's own chat template, ending in an open assistant turn
  * (optionally with a forced start of the answer). Also resolves the extra tokens that end a turn.
  *
- * The assistant prefix is a separate text segment, so it is tokenized on its own: the tokens before it
- * are the same with and without a prefix, and prompts that differ only in their prefix share a KV
- * prefix.
+ * Rendering and tokenization are `model/tokenizer/promptTokens`, the one the trainer also uses: the
+ * whole rendered string (prefix included) at once, as llama-server tokenizes it.
  */
 import {
   type ChatWrapper,
   isLlamaText,
   type LlamaModel,
-  LlamaText,
   resolveChatWrapper,
   type Token,
 } from "node-llama-cpp";
 import { UnsupportedError } from "../../errors.js";
-import { toChatHistory } from "../../model/tokenizer/toChatHistory.js";
+import {
+  type ChatRenderer,
+  type ContinuationTokens,
+  chatRenderer,
+  continuationTokens,
+  renderChatText,
+  tokenizePromptText,
+} from "../../model/tokenizer/promptTokens.js";
 import type { ChatMessage } from "../../types.js";
 import type { ChatFormat } from "./types.js";
 
 export class PromptFormatter {
   readonly #model: LlamaModel;
   readonly #wrapper: ChatWrapper;
+  readonly #render: ChatRenderer;
   /** Single tokens that end the assistant turn besides the model's EOG tokens (e.g. ChatML's `<|im_end|>`). */
   readonly endTokens: ReadonlySet<Token>;
   /** The format in use after defaults. */
@@ -46,6 +52,7 @@ export class PromptFormatter {
     });
     if (!wrapper) throw new UnsupportedError(`no chat format found for ${model.filename ?? "the model"}`);
     this.#wrapper = wrapper;
+    this.#render = chatRenderer(model, resolved, () => wrapper);
     this.chatFormat = resolved;
     this.endTokens = this.#resolveEndTokens();
   }
@@ -54,18 +61,22 @@ export class PromptFormatter {
     return this.#wrapper.wrapperName;
   }
 
+  /** The rendered prompt, ending in an open assistant turn and the prefix. */
+  text(messages: readonly ChatMessage[], assistantPrefix = ""): string {
+    return renderChatText(this.#render, messages, { assistantPrefix });
+  }
+
   format(messages: readonly ChatMessage[], assistantPrefix = ""): Token[] {
-    const history = toChatHistory(messages);
-    // An open model turn: the wrapper renders the assistant header and leaves the turn unterminated.
-    history.push({ type: "model", response: [] });
-    const { contextText } = this.#wrapper.generateContextState({ chatHistory: history });
-    const text = assistantPrefix === "" ? contextText : LlamaText([contextText, assistantPrefix]);
-    const tokens = text.tokenize(this.#model.tokenizer);
-    const bos = this.#model.tokens.bos;
-    // llama-server tokenizes the rendered template with add_special, so BOS comes first when the
-    // vocabulary asks for it; templates that already emit it are left alone.
-    if (this.#model.tokens.shouldPrependBosToken && bos != null && tokens[0] !== bos) tokens.unshift(bos);
-    return tokens;
+    return tokenizePromptText(this.#model, this.text(messages, assistantPrefix));
+  }
+
+  /** Prompt tokens and the first token of each candidate written after them. */
+  continuations(
+    messages: readonly ChatMessage[],
+    assistantPrefix: string,
+    candidates: readonly string[],
+  ): ContinuationTokens {
+    return continuationTokens(this.#model, this.text(messages, assistantPrefix), candidates);
   }
 
   #resolveEndTokens(): Set<Token> {

@@ -366,15 +366,14 @@ class LlamaCppEngineImpl implements LlamaCppEngine {
     throwIfAborted(signal);
     if (candidates.length === 0)
       throw new InputError("at least one candidate is needed", { field: "candidates" });
-    const firstTokens = candidates.map((c, i) => {
-      // "trimLeadingSpace": SentencePiece vocabularies would otherwise give the "▁A" variant.
-      const t = this.#model.tokenize(c, false, "trimLeadingSpace")[0];
-      if (t === undefined)
-        throw new InputError("empty candidate", { field: `candidates[${i}]`, got: JSON.stringify(c) });
-      return t;
-    });
     this.#checkLength(messages, assistantPrefix);
-    const prompt = this.#formatter.format(messages, assistantPrefix);
+    // Each candidate's token is the one that follows the prompt when prompt + candidate is tokenized
+    // as one string (as the trainer derives it), not the candidate tokenized alone.
+    const { prompt, first: firstTokens } = this.#formatter.continuations(
+      messages,
+      assistantPrefix ?? "",
+      candidates,
+    );
     this.#checkFits(prompt);
     const prefix = prompt.slice(0, -1);
     const jobSignal = anySignal(signal, this.#disposing.signal);

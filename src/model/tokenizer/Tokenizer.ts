@@ -2,17 +2,17 @@
  * The GGUF's own tokenizer for training: llama.cpp's (through node-llama-cpp, the model loaded
  * vocabulary-only), so the trainer sees token for token what the embedded engine evaluates.
  *
- * Chat rendering follows the llama.cpp engine's prompt formatter (`engine/llamacpp/PromptFormatter`)
- * rule for rule: the GGUF's Jinja chat template when it has one (node-llama-cpp's "auto" would pick
- * a built-in wrapper that, for ChatML, also inserts BOS), an open assistant turn at the end, an
- * optional forced answer prefix tokenized as its own segment, and BOS first only when the vocabulary
- * asks for it (`tokenizer.ggml.add_bos_token`) and the template did not already emit it.
+ * Chat prompts are rendered and tokenized by `promptTokens`, the module the embedded engine's prompt
+ * formatter also uses, so both produce llama-server's ids: the GGUF's Jinja chat template when it
+ * has one (node-llama-cpp's "auto" would pick a built-in wrapper that, for ChatML, also inserts
+ * BOS), an open assistant turn at the end, an optional forced answer prefix appended to the text,
+ * and the whole string tokenized at once with BOS as the vocabulary asks.
  *
- * Completions for training are the completion text's tokens followed by the end-of-turn token
- * (EOT, else EOS): the token whose sampling ends a turn in the engine, so the loss teaches the model
- * where to stop. Tokenizing prompt and completion separately is exact for the boundary: the prompt
- * ends in a template segment (the assistant header) or a separately tokenized prefix, which the
- * engine also never merges with what the model generates.
+ * Completions for training are the prompt text plus the completion text tokenized as one string,
+ * followed by the end-of-turn token (EOT, else EOS): the token whose sampling ends a turn in the
+ * engine, so the loss teaches the model where to stop. The prompt ends where the whole string's
+ * tokens leave the prompt's own tokens (a token merging across the boundary belongs to the
+ * completion).
  */
 import {
   type ChatWrapper,
@@ -20,13 +20,19 @@ import {
   type Llama,
   LlamaLogLevel,
   type LlamaModel,
-  LlamaText,
   resolveChatWrapper,
   type Token,
 } from "node-llama-cpp";
-import { DisposedError, InputError, UnsupportedError } from "../../errors.js";
+import { DisposedError, UnsupportedError } from "../../errors.js";
 import type { ChatMessage } from "../../types.js";
-import { toChatHistory } from "./toChatHistory.js";
+import {
+  type ChatRenderer,
+  type ContinuationTokens,
+  chatRenderer,
+  continuationTokens,
+  renderChatText,
+  tokenizePromptText,
+} from "./promptTokens.js";
 
 export interface TokenizeOptions {
   /** Parse special-token text (`<|im_start|>`) as the special token. Defaults to false. */
@@ -38,11 +44,10 @@ export interface TokenizeOptions {
 export interface RenderChatOptions {
   /**
    * End with an open assistant turn (the header the model completes). When false, the messages are
-   * rendered as a finished conversation; a final assistant message is then left unterminated, as
-   * node-llama-cpp renders the turn being generated. Defaults to true.
+   * rendered as a finished conversation, each turn closed as the template closes it. Defaults to true.
    */
   addGenerationPrompt?: boolean;
-  /** Forced start of the answer (`[[`), tokenized on its own after the header. Defaults to "". */
+  /** Forced start of the answer (`[[`), appended to the rendered text. Defaults to "". */
   assistantPrefix?: string;
 }
 
@@ -70,8 +75,19 @@ export interface Tokenizer {
   tokenize(text: string, options?: TokenizeOptions): number[];
   /** Special tokens are rendered as their text when `specialTokens` (default true). */
   detokenize(tokens: readonly number[], options?: { specialTokens?: boolean }): string;
-  /** Messages through the chat template -> prompt tokens. */
+  /** Messages through the chat template -> the prompt as one string (special tokens as text). */
+  renderChatText(messages: readonly ChatMessage[], options?: RenderChatOptions): string;
+  /** Messages through the chat template -> prompt tokens (llama-server's ids). */
   renderChat(messages: readonly ChatMessage[], options?: RenderChatOptions): number[];
+  /**
+   * Prompt tokens (open assistant turn + prefix) and the first token of each continuation written
+   * after them, as the engine reads verdict candidates: `[[` then "A" / "B".
+   */
+  continuations(
+    messages: readonly ChatMessage[],
+    assistantPrefix: string,
+    continuations: readonly string[],
+  ): ContinuationTokens;
   /** A training example: prompt (with generation prompt and prefix) + completion + end-of-turn. */
   renderCompletion(
     messages: readonly ChatMessage[],
@@ -127,6 +143,7 @@ class LlamaCppTokenizer implements Tokenizer {
   readonly #model: LlamaModel;
   readonly #format: "jinja" | "auto";
   #wrapper: ChatWrapper | null = null;
+  #render: ChatRenderer | null = null;
 
   constructor(path: string, model: LlamaModel, format: "jinja" | "auto" | undefined) {
     this.path = path;
@@ -188,16 +205,22 @@ class LlamaCppTokenizer implements Tokenizer {
     return this.#live().detokenize(tokens as Token[], specialTokens);
   }
 
+  renderChatText(messages: readonly ChatMessage[], options: RenderChatOptions = {}): string {
+    this.#render ??= chatRenderer(this.#live(), this.#format, () => this.#chatWrapper());
+    return renderChatText(this.#render, messages, options);
+  }
+
   renderChat(messages: readonly ChatMessage[], options: RenderChatOptions = {}): number[] {
-    const { addGenerationPrompt = true, assistantPrefix = "" } = options;
-    if (!addGenerationPrompt && assistantPrefix !== "") {
-      throw new InputError("assistantPrefix needs addGenerationPrompt", { field: "assistantPrefix" });
-    }
-    const history = toChatHistory(messages);
-    if (addGenerationPrompt) history.push({ type: "model", response: [] });
-    const { contextText } = this.#chatWrapper().generateContextState({ chatHistory: history });
-    const text = assistantPrefix === "" ? contextText : LlamaText([contextText, assistantPrefix]);
-    return this.#withBos([...text.tokenize(this.#live().tokenizer)]);
+    return tokenizePromptText(this.#live(), this.renderChatText(messages, options));
+  }
+
+  continuations(
+    messages: readonly ChatMessage[],
+    assistantPrefix: string,
+    continuations: readonly string[],
+  ): ContinuationTokens {
+    const text = this.renderChatText(messages, { assistantPrefix });
+    return continuationTokens(this.#live(), text, continuations);
   }
 
   renderCompletion(
@@ -205,12 +228,13 @@ class LlamaCppTokenizer implements Tokenizer {
     completion: string,
     options: { assistantPrefix?: string } = {},
   ): RenderedCompletion {
-    const prompt = this.renderChat(messages, {
-      addGenerationPrompt: true,
-      assistantPrefix: options.assistantPrefix,
-    });
-    const tokens = [...prompt, ...this.tokenize(completion), this.endOfTurn];
-    return { tokens, promptLength: prompt.length };
+    const model = this.#live();
+    const promptText = this.renderChatText(messages, { assistantPrefix: options.assistantPrefix });
+    const prompt = tokenizePromptText(model, promptText);
+    const whole = tokenizePromptText(model, promptText + completion);
+    let promptLength = 0;
+    while (promptLength < prompt.length && whole[promptLength] === prompt[promptLength]) promptLength++;
+    return { tokens: [...whole, this.endOfTurn], promptLength };
   }
 
   isSpecialToken(token: number): boolean {

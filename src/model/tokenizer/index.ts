@@ -1,4 +1,13 @@
 export {
+  type ChatRenderer,
+  type ChatTextOptions,
+  type ContinuationTokens,
+  chatRenderer,
+  continuationTokens,
+  renderChatText,
+  tokenizePromptText,
+} from "./promptTokens.js";
+export {
   type LoadTokenizerOptions,
   loadTokenizer,
   type RenderChatOptions,

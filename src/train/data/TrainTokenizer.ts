@@ -1,12 +1,13 @@
 /**
  * The tokenizer surface the trainer's data encoding needs, over the model's own llama.cpp tokenizer
- * (`model/tokenizer`), so training sees token for token what the embedded engine evaluates: chat
- * prompts through the GGUF's template ending in an open assistant turn, a forced answer prefix
- * (`[[`) tokenized as its own segment, completions as text tokens plus the end-of-turn token.
- * Kept as a small interface so data tests can use a character-level stand-in.
+ * (`model/tokenizer`), so training sees token for token what the embedded engine evaluates and what
+ * llama-server would: chat prompts through the GGUF's template ending in an open assistant turn and
+ * a forced answer prefix (`[[`), the whole string tokenized at once; a reply tokenized together with
+ * its prompt, then the end-of-turn token; the verdict letter as the token the model writes after the
+ * prefix (`model/tokenizer/promptTokens`). Kept as a small interface so data tests can use a
+ * character-level stand-in.
  */
 
-import { InputError } from "../../errors.js";
 import { loadTokenizer, type Tokenizer } from "../../model/tokenizer/index.js";
 import type { ChatMessage } from "../../types.js";
 
@@ -17,14 +18,27 @@ export interface TrainTokenizer {
   readonly endOfTurn: number;
   /** End of sequence (documents in the standard, non-chat format). */
   readonly eos: number;
-  /** Chat-template prompt ending in an open assistant turn, plus `assistantPrefix` tokenized on its own. */
+  /** Chat-template prompt ending in an open assistant turn and `assistantPrefix`. */
   encodePrompt(messages: readonly ChatMessage[], assistantPrefix?: string): number[];
-  /** An assistant reply: its text's tokens, then `endOfTurn`. */
-  encodeCompletion(text: string): number[];
+  /**
+   * Prompt (open assistant turn) then the reply, tokenized as one string, then `endOfTurn`;
+   * `promptLength` tokens belong to the prompt, the rest (the loss's span) to the reply.
+   */
+  encodeChat(
+    messages: readonly ChatMessage[],
+    completion: string,
+  ): { tokens: number[]; promptLength: number };
   /** Plain text, special-token strings left as text; BOS first when the vocabulary asks and `bos`. */
   encodeText(text: string, options?: { bos?: boolean }): number[];
-  /** The first token of `text` (a verdict letter), as the engine reads candidates. */
-  firstToken(text: string): number;
+  /**
+   * The prompt (open assistant turn + `assistantPrefix`) and, for each letter, the token the model
+   * writes for it right after the prefix: the token the engine's verdict read-out reads.
+   */
+  encodeVerdict(
+    messages: readonly ChatMessage[],
+    assistantPrefix: string,
+    letters: readonly string[],
+  ): { prompt: number[]; letters: number[] };
   dispose(): Promise<void>;
 }
 
@@ -34,13 +48,11 @@ export function asTrainTokenizer(tokenizer: Tokenizer): TrainTokenizer {
     endOfTurn: tokenizer.endOfTurn,
     eos: tokenizer.eos ?? tokenizer.endOfTurn,
     encodePrompt: (messages, assistantPrefix = "") => tokenizer.renderChat(messages, { assistantPrefix }),
-    encodeCompletion: (text) => [...tokenizer.tokenize(text), tokenizer.endOfTurn],
+    encodeChat: (messages, completion) => tokenizer.renderCompletion(messages, completion),
     encodeText: (text, options = {}) => tokenizer.tokenize(text, { addBos: options.bos !== false }),
-    firstToken(text) {
-      const t = tokenizer.tokenize(text)[0];
-      if (t === undefined)
-        throw new InputError("empty text has no first token", { got: JSON.stringify(text) });
-      return t;
+    encodeVerdict(messages, assistantPrefix, letters) {
+      const { prompt, first } = tokenizer.continuations(messages, assistantPrefix, letters);
+      return { prompt, letters: first };
     },
     dispose: () => tokenizer.dispose(),
   };

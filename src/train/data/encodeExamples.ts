@@ -73,7 +73,8 @@ export function encodeExamples(
     totalTokens: 0,
   };
   const examples: TrainExample[] = [];
-  const verdictTokens: [number, number] = [tokenizer.firstToken("A"), tokenizer.firstToken("B")];
+  /** The letters' tokens, from the first GenRM example; every later one must agree. */
+  let verdictTokens: [number, number] | undefined;
   const assistantPrefix = template.assistantPrefix ?? defaultVerdictPrefix;
 
   /** The sequence, possibly cut, or null when it must be dropped. */
@@ -138,8 +139,21 @@ export function encodeExamples(
         const label = order === "AB" ? pair.label : 1 - pair.label;
         let seq: TokenSequence;
         if (method === "genrm") {
-          const context = tokenizer.encodePrompt(messages, assistantPrefix);
-          const letter = label === 1 ? verdictTokens[0] : verdictTokens[1];
+          // The letter's token is the one the model writes after the prefix in this very prompt, as
+          // the engine's read-out derives it (on SentencePiece vocabularies "A" alone is "▁A").
+          const verdict = tokenizer.encodeVerdict(messages, assistantPrefix, ["A", "B"]);
+          const context = verdict.prompt;
+          const letters = verdict.letters as [number, number];
+          verdictTokens ??= letters;
+          if (letters[0] !== verdictTokens[0] || letters[1] !== verdictTokens[1]) {
+            throw new InputError("the verdict letters tokenize differently in this prompt", {
+              file: row.ref.file,
+              line: row.ref.line,
+              expected: `tokens ${verdictTokens.join(", ")}`,
+              got: `tokens ${letters.join(", ")}`,
+            });
+          }
+          const letter = label === 1 ? letters[0] : letters[1];
           seq = { tokens: Int32Array.from([...context, letter]), completionStart: context.length };
         } else {
           const tokens = Int32Array.from(tokenizer.encodePrompt(messages));
@@ -157,7 +171,8 @@ export function encodeExamples(
     }
   }
   report.examples = examples.length;
-  return { method, examples, report, ...(method === "genrm" ? { verdictTokens } : {}) };
+  // Without a GenRM example there are no letters to derive (an empty set the trainer reports).
+  return { method, examples, report, ...(verdictTokens ? { verdictTokens } : {}) };
 }
 
 /** Prompt then completion: chat template for message prompts, plain text otherwise. */
@@ -171,9 +186,8 @@ export function encodeSequence(
     const c = tokenizer.encodeText(completion, { bos: false });
     return { tokens: Int32Array.from([...p, ...c, tokenizer.eos]), completionStart: p.length };
   }
-  const p = tokenizer.encodePrompt(prompt);
-  const c = tokenizer.encodeCompletion(completion);
-  return { tokens: Int32Array.from([...p, ...c]), completionStart: p.length };
+  const { tokens, promptLength } = tokenizer.encodeChat(prompt, completion);
+  return { tokens: Int32Array.from(tokens), completionStart: promptLength };
 }
 
 function wrongRow(row: TrainRow, method: TrainMethod): InputError {

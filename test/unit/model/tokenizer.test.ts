@@ -85,7 +85,7 @@ describe("loadTokenizer", () => {
     expect(tokens.slice(0, closed.length)).toEqual(closed);
   });
 
-  it("tokenizes an assistant prefix on its own after the unchanged prompt", () => {
+  it("appends an assistant prefix after the unchanged prompt", () => {
     const plain = tok.renderChat(chat);
     const prefixed = tok.renderChat(chat, { assistantPrefix: "[[" });
     expect(prefixed.slice(0, plain.length)).toEqual(plain);
@@ -98,11 +98,12 @@ describe("loadTokenizer", () => {
       const { tokens, promptLength } = tok.renderCompletion(chat, completion);
       expect(tokens.slice(0, promptLength)).toEqual(tok.renderChat(chat));
       expect(tokens.at(-1)).toBe(tok.endOfTurn);
-      // node-llama-cpp renders a final model message as the open turn being generated.
+      // The template renders a final assistant message as a closed turn (`<|im_end|>\n`), as
+      // llama-server does; the training sequence is that turn up to its end-of-turn token.
       const whole = tok.renderChat([...chat, { role: "assistant", content: completion }], {
         addGenerationPrompt: false,
       });
-      expect(tokens.slice(0, -1)).toEqual(whole);
+      expect(whole.slice(0, tokens.length)).toEqual(tokens);
       expect(tok.detokenize(tokens.slice(promptLength))).toBe(`${completion}<|im_end|>`);
     },
   );

@@ -158,7 +158,7 @@ describe("encodeExamples", () => {
     expect(detok(ab!.tokens).endsWith("[[A")).toBe(true);
     expect(detok(ba!.tokens).endsWith("[[B")).toBe(true);
     expect(ab!.completionStart).toBe(ab!.tokens.length - 1);
-    expect(verdictTokens).toEqual([tok.firstToken("A"), tok.firstToken("B")]);
+    expect(verdictTokens).toEqual(["A", "B"].map((l) => l.charCodeAt(0) + 10));
     expect(detok(ab!.tokens)).toContain("[The Start of Assistant A's Answer]\ngood");
     expect(detok(ba!.tokens)).toContain("[The Start of Assistant A's Answer]\nbad");
   });

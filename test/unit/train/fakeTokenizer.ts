@@ -22,9 +22,14 @@ export function fakeTokenizer(): TrainTokenizer {
       out.push(ROLE.assistant, ...chars(prefix));
       return out;
     },
-    encodeCompletion: (text) => [...chars(text), EOT],
+    encodeChat(messages, completion) {
+      const prompt = this.encodePrompt(messages);
+      return { tokens: [...prompt, ...chars(completion), EOT], promptLength: prompt.length };
+    },
     encodeText: (text, o = {}) => (o.bos === false ? chars(text) : [BOS, ...chars(text)]),
-    firstToken: (text) => chars(text)[0]!,
+    encodeVerdict(messages, prefix, letters) {
+      return { prompt: this.encodePrompt(messages, prefix), letters: letters.map((l) => chars(l)[0]!) };
+    },
     async dispose() {},
   };
 }
