@@ -651,6 +651,10 @@ Examples:
             )
             .option("--limit <n>", "use only the first n pairs", intArg(1))
             .option(
+              "--skip-invalid",
+              "skip and count invalid records (in --data and --eval-data) instead of stopping",
+            )
+            .option(
               "--eval-data <[name=]path>",
               "evaluate the base and every iteration on these pairs; repeatable",
               listArg,

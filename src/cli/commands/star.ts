@@ -38,6 +38,7 @@ export interface StarCommandOptions extends TrainerFlags, EmbeddedEngineFlags, S
   format?: string;
   map?: string;
   limit?: number;
+  skipInvalid?: boolean;
   evalData?: string[];
   iterations?: number;
   k?: number;
@@ -108,17 +109,30 @@ async function starInRunDir(given: StarCommandOptions, runDir: string): Promise<
   if (issues.length > 0) throw new ConfigError(issues);
   const scale = starScaleFromFlags(o);
 
+  const skipInvalid = o.skipInvalid ? { skipInvalid: true } : {};
+  const reportSkipped = (
+    file: string,
+    skipped: { count: number; byReason: Record<string, number | undefined> },
+  ) => {
+    if (skipped.count === 0) return;
+    const reasons = Object.entries(skipped.byReason).map(([r, n]) => `${r} ${n}`);
+    process.stderr.write(`${file}: skipped ${skipped.count} invalid records (${reasons.join(", ")})\n`);
+  };
   const loaded = await loadPairs(o.data!, {
     ...(o.format ? { format: o.format } : {}),
     ...(o.map ? { map: o.map } : {}),
     ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    ...skipInvalid,
   });
+  reportSkipped(o.data!, loaded.skipped);
   const evalSets: StarEvalSet[] = [];
   for (const spec of o.evalData ?? []) {
     const eq = spec.indexOf("=");
     const [name, file] =
       eq > 0 ? [spec.slice(0, eq), spec.slice(eq + 1)] : [path.basename(spec).replace(/\.[^.]+$/, ""), spec];
-    evalSets.push({ name, pairs: (await loadPairs(file)).pairs });
+    const set = await loadPairs(file, skipInvalid);
+    reportSkipped(file, set.skipped);
+    evalSets.push({ name, pairs: set.pairs });
   }
 
   writeJsonFile(commandFile, { options: savedOptions(o, (k) => !notSaved.has(k)) });

@@ -21,6 +21,7 @@ describe("genrm star argv", () => {
       ],
       ...["--restart-from-base", "--lr", "5e-5", "--epochs", "1", "--beta", "0.5", "--save-every", "5"],
       ...["--eval-data", "id=a.jsonl", "--eval-data", "ood=b.jsonl", "--eval-k", "4", "--threads", "2"],
+      "--skip-invalid",
     ]);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.command).toBe("star");
@@ -39,6 +40,7 @@ describe("genrm star argv", () => {
       reference: "base",
       rejectUnparseable: false,
       neutralSamplers: true,
+      skipInvalid: true,
       restartFromBase: true,
       lr: 5e-5,
       epochs: 1,
