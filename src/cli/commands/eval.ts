@@ -29,6 +29,7 @@ import { lockRunDir, type RunDirLock } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
+import { gracefulStop } from "../gracefulStop.js";
 import {
   type JudgeFlags,
   judgeOptionsFromFlags,
@@ -99,12 +100,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
   let lock: RunDirLock | undefined;
   /** The ledger row of this run while it is open (its end not yet recorded). */
   let ledgerRun: string | undefined;
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write("\ninterrupted: finishing in-flight writes; rerun the same command to resume\n");
-    controller.abort(new Error("SIGINT"));
-  };
-  process.once("SIGINT", onSigint);
+  const stop = gracefulStop("finishing in-flight writes; rerun the same command to resume");
   try {
     store = modelFree ? undefined : SampleStore.open(storePath);
     let judge: Judge;
@@ -120,7 +116,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
         ...(options.lora !== undefined ? { adapterPath: options.lora[0]! } : {}),
         ...(options.template !== undefined ? { template: await loadTemplate(options.template) } : {}),
         ...givenOnly({ orderMode: options.order, seed: options.seed }),
-        signal: controller.signal,
+        signal: stop.signal,
       });
       judge = headJudge;
       settings = {
@@ -185,7 +181,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
     try {
       evaluated = await evaluateInDir(judge, pairs, runDir, {
         ...givenOnly({ concurrency: options.concurrency }),
-        signal: controller.signal,
+        signal: stop.signal,
         fresh: Boolean(options.fresh),
         onStop: "summarize",
         onProgress: ({ done, total, judgment }) => {
@@ -226,7 +222,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
     if (ledgerRun !== undefined) recordFailure(store, ledgerRun);
     throw asStorageError(err, { store: storePath });
   } finally {
-    process.off("SIGINT", onSigint);
+    stop.dispose();
     await engine?.dispose();
     await headJudge?.dispose();
     store?.close();

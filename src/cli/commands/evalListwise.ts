@@ -22,6 +22,7 @@ import { lockRunDir, type RunDirLock } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
+import { gracefulStop } from "../gracefulStop.js";
 import { openJudgeEngine, samplingFromFlags } from "../judgeFlags.js";
 import { givenOnly } from "../parseArgs.js";
 import { defaultStorePath } from "../paths.js";
@@ -73,12 +74,7 @@ export async function runListwiseEvalCommand(
   let lock: RunDirLock | undefined;
   /** The ledger row of this run while it is open (its end not yet recorded). */
   let ledgerRun: string | undefined;
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write("\ninterrupted: finishing in-flight writes; rerun the same command to resume\n");
-    controller.abort(new Error("SIGINT"));
-  };
-  process.once("SIGINT", onSigint);
+  const stop = gracefulStop("finishing in-flight writes; rerun the same command to resume");
   try {
     store = SampleStore.open(storePath);
     engine = await openJudgeEngine(options);
@@ -125,7 +121,7 @@ export async function runListwiseEvalCommand(
     try {
       evaluated = await evaluateItemsInDir(judge, items, runDir, {
         ...givenOnly({ concurrency: options.concurrency }),
-        signal: controller.signal,
+        signal: stop.signal,
         fresh: Boolean(options.fresh),
         onStop: "summarize",
         onProgress: ({ done, total }) => progress.update({ done, total }),
@@ -155,7 +151,7 @@ export async function runListwiseEvalCommand(
     if (ledgerRun !== undefined) recordFailure(store, ledgerRun);
     throw asStorageError(err, { store: storePath });
   } finally {
-    process.off("SIGINT", onSigint);
+    stop.dispose();
     await engine?.dispose();
     store?.close();
     lock?.release();
