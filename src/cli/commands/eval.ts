@@ -24,8 +24,7 @@ import type { Judge, JudgeInfo, OrderMode } from "../../judge/types.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { type EvaluateInDirResult, evaluateInDir } from "../../run/evaluateInDir.js";
 import { writeJsonLinesFile } from "../../run/jsonFile.js";
-import { configHash, prepareRunDir, slug } from "../../run/runDir.js";
-import { lockRunDir, type RunDirLock } from "../../run/runDirLock.js";
+import type { RunDirLock } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
@@ -39,7 +38,7 @@ import {
 } from "../judgeFlags.js";
 import { givenOnly } from "../parseArgs.js";
 import { defaultStorePath } from "../paths.js";
-import { recordFailure } from "../runLedger.js";
+import { openEvalRun, recordFailure } from "../runLedger.js";
 
 export interface EvalCommandOptions extends JudgeFlags {
   data: string;
@@ -151,24 +150,16 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
       // What an HTTP engine adds to every sampled request changes the samples, so it is part of the run.
       ...(engine?.info.requestFields ? { engineRequest: engine.info.requestFields } : {}),
     };
-    const runDir =
-      options.out ??
-      path.join(
-        "runs",
-        `eval-${slug(path.basename(data).replace(/\.[^.]+$/, ""))}-${slug(judge.info.name)}-${configHash(runConfig).slice(0, 8)}`,
-      );
-    // Before anything is written there: a second process on this directory stops here.
-    lock = lockRunDir(runDir, "eval");
-    const dirConfig = prepareRunDir(runDir, "eval", runConfig, genrmVersion(), {
+    const opened = openEvalRun({
+      out: options.out,
+      data: data,
+      judgeName: judge.info.name,
+      runConfig,
+      store,
       fresh: Boolean(options.fresh),
     });
-    const runId = path.resolve(runDir);
-    store?.recordRunStart({
-      runId,
-      command: "eval",
-      startedAt: new Date().toISOString(),
-      config: { configHash: dirConfig.configHash, ...runConfig },
-    });
+    lock = opened.lock;
+    const { runDir, runId } = opened;
     ledgerRun = runId;
     const progress = createProgressReporter(`eval ${judge.info.name}`, {
       unit: "pairs",
@@ -197,7 +188,7 @@ export async function runEvalCommand(options: EvalCommandOptions): Promise<EvalC
         extra: (outcome) => ({
           run: {
             dir: runDir,
-            configHash: dirConfig.configHash,
+            configHash: opened.configHash,
             genrmVersion: genrmVersion(),
             judged: outcome.judged,
             resumed: outcome.resumed,

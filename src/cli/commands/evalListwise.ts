@@ -17,8 +17,7 @@ import { createListwiseJudge, type ListwiseProtocol } from "../../judge/createLi
 import { defaultRatingJudgeOptions } from "../../judge/createRatingJudge.js";
 import { createProgressReporter } from "../../progress/index.js";
 import { evaluateItemsInDir, type ListwiseSummary } from "../../run/evaluateItemsInDir.js";
-import { configHash, prepareRunDir, slug } from "../../run/runDir.js";
-import { lockRunDir, type RunDirLock } from "../../run/runDirLock.js";
+import type { RunDirLock } from "../../run/runDirLock.js";
 import { asStorageError } from "../../run/storageErrors.js";
 import { SampleStore } from "../../store/index.js";
 import { genrmVersion } from "../../version.js";
@@ -26,7 +25,7 @@ import { gracefulStop } from "../gracefulStop.js";
 import { openJudgeEngine, samplingFromFlags } from "../judgeFlags.js";
 import { givenOnly } from "../parseArgs.js";
 import { defaultStorePath } from "../paths.js";
-import { recordFailure } from "../runLedger.js";
+import { openEvalRun, recordFailure } from "../runLedger.js";
 import type { EvalCommandOptions } from "./eval.js";
 
 export interface ListwiseEvalResult {
@@ -94,24 +93,16 @@ export async function runListwiseEvalCommand(
       // What an HTTP engine adds to every sampled request changes the samples, so it is part of the run.
       ...(engine.info.requestFields ? { engineRequest: engine.info.requestFields } : {}),
     };
-    const runDir =
-      options.out ??
-      path.join(
-        "runs",
-        `eval-${slug(path.basename(options.data).replace(/\.[^.]+$/, ""))}-${slug(judge.info.name)}-${configHash(runConfig).slice(0, 8)}`,
-      );
-    // Before anything is written there: a second process on this directory stops here.
-    lock = lockRunDir(runDir, "eval");
-    const dirConfig = prepareRunDir(runDir, "eval", runConfig, genrmVersion(), {
+    const opened = openEvalRun({
+      out: options.out,
+      data: options.data,
+      judgeName: judge.info.name,
+      runConfig,
+      store,
       fresh: Boolean(options.fresh),
     });
-    const runId = path.resolve(runDir);
-    store.recordRunStart({
-      runId,
-      command: "eval",
-      startedAt: new Date().toISOString(),
-      config: { configHash: dirConfig.configHash, ...runConfig },
-    });
+    lock = opened.lock;
+    const { runDir, runId } = opened;
     ledgerRun = runId;
     const progress = createProgressReporter(`eval ${judge.info.name}`, {
       unit: "rows",
@@ -128,7 +119,7 @@ export async function runListwiseEvalCommand(
         extra: (outcome) => ({
           run: {
             dir: runDir,
-            configHash: dirConfig.configHash,
+            configHash: opened.configHash,
             genrmVersion: genrmVersion(),
             ...outcome,
             skippedRecords: loaded.skipped.count,
