@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadPairs } from "../../src/data/index.js";
 import { runCli, sharedData } from "../helpers/cli.js";
 import { describeShared } from "../helpers/sharedData.js";

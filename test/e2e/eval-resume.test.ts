@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Judgment } from "../../src/judge/types.js";
 import { runCli, sharedData, spawnCli } from "../helpers/cli.js";
 import { describeShared } from "../helpers/sharedData.js";

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { humanRanks, loadBonItems, runBon } from "../../src/bon/index.js";
 import type { BonItem } from "../../src/bon/types.js";
 import { runBonCommand } from "../../src/cli/commands/bon.js";

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse as parseCsv } from "csv-parse/sync";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { type LoadPairsResult, loadPairs, preferencePairSchema } from "../../../src/data/index.js";
 import { describeShared } from "../../helpers/sharedData.js";
 import { dataRoot } from "./paths.js";

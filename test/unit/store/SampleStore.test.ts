@@ -4,8 +4,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DisposedError, GenrmError } from "../../../src/errors.js";
-import type { JudgeSample } from "../../../src/judge/types.js";
 import { promptHash } from "../../../src/judge/promptHash.js";
+import type { JudgeSample } from "../../../src/judge/types.js";
 import { type ProbabilityKey, type SampleKey, SampleStore } from "../../../src/store/index.js";
 import type { ModelId, PairId, TemplateHash } from "../../../src/types.js";
 
@@ -184,7 +184,9 @@ describe("SampleStore", () => {
     // The hash names the prompt: another prefix or message is another prompt.
     expect(hash).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(promptHash({ messages, assistantPrefix: "" })).not.toBe(hash);
-    expect(promptHash({ messages: [{ role: "user", content: "other" }], assistantPrefix: "[[" })).not.toBe(hash);
+    expect(promptHash({ messages: [{ role: "user", content: "other" }], assistantPrefix: "[[" })).not.toBe(
+      hash,
+    );
     store.close();
   });
 
