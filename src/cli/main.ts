@@ -747,7 +747,7 @@ Examples:
   genrm star --method star-dpo --model world.gguf --data world-train.jsonl --template world-cot@1 --max-tokens 160 --out runs/w
   genrm star --resume --out runs/star-dpo          # after a kill: finished iterations are kept, sampling and training resume
   genrm star --method star-dpo --model base.gguf --data prefs.jsonl --out runs/s \\
-    --trainer command --trainer-cmd 'genrm train --from-spec {spec}' \\
+    --trainer command --trainer-cmd 'npx genrm train --from-spec {spec}' \\
     --base-url http://127.0.0.1:8080/v1 --serve-cmd 'llama-server -m {model} --port 8080'   # docs/star-at-scale.md`,
     )
     .action((opts) => dispatch("star", opts));
