@@ -15,11 +15,22 @@
  * decides from its memory estimate), keeping every layer's activations (`--no-recompute`), and with
  * activation recomputation (`--recompute`).
  *
+ * Packing (`--only packing`): tokens/s of STaR training steps on the mini world's base model
+ * (assets/world/base.gguf) and the rows of a STaR run on it, padded (each micro-batch right-padded
+ * to its longest row) against packed (its rows end to end in one sequence, block-diagonal mask),
+ * in the same process, runs alternating, the same steps on the same rows. The trainer settings are
+ * the demo's STaR ones (full fine-tuning, batch 8). Tokens are real tokens (padding excluded), so
+ * the ratio is the speed-up on the same work. Rows: `--sft-rows` / `--dpo-rows` (JSONL training
+ * rows, e.g. a STaR iteration's sft.jsonl and dpo.jsonl), by default those of the demo run in
+ * ../wb/demo-s0 when present.
+ *
  * PyTorch: Debian's `apt-get install -y python3-torch libopenblas0-pthread` (not a test dependency).
  *
- *   npm run bench:train -- [--steps 5] [--threads 2] [--only small,medium,rss] [--no-torch] [--recompute] [--gemm]
+ *   npm run bench:train -- [--steps 5] [--threads 2] [--only small,medium,rss,packing] [--no-torch] [--recompute] [--gemm]
+ *                          [--sft-rows file] [--dpo-rows file] [--rounds 2]
  *
- * `--recompute` also uses activation recomputation in the throughput runs.
+ * `--recompute` also uses activation recomputation in the throughput runs. `--only` defaults to
+ * small,medium,rss.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -31,8 +42,9 @@ import { loadModel } from "../src/model/loadModel.js";
 import { createTinyModel, type TinyModelOptions } from "../src/model/tiny/index.js";
 import { createRng, loadNativeBackend } from "../src/tensor/index.js";
 import { resolveTrainConfig } from "../src/train/config.js";
+import { encodeExamples, loadTrainRows, openTrainTokenizer } from "../src/train/data/index.js";
 import type { TrainDataset } from "../src/train/data/types.js";
-import { train } from "../src/train/loop.js";
+import { epochOrder, train } from "../src/train/loop.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -190,6 +202,90 @@ async function rssChild(gguf: string, mode: string): Promise<void> {
   );
 }
 
+const worldBase = join(here, "../assets/world/base.gguf");
+const demoStar = join(here, "../../wb/demo-s0");
+
+/** The demo's STaR trainer settings (src/demo presets): full fine-tuning, batch 8. */
+const starTrain = { lora: false, batchSize: 8, lr: 3e-4, warmupRatio: 0, beta: 0.5 } as const;
+
+/** Padded (B·T summed over micro-batches) and real tokens of the first `steps` steps. */
+function paddingOf(dataset: TrainDataset, steps: number, batchSize: number, seed: number) {
+  const n = dataset.examples.length;
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const order = epochOrder(n, seed);
+  let padded = 0;
+  let real = 0;
+  for (let s = 0; s < steps; s++) {
+    const offset = (s % stepsPerEpoch) * batchSize;
+    const ids = order(Math.floor(s / stepsPerEpoch)).subarray(offset, Math.min(n, offset + batchSize));
+    const lengths = [...ids].flatMap((i) => {
+      const ex = dataset.examples[i]!;
+      return ex.kind === "preference"
+        ? [ex.chosen.tokens.length, ex.rejected.tokens.length]
+        : [ex.seq.tokens.length];
+    });
+    padded += lengths.length * Math.max(...lengths);
+    real += lengths.reduce((a, b) => a + b, 0);
+  }
+  return { padded, real };
+}
+
+/** Real tokens per second over steps 2..n of one run (step 1 warms up). */
+async function packingRun(dataset: TrainDataset, steps: number, packing: boolean) {
+  const model = await loadModel(worldBase);
+  const config = resolveTrainConfig({ method: dataset.method, maxSteps: steps + 1, packing, ...starTrain });
+  const result = await train(model, dataset, config);
+  let tokens = 0;
+  let seconds = 0;
+  for (const e of result.history.slice(1)) {
+    const stepTokens = e.num_tokens! - (result.history[e.step - 2]?.num_tokens ?? 0);
+    tokens += stepTokens;
+    seconds += stepTokens / e.tokens_per_second!;
+  }
+  return { tokensPerS: tokens / seconds, loss: result.history.at(-1)!.loss! };
+}
+
+async function packingBench(steps: number, rounds: number) {
+  const sources = [
+    { method: "sft" as const, file: opt("sft-rows", join(demoStar, "star-sft/star/iter-1/sft.jsonl")) },
+    { method: "dpo" as const, file: opt("dpo-rows", join(demoStar, "star-dpo/star/iter-1/dpo.jsonl")) },
+  ];
+  console.log(
+    `\npacked vs padded micro-batches: mini-world base model, STaR rows, full fine-tuning, batch ${starTrain.batchSize}, ${steps} steps after one warm-up, ${rounds} alternating rounds`,
+  );
+  console.log("rows | examples | padding share | padded tok/s | packed tok/s | ratio");
+  const tokenizer = await openTrainTokenizer(worldBase);
+  try {
+    for (const { method, file } of sources) {
+      if (!existsSync(file)) {
+        console.log(
+          `${method}: skipped, no rows at ${file} (pass --${method}-rows, e.g. a STaR iteration's ${method}.jsonl)`,
+        );
+        continue;
+      }
+      const dataset = encodeExamples(await loadTrainRows(file), method, tokenizer);
+      const pad = paddingOf(dataset, steps + 1, starTrain.batchSize, 0);
+      const padded: number[] = [];
+      const packed: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        padded.push((await packingRun(dataset, steps, false)).tokensPerS);
+        packed.push((await packingRun(dataset, steps, true)).tokensPerS);
+      }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const a = median(padded);
+      const b = median(packed);
+      console.log(
+        `${method} ${file} | ${dataset.examples.length} | ${(1 - pad.real / pad.padded).toFixed(3)} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(b / a).toFixed(2)}x`,
+      );
+      console.log(
+        `     padded ${padded.map((x) => x.toFixed(0)).join(", ")}; packed ${packed.map((x) => x.toFixed(0)).join(", ")}`,
+      );
+    }
+  } finally {
+    await tokenizer.dispose();
+  }
+}
+
 async function main() {
   if (argv[0] === "--rss-child") return rssChild(argv[1]!, argv[2]!);
   const steps = Number(opt("steps", "5"));
@@ -204,9 +300,12 @@ async function main() {
   backend.setThreads(threads);
   const dir = await mkdtemp(join(tmpdir(), "genrm-bench-train-"));
   try {
-    console.log(`training step throughput, ${threads} threads, median of ${steps} steps after one warm-up`);
-    console.log("config   | genrm tok/s (GFLOP/s) | torch tok/s (GFLOP/s) | ratio");
-    for (const s of shapes.filter((x) => only.includes(x.name))) {
+    const shown = shapes.filter((x) => only.includes(x.name));
+    if (shown.length > 0) {
+      console.log(`training step throughput, ${threads} threads, median of ${steps} steps after one warm-up`);
+      console.log("config   | genrm tok/s (GFLOP/s) | torch tok/s (GFLOP/s) | ratio");
+    }
+    for (const s of shown) {
       const a = await ours(s, steps, dir, recompute);
       const b = flag("no-torch") ? { error: "skipped" } : torch(s, steps, threads);
       const gf = (tps: number) => ((tps * flopsPerToken(s)) / 1e9).toFixed(1);
@@ -251,6 +350,7 @@ async function main() {
         );
       }
     }
+    if (only.includes("packing")) await packingBench(Number(opt("steps", "10")), Number(opt("rounds", "2")));
     if (flag("gemm")) {
       spawnSync(process.execPath, ["--import", "tsx", join(here, "train-gemm.ts")], { stdio: "inherit" });
     }

@@ -56,6 +56,21 @@ struct Args {
     return array<uint8_t, napi_uint8_array>(i, need, "Uint8Array or null");
   }
 
+  // Packed-row segment starts (B, T) or null. The attention kernels read keys from a block's first
+  // start on, so anything but contiguous segments would read out of its rows: refused here.
+  const int32_t* segments(size_t i, int64_t B, int64_t T) const {
+    if (info[i].IsNull() || info[i].IsUndefined()) return nullptr;
+    const int32_t* seg = array<int32_t, napi_int32_array>(i, B * T, "Int32Array or null");
+    for (int64_t b = 0; b < B; b++) {
+      for (int64_t t = 0; t < T; t++) {
+        const int32_t s = seg[b * T + t];
+        const bool ok = t == 0 ? s == 0 : (s == seg[b * T + t - 1] || s == t);
+        if (!ok) fail("segment start " + std::to_string(s) + " at row " + std::to_string(b) + ", position " + std::to_string(t) + " is neither the previous start nor the position");
+      }
+    }
+    return seg;
+  }
+
   void count(size_t n) const {
     if (info.Length() != n) fail("expected " + std::to_string(n) + " arguments, got " + std::to_string(info.Length()));
   }
@@ -137,24 +152,24 @@ void check_heads(const Args& a, int64_t H, int64_t Hkv) {
 
 Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   Args a{info, "attentionForward"};
-  a.count(12);
-  const int64_t B = a.dim(6), T = a.dim(7), H = a.dim(8), Hkv = a.dim(9), D = a.dim(10);
+  a.count(13);
+  const int64_t B = a.dim(7), T = a.dim(8), H = a.dim(9), Hkv = a.dim(10), D = a.dim(11);
   check_heads(a, H, Hkv);
   const int64_t nq = B * T * H * D, nkv = B * T * Hkv * D;
   genrm::attention_forward(a.f32(0, nq), a.f32(1, B * H * T), a.f32(2, nq), a.f32(3, nkv), a.f32(4, nkv),
-                           a.mask(5, B * T), B, T, H, Hkv, D, static_cast<float>(a.num(11)));
+                           a.mask(5, B * T), a.segments(6, B, T), B, T, H, Hkv, D, static_cast<float>(a.num(12)));
   return info.Env().Undefined();
 }
 
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   Args a{info, "attentionBackward"};
-  a.count(16);
-  const int64_t B = a.dim(10), T = a.dim(11), H = a.dim(12), Hkv = a.dim(13), D = a.dim(14);
+  a.count(17);
+  const int64_t B = a.dim(11), T = a.dim(12), H = a.dim(13), Hkv = a.dim(14), D = a.dim(15);
   check_heads(a, H, Hkv);
   const int64_t nq = B * T * H * D, nkv = B * T * Hkv * D;
   genrm::attention_backward(a.f32(0, nq), a.f32(1, nkv), a.f32(2, nkv), a.f32(3, nq), a.f32(4, nq), a.f32(5, nkv),
-                            a.f32(6, nkv), a.f32(7, nq), a.f32(8, B * H * T), a.mask(9, B * T), B, T, H, Hkv, D,
-                            static_cast<float>(a.num(15)));
+                            a.f32(6, nkv), a.f32(7, nq), a.f32(8, B * H * T), a.mask(9, B * T), a.segments(10, B, T),
+                            B, T, H, Hkv, D, static_cast<float>(a.num(16)));
   return info.Env().Undefined();
 }
 

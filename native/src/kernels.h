@@ -38,12 +38,14 @@ void rope(float* out, const float* inp, const int32_t* positions, const float* c
 void swiglu_forward(float* out, const float* gate, const float* up, int64_t n);
 void swiglu_backward(float* dgate, float* dup, const float* dout, const float* gate, const float* up, int64_t n);
 
-// q/out (B, T, H, D), k/v (B, T, Hkv, D), key_mask (B, T) or null, lse (B, H, T).
+// q/out (B, T, H, D), k/v (B, T, Hkv, D), key_mask (B, T) or null, lse (B, H, T), seg (B, T) or
+// null: the first key each query may see (packed rows; contiguous segments).
 void attention_forward(float* out, float* lse, const float* q, const float* k, const float* v,
-                       const uint8_t* key_mask, int64_t B, int64_t T, int64_t H, int64_t Hkv, int64_t D, float scale);
+                       const uint8_t* key_mask, const int32_t* seg, int64_t B, int64_t T, int64_t H, int64_t Hkv,
+                       int64_t D, float scale);
 void attention_backward(float* dq, float* dk, float* dv, const float* dout, const float* q, const float* k,
-                        const float* v, const float* out, const float* lse, const uint8_t* key_mask, int64_t B,
-                        int64_t T, int64_t H, int64_t Hkv, int64_t D, float scale);
+                        const float* v, const float* out, const float* lse, const uint8_t* key_mask,
+                        const int32_t* seg, int64_t B, int64_t T, int64_t H, int64_t Hkv, int64_t D, float scale);
 
 // losses (N), lse (N), logits (N, V), targets (N); rows whose target is ignore_index get 0.
 void crossentropy_forward(float* losses, float* lse, const float* logits, const int32_t* targets, int64_t N,

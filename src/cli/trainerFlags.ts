@@ -23,6 +23,7 @@ export interface TrainerFlags {
   truncate?: boolean;
   beta?: number;
   saveEvery?: number;
+  packing?: boolean;
 }
 
 /** `describe` gives a flag's help; STaR passes its own for the defaults it changes. */
@@ -43,7 +44,9 @@ export function addTrainerOptions(
     .option("--max-length <n>", describe("maxLength"), intArg(2))
     .option("--truncate", "cut SFT/DPO examples longer than --max-length instead of dropping them")
     .option("--beta <b>", describe("beta"), floatArg(0))
-    .option("--save-every <n>", describe("saveEvery"), intArg(0));
+    .option("--save-every <n>", describe("saveEvery"), intArg(0))
+    .option("--packing", describe("packing"))
+    .option("--no-packing", "pad each micro-batch to its longest example instead of packing it");
 }
 
 /** Conflicts among the trainer flags, as ConfigError issues. */
@@ -67,6 +70,7 @@ export function trainOptionsFromFlags(flags: TrainerFlags): Omit<TrainOptions, "
     lengthPolicy: flags.truncate ? ("truncate" as const) : undefined,
     beta: flags.beta,
     saveEvery: flags.saveEvery,
+    packing: flags.packing,
     lora: flags.full
       ? (false as const)
       : givenOnly({

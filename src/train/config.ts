@@ -77,6 +77,7 @@ export const trainOptionsSchema = z
       .optional()
       .describe(describeTrainOption("recompute")),
     memoryLimitGiB: z.number().positive().optional().describe(describeTrainOption("memoryLimitGiB")),
+    packing: z.boolean().optional().describe(describeTrainOption("packing")),
   })
   .strict();
 
@@ -120,6 +121,8 @@ export interface TrainConfig {
   /** "auto": on when the step's estimated peak memory passes `memoryLimitGiB` (train/memoryEstimate.ts). */
   recompute: boolean | "auto";
   memoryLimitGiB: number;
+  /** A micro-batch's sequences end to end in one row, each attending only to itself (train/batch.ts). */
+  packing: boolean;
 }
 
 /** Parses and fills defaults; throws ConfigError listing every issue as `dot.path: message`. */
@@ -164,5 +167,6 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     keepCheckpoints: o.keepCheckpoints ?? d.keepCheckpoints,
     recompute: o.recompute ?? d.recompute,
     memoryLimitGiB: o.memoryLimitGiB ?? d.memoryLimitGiB,
+    packing: o.packing ?? d.packing,
   };
 }

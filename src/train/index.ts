@@ -1,6 +1,15 @@
 /** Public API of the trainer: config, data, losses, loop, checkpoints. */
 export { AdamW, type AdamWConfig, clipGradNorm, globalGradNorm } from "./adamw.js";
-export { collate, completionLength, type SequenceBatch } from "./batch.js";
+export {
+  batchCompletionRows,
+  batchForwardOptions,
+  batchLastTokenRows,
+  collate,
+  completionLength,
+  type PackedLayout,
+  packSequences,
+  type SequenceBatch,
+} from "./batch.js";
 export {
   type CheckpointFile,
   type CheckpointTensor,

@@ -204,9 +204,10 @@ export async function train(
         );
       }
       const ref = referenceModel ?? model;
-      if (refTrain === null) refTrain = referenceLogProbs(ref, examples, config.batchSize);
+      const refOptions = { packing: config.packing };
+      if (refTrain === null) refTrain = referenceLogProbs(ref, examples, config.batchSize, refOptions);
       if (evalDataset !== undefined && refEval === null) {
-        refEval = referenceLogProbs(ref, evalDataset.examples, config.batchSize);
+        refEval = referenceLogProbs(ref, evalDataset.examples, config.batchSize, refOptions);
       }
     }
 
@@ -475,7 +476,10 @@ export function dataFingerprint(examples: readonly TrainExample[]): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/** Fields that must not change on resume: they shape the weights, the data order or the step. */
+/**
+ * Fields that must not change on resume: they shape the weights, the data order or the step.
+ * `packing` changes only float rounding, but a resumed run must equal the one that never stopped.
+ */
 const resumeKeys = [
   "method",
   "seed",
@@ -485,6 +489,7 @@ const resumeKeys = [
   "maxLength",
   "lengthPolicy",
   "orders",
+  "packing",
 ] as const;
 
 function checkResumable(
@@ -496,7 +501,8 @@ function checkResumable(
 ): void {
   const issues: string[] = [];
   for (const key of resumeKeys) {
-    const a = JSON.stringify(meta.config[key]);
+    // Checkpoints written before packing existed padded every batch.
+    const a = JSON.stringify(key === "packing" ? (meta.config.packing ?? false) : meta.config[key]);
     const b = JSON.stringify(config[key]);
     if (a !== b) issues.push(`${key}: the checkpoint has ${a}, this run asks for ${b}`);
   }

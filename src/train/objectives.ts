@@ -2,19 +2,34 @@
  * One micro-batch through the model for each method: batch the examples, run the decoder, read
  * logits or a head where the loss needs them, and call the loss. Logits are computed only at
  * completion positions (SFT, DPO, verdict); BT and PairRM read a scalar head at each sequence's
- * last token and never touch the vocabulary projection.
+ * last token and never touch the vocabulary projection. With `packing` a micro-batch's sequences
+ * run end to end in one row (batch.ts) instead of padded to the longest: the same loss and
+ * gradients, computed on real tokens only.
  */
 import { InternalError } from "../errors.js";
 import { checkpoint } from "../model/llama/checkpoint.js";
-import { type CausalLM, lastTokenRows, type ScalarHead } from "../model/llama/index.js";
+import type { CausalLM, ScalarHead } from "../model/llama/index.js";
 import { concat, gatherRows, narrow, noGrad, type Tensor, tokenLogProbs } from "../tensor/index.js";
-import { collate, completionLength, type SequenceBatch } from "./batch.js";
+import {
+  batchCompletionRows,
+  batchForwardOptions,
+  batchLastTokenRows,
+  collate,
+  completionLength,
+  packSequences,
+  type SequenceBatch,
+} from "./batch.js";
 import type { TrainConfig } from "./config.js";
-import type { PairwiseExample, PreferenceExample, SequenceExample, TrainExample } from "./data/types.js";
+import type {
+  PairwiseExample,
+  PreferenceExample,
+  SequenceExample,
+  TokenSequence,
+  TrainExample,
+} from "./data/types.js";
 import {
   btLoss,
   type CompletionRows,
-  completionRows,
   dpoLoss,
   type LossResult,
   pairwiseLoss,
@@ -64,26 +79,25 @@ export function microBatchLoss(
   normalizer: number,
 ): MicroBatchResult {
   const { model, config, head } = ctx;
+  const batchOf = config.packing ? packSequences : collate;
   const forward = (batch: SequenceBatch): Tensor =>
     model.forwardHidden(batch.tokens, {
-      batch: batch.batch,
-      seqLen: batch.seqLen,
-      lengths: batch.lengths,
+      ...batchForwardOptions(batch),
       // `train` resolves "auto" before the first step; a direct caller's "auto" keeps activations.
       recompute: config.recompute === true,
     }); // (B·T, C)
 
   switch (config.method) {
     case "sft": {
-      const batch = collate((examples as SequenceExample[]).map((e) => e.seq));
-      const comp = completionRows(batch.targets, batch.batch, batch.seqLen);
+      const batch = batchOf((examples as SequenceExample[]).map((e) => e.seq));
+      const comp = batchCompletionRows(batch);
       const { logps, hits } = completionLogProbs(model, forward(batch), comp, ctx.logitChunkFloats);
       return { ...sftLossFromLogProbs(logps, hits, { normalizer }), tokens: batch.realTokens };
     }
     case "genrm": {
       // One verdict row per example: B rows of logits, never worth chunking.
-      const batch = collate((examples as SequenceExample[]).map((e) => e.seq));
-      const comp = completionRows(batch.targets, batch.batch, batch.seqLen);
+      const batch = batchOf((examples as SequenceExample[]).map((e) => e.seq));
+      const comp = batchCompletionRows(batch);
       const logits = model.lmHead(gatherRows(forward(batch), comp.rows)); // (B, V)
       const result = verdictLoss(logits, comp.targets, {
         normalizer,
@@ -95,7 +109,7 @@ export function microBatchLoss(
       if (refs === null) throw new InternalError("DPO needs reference log-probs");
       const prefs = examples as PreferenceExample[];
       const B = prefs.length;
-      const { logps, tokens } = preferenceLogProbs(model, prefs, forward, ctx.logitChunkFloats);
+      const { logps, tokens } = preferenceLogProbs(model, prefs, batchOf, forward, ctx.logitChunkFloats);
       const result = dpoLoss(
         {
           policyChosen: narrow(logps, 0, 0, B),
@@ -110,11 +124,8 @@ export function microBatchLoss(
     case "bt": {
       const prefs = examples as PreferenceExample[];
       const B = prefs.length;
-      const batch = collate([...prefs.map((p) => p.chosen), ...prefs.map((p) => p.rejected)]);
-      const rewards = required(head, "head").forward(
-        forward(batch),
-        lastTokenRows(batch.lengths, batch.seqLen),
-      ); // (2B)
+      const batch = batchOf([...prefs.map((p) => p.chosen), ...prefs.map((p) => p.rejected)]);
+      const rewards = required(head, "head").forward(forward(batch), batchLastTokenRows(batch)); // (2B)
       const hasMargin = prefs.some((p) => p.margin !== undefined);
       const result = btLoss(narrow(rewards, 0, 0, B), narrow(rewards, 0, B, B), {
         normalizer,
@@ -125,11 +136,8 @@ export function microBatchLoss(
     }
     case "pairrm": {
       const pairs = examples as PairwiseExample[];
-      const batch = collate(pairs.map((p) => p.seq));
-      const logits = required(head, "head").forward(
-        forward(batch),
-        lastTokenRows(batch.lengths, batch.seqLen),
-      ); // (B)
+      const batch = batchOf(pairs.map((p) => p.seq));
+      const logits = required(head, "head").forward(forward(batch), batchLastTokenRows(batch)); // (B)
       const result = pairwiseLoss(
         logits,
         Float32Array.from(pairs, (p) => p.label),
@@ -144,11 +152,12 @@ export function microBatchLoss(
 function preferenceLogProbs(
   model: CausalLM,
   prefs: readonly PreferenceExample[],
+  batchOf: (seqs: TokenSequence[]) => SequenceBatch,
   forward: (b: SequenceBatch) => Tensor,
   logitChunkFloats: number | undefined,
 ): { logps: Tensor; tokens: number } {
-  const batch = collate([...prefs.map((p) => p.chosen), ...prefs.map((p) => p.rejected)]);
-  const comp = completionRows(batch.targets, batch.batch, batch.seqLen);
+  const batch = batchOf([...prefs.map((p) => p.chosen), ...prefs.map((p) => p.rejected)]);
+  const comp = batchCompletionRows(batch);
   const { logps } = completionLogProbs(model, forward(batch), comp, logitChunkFloats);
   return { logps: sumBySequence(logps, comp), tokens: batch.realTokens }; // (2B)
 }
@@ -211,9 +220,14 @@ export function referenceLogProbs(
   model: CausalLM,
   examples: readonly TrainExample[],
   batchSize: number,
-  options: { logitChunkFloats?: number; onProgress?: (done: number) => void } = {},
+  options: {
+    logitChunkFloats?: number;
+    onProgress?: (done: number) => void;
+    /** Pack each batch's sequences into one row (`TrainConfig.packing`). Defaults to padding. */
+    packing?: boolean;
+  } = {},
 ): Float32Array {
-  const { logitChunkFloats, onProgress } = options;
+  const { logitChunkFloats, onProgress, packing = false } = options;
   const out = new Float32Array(examples.length * 2);
   noGrad(() => {
     for (let i = 0; i < examples.length; i += batchSize) {
@@ -221,7 +235,8 @@ export function referenceLogProbs(
       const { logps } = preferenceLogProbs(
         model,
         prefs,
-        (b) => model.forwardHidden(b.tokens, { batch: b.batch, seqLen: b.seqLen, lengths: b.lengths }),
+        packing ? packSequences : collate,
+        (b) => model.forwardHidden(b.tokens, batchForwardOptions(b)),
         logitChunkFloats,
       );
       const B = prefs.length;

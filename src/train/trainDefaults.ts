@@ -41,6 +41,7 @@ export const defaultTrainConfig = {
   keepCheckpoints: 2,
   recompute: "auto",
   memoryLimitGiB: 6,
+  packing: false,
 } as const satisfies Partial<TrainConfig>;
 
 export const defaultLrLora = 1e-4;
@@ -89,6 +90,10 @@ const trainOptionHelp = {
   memoryLimitGiB: [
     "GiB a training step may plan to use before activations are recomputed",
     defaultTrainConfig.memoryLimitGiB,
+  ],
+  packing: [
+    "run a micro-batch's examples end to end in one sequence, each attending only to itself, instead of padding them to the longest (same loss and gradients, no compute on padding)",
+    defaultTrainConfig.packing ? "on" : "off",
   ],
 } as const satisfies Record<string, readonly [string, (string | number)?]>;
 

@@ -159,17 +159,27 @@ describe("native backend", () => {
     });
   }
 
-  const attnShapes: { B: number; T: number; H: number; Hkv: number; D: number; mask?: "lengths" | "left" }[] =
-    [
-      { B: 1, T: 1, H: 1, Hkv: 1, D: 1 },
-      { B: 2, T: 5, H: 4, Hkv: 2, D: 3 },
-      { B: 1, T: 37, H: 3, Hkv: 1, D: 16, mask: "lengths" },
-      { B: 3, T: 20, H: 6, Hkv: 3, D: 64, mask: "left" },
-      { B: 1, T: 130, H: 2, Hkv: 1, D: 32 },
-      { B: 2, T: 150, H: 4, Hkv: 2, D: 16, mask: "lengths" },
-    ];
-  for (const { B, T, H, Hkv, D, mask: kind } of attnShapes) {
-    it(`attention B=${B} T=${T} H=${H} Hkv=${Hkv} D=${D}${kind ? ` ${kind}` : ""}`, () => {
+  const attnShapes: {
+    B: number;
+    T: number;
+    H: number;
+    Hkv: number;
+    D: number;
+    mask?: "lengths" | "left";
+    /** Packed rows: segment lengths of each row, cycled until the row is full. */
+    segments?: number[];
+  }[] = [
+    { B: 1, T: 1, H: 1, Hkv: 1, D: 1 },
+    { B: 2, T: 5, H: 4, Hkv: 2, D: 3 },
+    { B: 1, T: 37, H: 3, Hkv: 1, D: 16, mask: "lengths" },
+    { B: 3, T: 20, H: 6, Hkv: 3, D: 64, mask: "left" },
+    { B: 1, T: 130, H: 2, Hkv: 1, D: 32 },
+    { B: 2, T: 150, H: 4, Hkv: 2, D: 16, mask: "lengths" },
+    { B: 1, T: 300, H: 4, Hkv: 2, D: 16, segments: [70, 1, 130, 40, 64] },
+    { B: 2, T: 200, H: 2, Hkv: 1, D: 8, mask: "lengths", segments: [63, 65, 5] },
+  ];
+  for (const { B, T, H, Hkv, D, mask: kind, segments } of attnShapes) {
+    it(`attention B=${B} T=${T} H=${H} Hkv=${Hkv} D=${D}${kind ? ` ${kind}` : ""}${segments ? " packed" : ""}`, () => {
       const q = rand(B * T * H * D);
       const k = rand(B * T * Hkv * D);
       const v = rand(B * T * Hkv * D);
@@ -182,21 +192,33 @@ describe("native backend", () => {
           for (let t = 0; t < T; t++) mask[b * T + t] = (kind === "lengths" ? t < len : t >= T - len) ? 1 : 0;
         }
       }
+      let seg: Int32Array | null = null;
+      if (segments !== undefined) {
+        seg = new Int32Array(B * T);
+        for (let b = 0; b < B; b++) {
+          let start = 0;
+          for (let s = 0; start < T; s++) {
+            const end = Math.min(T, start + segments[s % segments.length]!);
+            seg.fill(start, b * T + start, b * T + end);
+            start = end;
+          }
+        }
+      }
       const scale = 1 / Math.sqrt(D);
       const out = new Float32Array(B * T * H * D);
       const lse = new Float32Array(B * H * T);
-      ref.attentionForward(out, lse, q, k, v, mask, B, T, H, Hkv, D, scale);
+      ref.attentionForward(out, lse, q, k, v, mask, seg, B, T, H, Hkv, D, scale);
       agree(
         `attention fwd B=${B} T=${T} H=${H}/${Hkv} D=${D}`,
         [new Float32Array(out.length), new Float32Array(lse.length)],
-        (be, [o, l]) => be.attentionForward(o!, l!, q, k, v, mask, B, T, H, Hkv, D, scale),
+        (be, [o, l]) => be.attentionForward(o!, l!, q, k, v, mask, seg, B, T, H, Hkv, D, scale),
         1e-5,
       );
       agree(
         `attention bwd B=${B} T=${T} H=${H}/${Hkv} D=${D}`,
         [rand(q.length), rand(k.length), rand(v.length)],
         (be, [dq, dk, dv]) =>
-          be.attentionBackward(dq!, dk!, dv!, dout, q, k, v, out, lse, mask, B, T, H, Hkv, D, scale),
+          be.attentionBackward(dq!, dk!, dv!, dout, q, k, v, out, lse, mask, seg, B, T, H, Hkv, D, scale),
         1e-4,
       );
     });
@@ -269,6 +291,25 @@ describe("native backend", () => {
         -100,
       ),
     ).toThrow(/target 3 is outside/);
+    // A segment start the kernel would read keys before: refused, not read out of the row.
+    const f = (n: number) => new Float32Array(n);
+    expect(() =>
+      native!.attentionForward(
+        f(4),
+        f(4),
+        f(4),
+        f(4),
+        f(4),
+        null,
+        Int32Array.of(0, 0, 2, 1),
+        1,
+        4,
+        1,
+        1,
+        1,
+        1,
+      ),
+    ).toThrow(/segment start 1 at row 0, position 3/);
   });
 });
 

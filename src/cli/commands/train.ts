@@ -96,6 +96,7 @@ const savedKeys = [
   "keepCheckpoints",
   "recompute",
   "memoryLimit",
+  "packing",
   "refModel",
   "merge",
 ] as const satisfies readonly (keyof TrainCommandOptions)[];

@@ -93,7 +93,7 @@ export class CausalLM {
 
   /** Final hidden states after `output_norm`: tokens (B·T) -> (B·T, C). For scalar/pairwise heads. */
   forwardHidden(tokens: Int32Array, options: ForwardOptions): Tensor {
-    const { batch: B, seqLen: T, lengths, keyMask } = options;
+    const { batch: B, seqLen: T } = options;
     const { hidden: C, rmsEps } = this.config;
     if (!(Number.isInteger(B) && Number.isInteger(T) && B > 0 && T > 0) || tokens.length !== B * T) {
       throw new ShapeError("CausalLM.forward", `${tokens.length} tokens for batch ${B} × seqLen ${T}`, {});
@@ -102,7 +102,7 @@ export class CausalLM {
     const recompute = options.recompute ?? this.recompute;
     let x = embedding(this.weights.tokenEmbd, tokens, [B, T]); // (B, T, C)
     for (const layer of this.weights.layers) {
-      const block = (input: Tensor) => this.layerForward(layer, input, B, T, positions, lengths, keyMask);
+      const block = (input: Tensor) => this.layerForward(layer, input, B, T, positions, options);
       x = recompute ? checkpoint(block, x, layerParameters(layer)) : block(x); // (B, T, C)
     }
     const h = rmsNorm(x, this.weights.outputNorm, { eps: rmsEps }); // (B, T, C)
@@ -120,8 +120,7 @@ export class CausalLM {
     B: number,
     T: number,
     positions: Int32Array,
-    lengths: Int32Array | undefined,
-    keyMask: Uint8Array | undefined,
+    masks: Pick<ForwardOptions, "lengths" | "keyMask" | "segmentStarts">,
   ): Tensor {
     const { heads: H, kvHeads: Hkv, headDim: D, rmsEps: eps, ropeTheta, ropeStyle } = this.config;
     const ropeOptions = { headDim: D, theta: ropeTheta, style: ropeStyle, freqFactors: this.freqFactors };
@@ -135,7 +134,8 @@ export class CausalLM {
     }
     q = rope(q, positions, ropeOptions); // (B, T, H·D)
     k = rope(k, positions, ropeOptions); // (B, T, Hkv·D)
-    const att = causalAttention(q, k, v, { heads: H, kvHeads: Hkv, lengths, keyMask }); // (B, T, H·D)
+    const { lengths, keyMask, segmentStarts } = masks;
+    const att = causalAttention(q, k, v, { heads: H, kvHeads: Hkv, lengths, keyMask, segmentStarts }); // (B, T, H·D)
     const x1 = add(x, layer.o.forward(att)); // (B, T, C)
     const h2 = rmsNorm(x1, layer.ffnNorm, { eps }); // (B, T, C)
     const act = swiglu(layer.gate.forward(h2), layer.up.forward(h2)); // (B, T, F)

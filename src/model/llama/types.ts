@@ -53,6 +53,12 @@ export interface ForwardOptions {
   /** (B·T) flags, 1 where a key may be attended; the general form of `lengths`. Defaults to all. */
   keyMask?: Uint8Array;
   /**
+   * Packed rows (B·T): where the segment holding each token starts in its row; a token attends only
+   * within its segment (block-diagonal causal mask). Pass `positions` restarting at 0 on each
+   * segment with it, and the segments compute what they would alone. Defaults to none.
+   */
+  segmentStarts?: Int32Array;
+  /**
    * Recompute each decoder layer's activations during backward instead of keeping them: memory
    * O(layers · B·T·C) instead of O(layers · B·T·(C·k + F)), at the cost of one more forward.
    * Defaults to the model's `recompute` setting (false).

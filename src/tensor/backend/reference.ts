@@ -92,7 +92,7 @@ export const referenceBackend: Backend = {
     }
   },
 
-  attentionForward(out, lse, q, k, v, keyMask, B, T, H, Hkv, D, scale) {
+  attentionForward(out, lse, q, k, v, keyMask, segmentStarts, B, T, H, Hkv, D, scale) {
     const rep = H / Hkv;
     const s = new Float64Array(T);
     const o = new Float64Array(D);
@@ -101,8 +101,9 @@ export const referenceBackend: Backend = {
         const hk = Math.floor(h / rep);
         for (let i = 0; i < T; i++) {
           const qo = ((b * T + i) * H + h) * D;
+          const first = segmentStarts === null ? 0 : segmentStarts[b * T + i];
           let m = Number.NEGATIVE_INFINITY;
-          for (let j = 0; j <= i; j++) {
+          for (let j = first; j <= i; j++) {
             if (keyMask !== null && keyMask[b * T + j] === 0) {
               s[j] = Number.NEGATIVE_INFINITY;
               continue;
@@ -118,7 +119,7 @@ export const referenceBackend: Backend = {
             lse[(b * H + h) * T + i] = Number.NEGATIVE_INFINITY;
           } else {
             let l = 0;
-            for (let j = 0; j <= i; j++) {
+            for (let j = first; j <= i; j++) {
               if (s[j] === Number.NEGATIVE_INFINITY) continue;
               const p = Math.exp(s[j] - m);
               l += p;
@@ -134,7 +135,7 @@ export const referenceBackend: Backend = {
     }
   },
 
-  attentionBackward(dq, dk, dv, dout, q, k, v, out, lse, keyMask, B, T, H, Hkv, D, scale) {
+  attentionBackward(dq, dk, dv, dout, q, k, v, out, lse, keyMask, segmentStarts, B, T, H, Hkv, D, scale) {
     const rep = H / Hkv;
     for (let b = 0; b < B; b++) {
       for (let h = 0; h < H; h++) {
@@ -146,7 +147,8 @@ export const referenceBackend: Backend = {
           // delta = dO·O is the softmax Jacobian's correction: dS_j = P_j (dP_j - delta).
           let delta = 0;
           for (let d = 0; d < D; d++) delta += dout[qo + d] * out[qo + d];
-          for (let j = 0; j <= i; j++) {
+          const first = segmentStarts === null ? 0 : segmentStarts[b * T + i];
+          for (let j = first; j <= i; j++) {
             if (keyMask !== null && keyMask[b * T + j] === 0) continue;
             const ko = ((b * T + j) * Hkv + hk) * D;
             let dot = 0;

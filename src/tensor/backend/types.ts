@@ -83,6 +83,8 @@ export interface Backend {
   /**
    * Causal self-attention with grouped KV heads. q/out (B, T, H, D), k/v (B, T, Hkv, D); query
    * head h reads KV head floor(h / (H / Hkv)). keyMask (B, T), 1 = may be attended, or null.
+   * segmentStarts (B, T) or null: query t sees keys [segmentStarts[t], t] of its row (packing;
+   * contiguous segments, checked by the op); null = [0, t].
    * lse (B, H, T) saved for backward: the log-sum-exp of each row's scaled scores, -Infinity
    * (and a zero output row) where no key is visible.
    */
@@ -93,6 +95,7 @@ export interface Backend {
     k: Float32Array,
     v: Float32Array,
     keyMask: Uint8Array | null,
+    segmentStarts: Int32Array | null,
     B: number,
     T: number,
     H: number,
@@ -111,6 +114,7 @@ export interface Backend {
     out: Float32Array,
     lse: Float32Array,
     keyMask: Uint8Array | null,
+    segmentStarts: Int32Array | null,
     B: number,
     T: number,
     H: number,

@@ -2,6 +2,10 @@
  * Causal self-attention with grouped-query heads, fused: the T×T scores are never stored. The
  * forward keeps each row's log-sum-exp (B, H, T); the backward recomputes the probabilities
  * from it (the FlashAttention recipe), trading one extra QKᵀ for O(T²) less memory.
+ *
+ * `segmentStarts` packs several sequences into one row (TRL's padding-free batches): the causal
+ * mask becomes block-diagonal, each token attending only to the keys of its own segment, so a
+ * packed row computes what its segments would alone, without the padding.
  */
 import { record } from "../autograd.js";
 import { getBackend } from "../backend/index.js";
@@ -23,6 +27,12 @@ export interface AttentionOptions {
   keyMask?: Uint8Array;
   /** Valid length of each right-padded sequence (B); keys at or after it are masked. Defaults to T. */
   lengths?: Int32Array;
+  /**
+   * (B·T) packing: the position in its row where each token's segment starts; a token attends only
+   * to keys from there up to itself. Segments are contiguous: each entry equals the one before it
+   * or its own position (0 at t = 0). Defaults to one segment per row (all zeros).
+   */
+  segmentStarts?: Int32Array;
   /** Score scale. Defaults to 1/sqrt(D). */
   scale?: number;
 }
@@ -46,9 +56,25 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor, options: Attent
   }
   const scale = options.scale ?? 1 / Math.sqrt(D);
   const mask = resolveMask(B, T, keyMask, lengths, shapes);
+  const segments = options.segmentStarts ?? null;
+  if (segments !== null) checkSegmentStarts(segments, B, T, shapes);
   const out = new Tensor(new Float32Array(q.size), q.shape);
   const lse = new Float32Array(B * H * T);
-  getBackend().attentionForward(out.data, lse, q.data, k.data, v.data, mask, B, T, H, Hkv, D, scale);
+  getBackend().attentionForward(
+    out.data,
+    lse,
+    q.data,
+    k.data,
+    v.data,
+    mask,
+    segments,
+    B,
+    T,
+    H,
+    Hkv,
+    D,
+    scale,
+  );
   // The output itself is saved too: the backward needs rowwise dO·O.
   return record(out, ATTENTION, [q, k, v], (g, needs) => {
     const dq = new Float32Array(q.size);
@@ -65,6 +91,7 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor, options: Attent
       out.data,
       lse,
       mask,
+      segments,
       B,
       T,
       H,
@@ -103,4 +130,33 @@ function resolveMask(
   const mask = new Uint8Array(B * T);
   for (let b = 0; b < B; b++) mask.fill(1, b * T, b * T + Math.max(0, Math.min(T, lengths[b])));
   return mask;
+}
+
+/** The kernels read keys from a block's first segment start on; anything else would misread. */
+function checkSegmentStarts(
+  starts: Int32Array,
+  B: number,
+  T: number,
+  shapes: Record<string, readonly number[]>,
+): void {
+  if (starts.length !== B * T) {
+    throw new ShapeError(
+      "causalAttention",
+      `segmentStarts has ${starts.length} entries, needs B·T = ${B * T}`,
+      shapes,
+    );
+  }
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const s = starts[b * T + t]!;
+      const ok = t === 0 ? s === 0 : s === starts[b * T + t - 1] || s === t;
+      if (!ok) {
+        throw new ShapeError(
+          "causalAttention",
+          `segmentStarts[${b * T + t}] is ${s}: a segment start must repeat the previous one or be the position itself (${t})`,
+          shapes,
+        );
+      }
+    }
+  }
 }

@@ -48,6 +48,12 @@ export interface PretrainTrainOptions {
   maxLength: number;
   /** Checkpoint every N steps (and at the end). Defaults to 100. */
   saveEvery: number;
+  /**
+   * Pack each batch's sequences into one row (`TrainConfig.packing`). Defaults to false: the
+   * committed assets/world/base.gguf was trained padded, and packing, exact up to float rounding,
+   * would not give its bytes again.
+   */
+  packing: boolean;
 }
 
 export const defaultPretrainTrainOptions: PretrainTrainOptions = {
@@ -59,6 +65,7 @@ export const defaultPretrainTrainOptions: PretrainTrainOptions = {
   weightDecay: 0.1,
   maxLength: 320,
   saveEvery: 100,
+  packing: false,
 };
 
 export interface PretrainWorldOptions {
@@ -165,6 +172,7 @@ async function pretrainInRunDir(options: PretrainWorldOptions, runDir: string): 
     maxLength: t.maxLength,
     saveEvery: t.saveEvery,
     keepCheckpoints: 1,
+    packing: t.packing,
   });
   const run = await runTraining({
     modelPath: initPath,

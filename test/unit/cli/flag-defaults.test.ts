@@ -86,6 +86,7 @@ describe("flag defaults come from the libraries", () => {
       ["--keep-checkpoints", shape.keepCheckpoints.description],
       ["--recompute", shape.recompute.description],
       ["--memory-limit", shape.memoryLimitGiB.description],
+      ["--packing", shape.packing.description],
       ["--lora-rank", lora.rank!.description],
       ["--lora-alpha", lora.alpha!.description],
       ["--lora-targets", lora.targets!.description],

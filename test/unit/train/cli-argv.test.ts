@@ -1,7 +1,7 @@
 /** argv → options for `genrm train` and `genrm export` (no command runs). */
 import { describe, expect, it } from "vitest";
 import { toTrainOptions } from "../../../src/cli/commands/train.js";
-import { resolveTrainConfig } from "../../../src/train/config.js";
+import { defaultTrainConfig, resolveTrainConfig } from "../../../src/train/config.js";
 import { parseArgv } from "../../helpers/parseArgv.js";
 
 const parse = parseArgv;
@@ -57,6 +57,21 @@ describe("genrm train argv", () => {
     expect(() => toTrainOptions({ method: "sft", out: "o", full: true, loraRank: 4 })).toThrow(
       /exclude each other/,
     );
+  });
+
+  it("--packing / --no-packing set packing; neither leaves the trainer's default", async () => {
+    const packing = async (...flags: string[]) => {
+      const [call] = await parse(["train", "--method", "sft", "--out", "o", ...flags]);
+      return {
+        given: toTrainOptions(call!.options as never).packing,
+        resolved: resolveTrainConfig(toTrainOptions(call!.options as never)).packing,
+      };
+    };
+    expect(await packing("--no-packing")).toEqual({ given: false, resolved: false });
+    expect(await packing("--packing")).toEqual({ given: true, resolved: true });
+    expect(await packing()).toEqual({ given: undefined, resolved: defaultTrainConfig.packing });
+    const [star] = await parse(["star", "--out", "runs/s", "--no-packing"]);
+    expect((star!.options as { packing?: boolean }).packing).toBe(false);
   });
 
   it("rejects bad values as usage errors", async () => {
