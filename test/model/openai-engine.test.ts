@@ -72,6 +72,8 @@ describe("OpenAI engine against llama-server", () => {
       modelName: "tiny",
       supportsTokenProbabilities: true,
       deterministicSeeds: true,
+      // Sampled requests carry neutral top-k / min-p (llama-server's own defaults are 40 / 0.05).
+      requestFields: { top_k: -1, min_p: 0, ...ascii },
     });
   });
 
