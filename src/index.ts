@@ -736,3 +736,13 @@ export {
   demoEvalSplits,
   demoMethodIds,
 } from "./demo/types.js";
+
+// Reports: `genrm report` — eval, train and STaR run directories side by side, one HTML page ----
+
+export { collectRuns } from "./report/runReport/collectRuns.js";
+export { detectRunKind, type RunKind, readRunDir } from "./report/runReport/readRunDir.js";
+export {
+  type ReportedRun,
+  type RunsReportInput,
+  renderRunsReport,
+} from "./report/runReport/renderRunsReport.js";
