@@ -5,12 +5,14 @@
 import { Command, CommanderError, Option } from "commander";
 import { defaultGenerateCandidatesOptions } from "../bon/generateCandidates.js";
 import { defaultRunBonOptions } from "../bon/runBon.js";
+import { defaultDemoOptions } from "../demo/demoDefaults.js";
 import { GenrmError, InternalError } from "../errors.js";
 import { defaultBootstrap } from "../eval/bootstrapCI.js";
 import { defaultTemplates, directPairV2 } from "../judge/templates/builtinTemplates.js";
 import { defaultReportOptions } from "../report/runReport/reportDefaults.js";
 import { defaultJudgingConcurrency } from "../run/runJudging.js";
 import { defaultServeOptions } from "../serve/resolveServeConfig.js";
+import { defaultStartServerOptions as serveDefaults } from "../serve/serveDefaults.js";
 import { defaultStarOptions, defaultStarTrain, rationalizerLrFull } from "../star/starDefaults.js";
 import { starMethods } from "../star/types.js";
 import { describeTrainOption, type TrainOptionHelpKey, trainMethods } from "../train/trainDefaults.js";
@@ -397,8 +399,8 @@ Examples:
         .description("HTTP reward server: OpenRLHF /get_reward, /v1/judge, /v1/rank, /health, /metrics"),
     ),
   )
-    .option("--host <host>", "address to bind", "127.0.0.1")
-    .option("--port <n>", "port", intArg(0, 65535), 8000)
+    .option("--host <host>", "address to bind", serveDefaults.host)
+    .option("--port <n>", "port", intArg(0, 65535), serveDefaults.port)
     .option("--token <token>", "bearer token clients must send (default: $GENRM_SERVE_TOKEN)")
     .option("--no-auth", "serve beyond loopback without a token")
     .option("--concurrency <n>", "judgments in flight to the engine", intArg(1, 4096), serve.concurrency)
@@ -418,7 +420,12 @@ Examples:
         .choices(["auto", "reference", "group"])
         .default(serve.rewardMode),
     )
-    .option("--drain-timeout <s>", "seconds to let in-flight requests finish on shutdown", floatArg(0), 30)
+    .option(
+      "--drain-timeout <s>",
+      "seconds to let in-flight requests finish on shutdown",
+      floatArg(0),
+      serveDefaults.drainTimeoutMs / 1000,
+    )
     .option("--group-size <n>", "assemble groups of n same-prompt rollouts across requests", intArg(2, 64))
     .option(
       "--group-timeout <ms>",
@@ -758,10 +765,19 @@ Examples:
       "the paper end to end on the mini world: zero-shot judges, GenRM, BT, PairRM and STaR, in and out of distribution",
     )
     .option("--quick", "a few dozen pairs per stage (about 2 minutes): checks the pipeline, not the methods")
-    .option("--out <dir>", "run directory; rerunning resumes it", "genrm-demo")
-    .option("--seed <n>", "seeds the world, A/B orders, samples and training", intArg(0), 0)
+    .option("--out <dir>", "run directory; rerunning resumes it", defaultDemoOptions.outDir)
+    .option(
+      "--seed <n>",
+      "seeds the world, A/B orders, samples and training",
+      intArg(0),
+      defaultDemoOptions.seed,
+    )
     .option("--base-model <gguf>", "mini-world base model (default: the bundled assets/world/base.gguf)")
-    .option("--threads <n>", "llama.cpp threads (default 1: the world model is tiny)", intArg(1, 1024))
+    .option(
+      "--threads <n>",
+      withDefault("llama.cpp threads", `${defaultDemoOptions.threads}: the world model is tiny`),
+      intArg(1, 1024),
+    )
     .option(
       "--methods <list>",
       "comma-separated subset: zero-shot-direct, zero-shot-cot, genrm, bt, pairrm, star-sft, star-dpo, star-rationalizer",

@@ -41,6 +41,7 @@ import { isWellFormedRationale } from "../world/isWellFormedRationale.js";
 import { worldStats } from "../world/worldStats.js";
 import { writeWorldSplits } from "../world/writeWorldSplits.js";
 import { demoClaims } from "./demoClaims.js";
+import { defaultDemoOptions } from "./demoDefaults.js";
 import { type DemoPreset, demoPresets } from "./demoPresets.js";
 import { evaluateOnSplits } from "./evaluateOnSplits.js";
 import { formatDemoTable } from "./formatDemoTable.js";
@@ -119,7 +120,7 @@ const splitTitles: Record<DemoEvalSplit, string> = {
 };
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
-  const outDir = path.resolve(options.outDir ?? "genrm-demo");
+  const outDir = path.resolve(options.outDir ?? defaultDemoOptions.outDir);
   // Taken before --fresh empties the directory, so a second demo cannot delete a running one's files.
   const lock = lockRunDir(outDir, "demo");
   try {
@@ -136,8 +137,8 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
   const startedAt = new Date().toISOString();
   const presetName = options.preset ?? "full";
   const preset: DemoPreset = demoPresets[presetName];
-  const seed = options.seed ?? 0;
-  const threads = options.threads ?? 1;
+  const seed = options.seed ?? defaultDemoOptions.seed;
+  const threads = options.threads ?? defaultDemoOptions.threads;
   const log = options.log ?? (() => {});
   const signal = options.signal;
   const progressMode = options.progress ?? (process.stderr.isTTY ? "bar" : "plain");

@@ -13,6 +13,7 @@ import { serve } from "@hono/node-server";
 import type { Engine } from "../engine/types.js";
 import { ConfigError } from "../errors.js";
 import { createServeApp, type ServeApp } from "./app.js";
+import { defaultStartServerOptions } from "./serveDefaults.js";
 import type { ServeOptions } from "./types.js";
 
 export interface StartServerOptions extends ServeOptions {
@@ -29,12 +30,7 @@ export interface StartServerOptions extends ServeOptions {
   drainTimeoutMs?: number;
 }
 
-export const defaultStartServerOptions = {
-  host: "127.0.0.1",
-  port: 8000,
-  allowNoAuth: false,
-  drainTimeoutMs: 30_000,
-} satisfies StartServerOptions;
+export { defaultStartServerOptions } from "./serveDefaults.js";
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8000. */

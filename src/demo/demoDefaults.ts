@@ -1,0 +1,7 @@
+/** `runDemo`'s defaults, in a module of their own so the command table shows them without loading the demo. */
+export const defaultDemoOptions = {
+  outDir: "genrm-demo",
+  seed: 0,
+  /** The world model is tiny: one llama.cpp thread is as fast as two and leaves a core free. */
+  threads: 1,
+};
