@@ -7,7 +7,12 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { allLoraTargets, defaultLoraRank, type LoraTargetName } from "../model/lora/loraDefaults.js";
+import {
+  allLoraTargets,
+  defaultLoraAlpha,
+  defaultLoraRank,
+  type LoraTargetName,
+} from "../model/lora/loraDefaults.js";
 import {
   defaultLrFull,
   defaultLrLora,
@@ -138,7 +143,11 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
   let lora: LoraConfig | null = null;
   if (o.lora !== false) {
     const rank = o.lora?.rank ?? defaultLoraRank;
-    lora = { rank, alpha: o.lora?.alpha ?? 2 * rank, targets: o.lora?.targets ?? [...allLoraTargets] };
+    lora = {
+      rank,
+      alpha: o.lora?.alpha ?? defaultLoraAlpha(rank),
+      targets: o.lora?.targets ?? [...allLoraTargets],
+    };
   }
   return {
     method: o.method,

@@ -9,7 +9,7 @@ import { ConfigError, UnsupportedError } from "../../errors.js";
 import { createRng, parameter, Tensor, zeros } from "../../tensor/index.js";
 import type { CausalLM } from "../llama/CausalLM.js";
 import type { Linear } from "../llama/Linear.js";
-import { allLoraTargets, defaultLoraRank, type LoraTargetName } from "./loraDefaults.js";
+import { allLoraTargets, defaultLoraAlpha, defaultLoraRank, type LoraTargetName } from "./loraDefaults.js";
 
 export interface ApplyLoraOptions {
   /** r. Defaults to 8. */
@@ -31,7 +31,7 @@ export interface ApplyLoraResult {
 
 export function applyLora(model: CausalLM, options: ApplyLoraOptions = {}): ApplyLoraResult {
   const { rank = defaultLoraRank, targets = allLoraTargets, seed = 0 } = options;
-  const alpha = options.alpha ?? 2 * rank;
+  const alpha = options.alpha ?? defaultLoraAlpha(rank);
   const issues: string[] = [];
   if (!Number.isInteger(rank) || rank < 1) issues.push(`rank: must be a positive integer, got ${rank}`);
   if (!(alpha > 0)) issues.push(`alpha: must be positive, got ${alpha}`);

@@ -19,3 +19,8 @@ export type LoraTargetName = (typeof allLoraTargets)[number] | "output";
 
 /** r, when a caller gives none. */
 export const defaultLoraRank = 8;
+
+/** α when a caller gives none: 2r (the update scaled by α/r = 2, as PEFT's common recipes set it). */
+export function defaultLoraAlpha(rank: number): number {
+  return 2 * rank;
+}
