@@ -22,6 +22,8 @@ export interface LlamaCppLogProbsOptions {
   vocabSize: number;
   /** LoRA adapter GGUFs applied at context creation, scale 1. */
   lora?: string[];
+  /** Rows to return, ascending (default every position): full-vocabulary maps are slow on 150k vocabularies. */
+  positions?: readonly number[];
 }
 
 /** (T, V) log-probs, row t predicting token t+1. */
@@ -39,11 +41,16 @@ export async function llamaCppLogProbs(
     lora: options.lora ? { adapters: options.lora.map((filePath) => ({ filePath })) } : undefined,
   });
   try {
+    const wanted = new Set(options.positions ?? tokens.map((_, t) => t));
     const res = await context
       .getSequence()
-      .controlledEvaluate(tokens.map((t) => [t as Token, { generateNext: { probabilities: true } }]));
-    return tokens.map((_, t) => {
-      const probs = res[t]?.next.probabilities;
+      .controlledEvaluate(
+        tokens.map((t, i) =>
+          wanted.has(i) ? [t as Token, { generateNext: { probabilities: true } }] : (t as Token),
+        ),
+      );
+    return [...wanted].map((t) => {
+      const probs = res[t]?.next?.probabilities;
       if (!probs) throw new Error(`llama.cpp returned no probabilities at position ${t}`);
       const row = new Float64Array(options.vocabSize).fill(-Infinity);
       for (const [id, p] of probs) row[id] = Math.log(p);
@@ -97,11 +104,13 @@ export function compareLogProbs(ours: Float64Array[], theirs: Float64Array[]): L
   return { max, mean: sum / n, maxLikely };
 }
 
-/** Our model's log-probs for one unpadded sequence. */
+/** Our model's log-probs for one unpadded sequence (at `positions`, default every one). */
 export function oursLogProbs(
   forward: (tokens: Int32Array, o: { batch: number; seqLen: number }) => Tensor,
   tokens: readonly number[],
+  positions?: readonly number[],
 ): Float64Array[] {
   const logits = noGrad(() => forward(Int32Array.from(tokens), { batch: 1, seqLen: tokens.length }));
-  return logSoftmaxRows(logits);
+  if (positions === undefined) return logSoftmaxRows(logits);
+  return positions.flatMap((t) => logSoftmaxRows(logits, t, 1));
 }
