@@ -15,13 +15,10 @@
  */
 import { createHash } from "node:crypto";
 import type { Engine, GeneratedSample, SamplingConfig } from "../engine/types.js";
-import { AbortedError } from "../errors.js";
 import type { ChatMessage, PairId } from "../types.js";
-import { matchSeeds } from "./drawJudgeSamples.js";
+import { drawCachedSamples } from "./drawCachedSamples.js";
 import { hash32 } from "./hash32.js";
 import { parseRanking, parseRating, type RankingSlot } from "./parseListwise.js";
-import { promptHash } from "./promptHash.js";
-import { sampleMatchesTokens } from "./sampleMatchesTokens.js";
 import { samplingKey } from "./samplingKey.js";
 import { formatTemplateString } from "./templates/formatTemplateString.js";
 import { type ListwiseTemplate, listwiseTemplateHash } from "./templates/listwiseTemplates.js";
@@ -111,60 +108,22 @@ export async function drawListwiseSamples(
     ...(cached ? { cached: true as const } : {}),
   });
 
-  const samples: ListwiseSample[] = [];
-  const errors: string[] = [];
-  let promptTokens = 0;
-  const detokenize = engine.detokenize?.bind(engine);
-  const suspect = new Set<number>();
-  const missing: SampleKey[] = [];
-  for (const key of keys) {
-    const hit = cache?.get(key);
-    if (hit && (!detokenize || sampleMatchesTokens(hit, detokenize))) samples.push(toSample(key, hit, true));
-    else {
-      // A stored sample that does not match its tokens is regenerated and replaced, never served.
-      if (hit) suspect.add(key.index);
-      missing.push(key);
-    }
-  }
-  if (missing.length > 0) {
-    if (signal?.aborted) throw new AbortedError(signal.reason);
-    const messages: ChatMessage[] = [
-      ...(template.system ? [{ role: "system" as const, content: template.system }] : []),
-      { role: "user" as const, content: formatTemplateString(template.user, values) },
-    ];
-    let generated: GeneratedSample[] | undefined;
-    try {
-      const result = await engine.generate({
-        messages,
-        seeds: missing.map((key) => key.seed),
-        sampling,
-        ...(signal ? { signal } : {}),
-      });
-      promptTokens += result.promptTokens;
-      generated = matchSeeds(result.samples, missing);
-    } catch (error) {
-      if (signal?.aborted) throw new AbortedError(signal.reason);
-      if (error instanceof AbortedError) throw error;
-      errors.push(error instanceof Error ? error.message : String(error));
-    }
-    if (signal?.aborted) throw new AbortedError(signal.reason);
-    for (const [i, key] of generated ? missing.entries() : []) {
-      const raw = generated![i]!;
-      samples.push(toSample(key, raw, false));
-      if (raw.stopReason === "error" || raw.stopReason === "abort") {
-        errors.push(`#${key.index}: engine stopped the sample with "${raw.stopReason}"`);
-      } else if (detokenize && !sampleMatchesTokens(raw, detokenize)) {
-        errors.push(`#${key.index}: engine returned a sample whose text is not its tokens' text`);
-      } else {
-        cache?.put(key, storedSample(template, key, raw), {
-          replace: suspect.has(key.index),
-          promptHash: promptHash({ messages }),
-        });
-      }
-    }
-  }
-  samples.sort((a, b) => a.index - b.index);
-  return { samples, promptTokens, errors };
+  const messages: ChatMessage[] = [
+    ...(template.system ? [{ role: "system" as const, content: template.system }] : []),
+    { role: "user" as const, content: formatTemplateString(template.user, values) },
+  ];
+  return drawCachedSamples(
+    engine,
+    keys,
+    { messages, sampling },
+    {
+      cache,
+      toSample,
+      toStored: (key, raw) => storedSample(template, key, raw),
+      label: "",
+      ...(signal ? { signal } : {}),
+    },
+  );
 }
 
 /**
