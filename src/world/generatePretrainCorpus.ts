@@ -23,6 +23,8 @@ import { resolvePretrainCorpusConfig } from "./resolvePretrainCorpusConfig.js";
 import { questionOf, sampleProblem } from "./sampleProblem.js";
 import type {
   CorpusKind,
+  JudgeView,
+  ReasonerConfig,
   CorpusRow,
   DirectVerdictSource,
   PretrainCorpus,
@@ -84,6 +86,7 @@ function corpusRow(rng: WorldRng, config: PretrainCorpusConfig, index: number): 
     config: { ...world, noise: 0 },
   });
   const view = judgeView(pair, "AB");
+  if (kind === "lookup") return lookupDrill(pair, view, rng, teacher);
   if (kind === "cot") {
     return chat(kind, worldTemplates.cot, pair, writeRationale(view, rng, teacher).text);
   }
@@ -104,6 +107,27 @@ function corpusRow(rng: WorldRng, config: PretrainCorpusConfig, index: number): 
     writeRationale(view, rng, teacher, { hint }).text,
     hint,
   );
+}
+
+/**
+ * A plain-text drill on the judge's last move: the question and the two answers as the CoT
+ * prompt shows them, then only the final step of a worked chain (the teacher's, right or wrong),
+ * the two quotes and the conclusion, loss on every token. A CoT transcript spends ~30 tokens of
+ * arithmetic for each pair of quotes; this row puts the lookup ("A says 14.") and the comparison
+ * of the result with the quotes ("A is right.") a few tokens apart, which is what a tiny base
+ * model fails to learn from transcripts alone (docs/mini-world.md).
+ */
+function lookupDrill(
+  pair: PreferencePair,
+  view: JudgeView,
+  rng: WorldRng,
+  teacher: ReasonerConfig,
+): CorpusRow {
+  const { text } = writeRationale(view, rng, { ...teacher, heuristicRate: 0 });
+  const quotes = text.indexOf(" A says ");
+  const lastStep = text.slice(0, quotes).split(" ").at(-1)!;
+  const user = renderJudgePrompt(worldTemplates.cot, pair, "AB").at(-1)!.content;
+  return { kind: "lookup", text: `${user}\n${lastStep}${text.slice(quotes)}` };
 }
 
 function chat(

@@ -24,6 +24,7 @@ export const defaultCorpusMix = {
   cot: 0.45,
   direct: 0.1,
   rationalizer: 0.1,
+  lookup: 0,
 } as const satisfies Record<CorpusKind, number>;
 
 /**

@@ -217,7 +217,7 @@ export interface RationaleScore {
 }
 
 /** Kinds of pretraining rows. */
-export type CorpusKind = "drill" | "answer" | "cot" | "direct" | "rationalizer";
+export type CorpusKind = "drill" | "answer" | "cot" | "direct" | "rationalizer" | "lookup";
 
 /**
  * One pretraining row: plain `text` (worked arithmetic) or a chat `messages` transcript that the

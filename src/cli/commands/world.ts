@@ -37,13 +37,19 @@ import { givenOnly } from "../parseArgs.js";
  * width 192 and 786k tokens wrote the transcript format but neither copied the terms nor added).
  */
 const drillHeavyMix = { drill: 0.4, answer: 0.02, cot: 0.45, direct: 0.03, rationalizer: 0.1 };
+/**
+ * The full recipe adds lookup drills (the last step, the quotes and the conclusion right after the
+ * answers): without them the 4-layer model quoted the answers about as well as a coin and its
+ * verdict did not follow its work (docs/mini-world.md, "Making the verdict follow the work").
+ */
+const lookupMix = { drill: 0.3, answer: 0.02, cot: 0.4, direct: 0.03, rationalizer: 0.1, lookup: 0.15 };
 export const worldPretrainPresets = {
   full: {
     rows: 24000,
-    epochs: 2,
+    epochs: 3,
     model: { hidden: 128, layers: 4, heads: 4, kvHeads: 2, ffn: 384 },
     lr: 3e-3,
-    mix: drillHeavyMix,
+    mix: lookupMix,
   },
   quick: {
     rows: 1200,

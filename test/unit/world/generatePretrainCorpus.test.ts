@@ -49,10 +49,40 @@ describe("generatePretrainCorpus", () => {
     expect(generatePretrainCorpus({ seed: 4, size: 500 }).rows).not.toEqual(corpus.rows.slice(0, 500));
   });
 
+  it("writes lookup drills: the prompt's question and answers, the last step, quotes that match the answers, a conclusion that follows the step", () => {
+    const { rows } = generatePretrainCorpus({
+      seed: 5,
+      size: 400,
+      mix: { lookup: 1, drill: 0, answer: 0, cot: 0, direct: 0, rationalizer: 0 },
+    });
+    expect(rows.every((r) => r.kind === "lookup")).toBe(true);
+    let followed = 0;
+    for (const row of rows) {
+      if (!("text" in row)) throw new Error("a lookup drill is plain text");
+      const m =
+        /^Q: What is [\d+-]+\?\nA: .*?(-?\d+)\.?\nB: .*?(-?\d+)\.?\n-?\d+[+-]\d+=(-?\d+)\. A says (-?\d+)\. B says (-?\d+)\. (.*) \[\[([AB])\]\]$/s.exec(
+          row.text,
+        );
+      expect(m, row.text).not.toBeNull();
+      const [, a, b, result, quoteA, quoteB, conclusion, verdict] = m!;
+      expect([quoteA, quoteB]).toEqual([a, b]);
+      if ((result === a) !== (result === b)) {
+        expect(conclusion).toBe(`${verdict} is right.`);
+        expect(verdict).toBe(result === a ? "A" : "B");
+        followed++;
+      } else expect(conclusion).toMatch(/^(Neither|Both) is|are right; /);
+    }
+    expect(followed).toBeGreaterThan(rows.length / 2);
+  });
+
   it("mixes row kinds as configured, in the documented record formats", () => {
-    const total = Object.values(defaultCorpusMix).reduce((a, b) => a + b, 0);
+    const total = (Object.values(defaultCorpusMix) as number[]).reduce((a, b) => a + b, 0);
     for (const [kind, weight] of Object.entries(defaultCorpusMix)) {
       const share = byKind(corpus.rows, kind as CorpusRow["kind"]).length / corpus.rows.length;
+      if (weight === 0) {
+        expect(share).toBe(0);
+        continue;
+      }
       expect(Math.abs(share - weight / total)).toBeLessThan(
         binomialTolerance(weight / total, corpus.rows.length),
       );
@@ -70,6 +100,7 @@ describe("generatePretrainCorpus", () => {
         direct: worldTemplates.direct,
         rationalizer: worldTemplates.rationalizer,
         answer: null,
+        lookup: null,
       }[row.kind];
       if (template) expect(row.messages[0]).toEqual({ role: "system", content: template.system });
       if (row.kind === "direct") expect(answerOf(row)).toMatch(/^\[\[[AB]\]\]$/);
