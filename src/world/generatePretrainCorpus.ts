@@ -23,13 +23,13 @@ import { resolvePretrainCorpusConfig } from "./resolvePretrainCorpusConfig.js";
 import { questionOf, sampleProblem } from "./sampleProblem.js";
 import type {
   CorpusKind,
-  JudgeView,
-  ReasonerConfig,
   CorpusRow,
   DirectVerdictSource,
+  JudgeView,
   PretrainCorpus,
   PretrainCorpusConfig,
   PretrainCorpusOptions,
+  ReasonerConfig,
 } from "./types.js";
 import { formatSteps, workProblem } from "./workProblem.js";
 import { applyHeuristic, writeRationale } from "./writeRationale.js";

@@ -4,7 +4,7 @@
  */
 import { type GgufValue, ggufValue as v } from "../gguf/ggufValue.js";
 import { type LlamaHyperparameters, llamaHyperparameterMetadata } from "../gguf/llamaMetadata.js";
-import { type ByteBpeVocab, TOKENIZER_PRE } from "./byteBpeVocab.js";
+import type { ByteBpeVocab } from "./byteBpeVocab.js";
 
 export interface TinyModelMetadataInput {
   /** `general.architecture`. */
@@ -26,7 +26,7 @@ export function tinyModelMetadata(m: TinyModelMetadataInput): Map<string, GgufVa
     ["general.file_type", v.u32(m.fileType)],
     ...llamaHyperparameterMetadata(m.architecture, m.hyperparameters),
     ["tokenizer.ggml.model", v.str("gpt2")],
-    ["tokenizer.ggml.pre", v.str(TOKENIZER_PRE)],
+    ["tokenizer.ggml.pre", v.str(vocab.pre)],
     ["tokenizer.ggml.tokens", v.strings(vocab.tokens)],
     ["tokenizer.ggml.token_type", v.i32s(vocab.tokenTypes)],
     ["tokenizer.ggml.merges", v.strings(vocab.merges)],

@@ -5,13 +5,13 @@
  * transcript is ~100 tokens. ChatML control tokens (`<|endoftext|>`, `<|im_start|>`, `<|im_end|>`)
  * are ids 0..2, as in the tiny models, so the ChatML template works unchanged.
  *
- * The GPT-2 pre-tokenizer keeps `[[`, `A`/`B` and `]]` in separate pieces, so a verdict `[[A]]` in
+ * The pre-tokenizer (Llama 3's by default) keeps `[[`, `A`/`B` and `]]` in separate pieces, so a verdict `[[A]]` in
  * training text is the same tokens `[[` + `A` + `]]` that the direct protocol reads after forcing
  * `[[`. `checkVerdictTokens` verifies that on the loaded tokenizer.
  */
 
 import { worldTemplates } from "../../judge/templates/worldTemplates.js";
-import { type ByteBpeVocab, buildByteBpeVocab } from "../../model/tiny/byteBpeVocab.js";
+import { type ByteBpeVocab, buildByteBpeVocab, type PreTokenizer } from "../../model/tiny/byteBpeVocab.js";
 import type { CorpusRow } from "../types.js";
 
 export interface WorldVocabOptions {
@@ -19,9 +19,16 @@ export interface WorldVocabOptions {
   vocabSize?: number;
   /** Rows the merges are learned from (the corpus's first rows). Defaults to 4000. */
   learnRows?: number;
+  /**
+   * Pre-tokenizer. Defaults to "llama-bpe": a number is then one token wherever it appears, so the
+   * judge compares its result (`9+5=14.`) with a quote (`A says 14.`) by token identity; under
+   * "gpt-2" they are two unrelated ids (`14` and ` 14`) and the base model's verdict followed its
+   * work in only 80% of samples (docs/mini-world.md).
+   */
+  pre?: PreTokenizer;
 }
 
-export const defaultWorldVocabOptions = { vocabSize: 512, learnRows: 4000 } as const;
+export const defaultWorldVocabOptions = { vocabSize: 512, learnRows: 4000, pre: "llama-bpe" } as const;
 
 /** The text the merges are learned from: corpus rows, template texts and ChatML role names. */
 export function worldTokenizerText(rows: readonly CorpusRow[], learnRows: number): string {
@@ -42,5 +49,6 @@ export function buildWorldVocab(rows: readonly CorpusRow[], options: WorldVocabO
   return buildByteBpeVocab(vocabSize, {
     corpus: worldTokenizerText(rows, learnRows),
     maxLearnedMerges: vocabSize,
+    pre: options.pre ?? defaultWorldVocabOptions.pre,
   });
 }

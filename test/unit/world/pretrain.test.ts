@@ -11,6 +11,7 @@ import { renderJudgePrompt } from "../../../src/judge/templates/renderJudgePromp
 import { worldTemplates } from "../../../src/judge/templates/worldTemplates.js";
 import { readGgufInfo } from "../../../src/model/gguf/openGguf.js";
 import { loadModel } from "../../../src/model/loadModel.js";
+import { PRE_TOKENIZERS } from "../../../src/model/tiny/byteBpeVocab.js";
 import { loadTokenizer, type Tokenizer } from "../../../src/model/tokenizer/index.js";
 import { generatePretrainCorpus } from "../../../src/world/generatePretrainCorpus.js";
 import { generateWorld } from "../../../src/world/generateWorld.js";
@@ -68,10 +69,16 @@ describe("world tokenizer", () => {
     const text = "3+4=7. 7+2=9. 9+5=14. A says 14. B says 13. A is right. [[A]]";
     const ids = tok.tokenize(text);
     expect(tok.detokenize(ids)).toBe(text);
-    // Every GPT-2 pre-tokenizer piece of the transcript (number, operator, word) is one token.
-    const pieces =
-      text.match(/'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu) ?? [];
+    // Every Llama 3 pre-tokenizer piece of the transcript (number, operator, word) is one token:
+    // llama.cpp splits the text as the merges were learned.
+    const pieces = text.match(PRE_TOKENIZERS["llama-bpe"]) ?? [];
     expect(ids.map((t) => tok.detokenize([t]))).toEqual(pieces);
+    // A number is one token wherever it appears: the step's result and the quote are the same id,
+    // so the judge compares them by identity.
+    const fourteen = tok.tokenize("14");
+    expect(fourteen).toHaveLength(1);
+    expect(ids.filter((t) => t === fourteen[0])).toHaveLength(2);
+    expect(tok.tokenize(" 14")).toEqual([...tok.tokenize(" "), ...fourteen]);
     const pair = generateWorld({ seed: 1, sizes: { train: 0, test: 1, "ood-length": 0, "ood-mixed": 0 } })
       .splits.test[0]!;
     const prompt = tok.renderChat(renderJudgePrompt(worldTemplates.cot, pair, "AB"));
