@@ -113,7 +113,7 @@ function corpusRow(rng: WorldRng, config: PretrainCorpusConfig, index: number): 
  * A plain-text drill on the judge's last move: the question and the two answers as the CoT
  * prompt shows them, then only the final step of a worked chain (the teacher's, right or wrong),
  * the two quotes and the conclusion, loss on every token. A CoT transcript spends ~30 tokens of
- * arithmetic for each pair of quotes; this row puts the lookup ("A says 14, yes.") and the comparison
+ * arithmetic for each pair of quotes; this row puts the lookup ("A says 14.") and the comparison
  * of the result with the quotes ("A is right.") a few tokens apart, which is what a tiny base
  * model fails to learn from transcripts alone (docs/mini-world.md).
  */

@@ -1,7 +1,7 @@
 /**
  * A simulated judge's rationale for a world pair in display slots: the steps of the sum ("3+4=7.
- * 7+2=9."), the two stated answers each checked against the result ("A says 9, yes. B says 8,
- * no."), and a conclusion with the verdict ("A is right. [[A]]"). With `stepErrorRate` 0 and no heuristics it is a perfect reasoner; the
+ * 7+2=9."), the two stated answers ("A says 9. B says 8."), and a conclusion with the verdict
+ * ("A is right. [[A]]"). With `stepErrorRate` 0 and no heuristics it is a perfect reasoner; the
  * pretraining corpus uses an imperfect one, whose slips propagate down the chain, whose verdict
  * follows its own (possibly wrong) result, and who falls back on a heuristic (length, position)
  * when its result matches neither answer or when it skips the work.
@@ -70,16 +70,9 @@ export function writeRationale(
 
   const a = view.shown.A.value;
   const b = view.shown.B.value;
+  const quotes = `A says ${a ?? "nothing"}. B says ${b ?? "nothing"}.`;
   const matchA = a === final;
   const matchB = b === final;
-  // Each quote is checked against the result right where it is written: the check compares the
-  // token just quoted with the chain's result token (one token id under the world's pre-tokenizer),
-  // and the conclusion only reads the marks. Without the marks a 4-layer base model had to carry
-  // the result, both quotes and their slots to the conclusion at once, and did not learn it
-  // (docs/mini-world.md, "Making the verdict follow the work").
-  const quote = (slot: Slot, value: number | null, match: boolean) =>
-    value === null ? `${slot} says nothing.` : `${slot} says ${value}, ${match ? "yes" : "no"}.`;
-  const quotes = `${quote("A", a, matchA)} ${quote("B", b, matchB)}`;
   let verdict: Slot;
   let conclusion: string;
   let route: WrittenRationale["route"] = "worked";

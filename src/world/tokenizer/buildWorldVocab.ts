@@ -5,7 +5,7 @@
  * transcript is ~100 tokens. ChatML control tokens (`<|endoftext|>`, `<|im_start|>`, `<|im_end|>`)
  * are ids 0..2, as in the tiny models, so the ChatML template works unchanged.
  *
- * The pre-tokenizer (Llama 3's by default) keeps `[[`, `A`/`B` and `]]` in separate pieces, so a verdict `[[A]]` in
+ * The GPT-2 pre-tokenizer keeps `[[`, `A`/`B` and `]]` in separate pieces, so a verdict `[[A]]` in
  * training text is the same tokens `[[` + `A` + `]]` that the direct protocol reads after forcing
  * `[[`. `checkVerdictTokens` verifies that on the loaded tokenizer.
  */
@@ -20,15 +20,15 @@ export interface WorldVocabOptions {
   /** Rows the merges are learned from (the corpus's first rows). Defaults to 4000. */
   learnRows?: number;
   /**
-   * Pre-tokenizer. Defaults to "llama-bpe": a number is then one token wherever it appears, so the
-   * judge compares its result (`9+5=14.`) with a quote (`A says 14.`) by token identity; under
-   * "gpt-2" they are two unrelated ids (`14` and ` 14`) and the base model's verdict followed its
-   * work in only 80% of samples (docs/mini-world.md).
+   * Pre-tokenizer. Defaults to "gpt-2". "llama-bpe" makes a number one token wherever it appears
+   * (` 14` and `=14` share the id of `14`); base models trained with it followed their own work
+   * less often, not more (docs/mini-world.md, fourth and fifth attempts), so the committed one
+   * keeps GPT-2's.
    */
   pre?: PreTokenizer;
 }
 
-export const defaultWorldVocabOptions = { vocabSize: 512, learnRows: 4000, pre: "llama-bpe" } as const;
+export const defaultWorldVocabOptions = { vocabSize: 512, learnRows: 4000, pre: "gpt-2" } as const;
 
 /** The text the merges are learned from: corpus rows, template texts and ChatML role names. */
 export function worldTokenizerText(rows: readonly CorpusRow[], learnRows: number): string {

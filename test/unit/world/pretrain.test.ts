@@ -69,20 +69,37 @@ describe("world tokenizer", () => {
     const text = "3+4=7. 7+2=9. 9+5=14. A says 14. B says 13. A is right. [[A]]";
     const ids = tok.tokenize(text);
     expect(tok.detokenize(ids)).toBe(text);
-    // Every Llama 3 pre-tokenizer piece of the transcript (number, operator, word) is one token:
+    // Every GPT-2 pre-tokenizer piece of the transcript (number, operator, word) is one token:
     // llama.cpp splits the text as the merges were learned.
-    const pieces = text.match(PRE_TOKENIZERS["llama-bpe"]) ?? [];
+    const pieces = text.match(PRE_TOKENIZERS["gpt-2"]) ?? [];
     expect(ids.map((t) => tok.detokenize([t]))).toEqual(pieces);
-    // A number is one token wherever it appears: the step's result and the quote are the same id,
-    // so the judge compares them by identity.
-    const fourteen = tok.tokenize("14");
-    expect(fourteen).toHaveLength(1);
-    expect(ids.filter((t) => t === fourteen[0])).toHaveLength(2);
-    expect(tok.tokenize(" 14")).toEqual([...tok.tokenize(" "), ...fourteen]);
     const pair = generateWorld({ seed: 1, sizes: { train: 0, test: 1, "ood-length": 0, "ood-mixed": 0 } })
       .splits.test[0]!;
     const prompt = tok.renderChat(renderJudgePrompt(worldTemplates.cot, pair, "AB"));
     expect(prompt.length).toBeLessThan(90);
+  });
+});
+
+describe("world tokenizer under Llama 3's pre-tokenizer (option pre: llama-bpe)", () => {
+  it("makes a number one token wherever it appears, as llama.cpp splits it", async () => {
+    const { rows } = generatePretrainCorpus({ seed: 0, size: 2000 });
+    const vocab = buildWorldVocab(rows, { pre: "llama-bpe" });
+    expect(vocab.pre).toBe("llama-bpe");
+    const path = join(dir, "tok-llama.gguf");
+    await writeInitModel(path, { ...toyModel, ropeTheta: 10000, rmsEps: 1e-5, initStd: 0.02 }, vocab, 0);
+    const llamaTok = await loadTokenizer(path);
+    try {
+      const text = "3+4=7. 7+2=9. 9+5=14. A says 14. B says 13. A is right. [[A]]";
+      const ids = llamaTok.tokenize(text);
+      expect(ids.map((t) => llamaTok.detokenize([t]))).toEqual(text.match(PRE_TOKENIZERS["llama-bpe"]));
+      const fourteen = llamaTok.tokenize("14");
+      expect(fourteen).toHaveLength(1);
+      // The step's result and the quote are the same id (under GPT-2's pieces, `14` and ` 14`).
+      expect(ids.filter((t) => t === fourteen[0])).toHaveLength(2);
+      expect(llamaTok.tokenize(" 14")).toEqual([...llamaTok.tokenize(" "), ...fourteen]);
+    } finally {
+      await llamaTok.dispose();
+    }
   });
 });
 
