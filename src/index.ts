@@ -388,6 +388,7 @@ export {
   groupRewardsFromMatrix,
   grpoNormalize,
   type KnockoutOptions,
+  knockoutPrefixChampion,
   knockoutTournament,
   type LengthScorerOptions,
   type PairwiseOutcome,

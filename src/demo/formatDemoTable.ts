@@ -9,6 +9,7 @@
 
 import { fmt3 } from "../report/htmlBlocks.js";
 import { formatDemoClaims } from "./demoClaims.js";
+import { formatPolicyTable, policyFindingSentences, policyTableHeading } from "./policy/formatPolicyTable.js";
 import {
   bestValues,
   demoRows,
@@ -111,6 +112,12 @@ export function formatDemoTable(results: DemoResults): string {
       "",
     );
     lines.push(...alignColumns(rationaleTable));
+  }
+
+  if (results.policy) {
+    lines.push("", policyTableHeading(results.policy), "");
+    lines.push(...alignColumns(formatPolicyTable(results.policy)));
+    lines.push(...policyFindingSentences(results.policy).map((s) => `  ${s}`));
   }
 
   const claims = formatDemoClaims(results.claims ?? []);

@@ -1,0 +1,93 @@
+/**
+ * The report's Best-of-N section (the policy stage, `genrm demo --policy`): one line chart per
+ * question set of the share of picks that are right, and one of the share that are verbose, against
+ * N, one line per judge and reference; the numbers with their intervals; and, in words, which
+ * judges made the picks more right and which more verbose (`policyFindingSentences`).
+ */
+import { escapeHtml as esc } from "../../report/escapeHtml.js";
+import { fmt3, table } from "../../report/htmlBlocks.js";
+import { htmlLegend, lineChart } from "../../report/svgCharts.js";
+import { policyFindingSentences } from "../policy/policyFindings.js";
+import type { DemoPolicyResults, PolicySelectorResult } from "../policy/types.js";
+
+const palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999933", "#882255"];
+const dashes = ["", "7 3", "2 3", "9 3 2 3"];
+const referenceStyle: Record<string, { color: string; dash: string }> = {
+  oracle: { color: "#000000", dash: "4 2" },
+  random: { color: "#7f8790", dash: "1 3" },
+  longest: { color: "#7f8790", dash: "8 2" },
+};
+
+function style(s: PolicySelectorResult, judgeIndex: number): { color: string; dash: string } {
+  return (
+    referenceStyle[s.id] ?? {
+      color: palette[judgeIndex % palette.length]!,
+      dash: dashes[Math.floor(judgeIndex / palette.length) % dashes.length]!,
+    }
+  );
+}
+
+export function policySection(policy: DemoPolicyResults | undefined): string {
+  if (!policy) return "";
+  const head = `<section id="policy"><h2>Best-of-N: does a better judge pick better answers?</h2>`;
+  const judges = policy.selectors.filter((s) => !s.reference);
+  const styles = new Map(policy.selectors.map((s) => [s.id, style(s, judges.indexOf(s))]));
+  const ns = policy.settings.ns;
+  const panel = (metric: "right" | "verbose", set: DemoPolicyResults["sets"][number], i: number) =>
+    `<figure>${lineChart({
+      id: `fig-bon-${metric}-${i}`,
+      title: `${set.title}: share ${metric}`,
+      description: `Line chart: share of Best-of-N picks that are ${metric}, N = ${ns.join(", ")}, on ${set.questions} ${set.title}, one line per judge or reference selector.`,
+      xValues: ns,
+      yDomain: [0, 1],
+      series: policy.selectors.map((s) => ({
+        label: s.name,
+        color: styles.get(s.id)!.color,
+        dash: styles.get(s.id)!.dash,
+        data: { selector: s.id, set: set.name, metric },
+        points: s.curves[set.name].map((p) => ({
+          x: p.n,
+          y: p[metric].share,
+          title: `${s.name}, N = ${p.n}: ${fmt3(p[metric].share)} [${fmt3(p[metric].ci[0])}, ${fmt3(p[metric].ci[1])}]`,
+        })),
+      })),
+      xLabel: "N (answers the judge picks among)",
+    })}</figure>`;
+  const legend = htmlLegend(policy.selectors.map((s) => ({ label: s.name, ...styles.get(s.id)! })));
+  const panels = (["right", "verbose"] as const).flatMap((metric) =>
+    policy.sets.map((set, i) => panel(metric, set, i)),
+  );
+  const cell = (p: { share: number; ci: [number, number] }) =>
+    `${esc(fmt3(p.share))} <span class="ci">[${esc(fmt3(p.ci[0]))}, ${esc(fmt3(p.ci[1]))}]</span>`;
+  const body = policy.selectors.flatMap((s) =>
+    policy.sets.map((set, i) => [
+      i === 0 ? esc(s.name) : "",
+      esc(set.title),
+      ...s.curves[set.name].map((p) => `${cell(p.right)}<br>${cell(p.verbose)}`),
+    ]),
+  );
+  const numbers = table(["selector", "questions", ...ns.map((n) => `N=${n}`)], body, {
+    numeric: [false, false, ...ns.map(() => true)],
+    className: "bon",
+  });
+  const base = policy.sets
+    .map((set) => {
+      const b = policy.base[set.name];
+      return `${set.title}: ${fmt3(b.right)} right, ${fmt3(b.verbose)} verbose (${b.answers} answers)`;
+    })
+    .join("; ");
+  const words = policyFindingSentences(policy)
+    .map((s) => `<li>${esc(s)}</li>`)
+    .join("");
+  return (
+    `${head}<p>The base model, as a policy, answered ${policy.sets.map((s) => `${s.questions} ${s.title.toLowerCase()}`).join(" and ")} ` +
+    `${policy.settings.samples} times each (temperature ${policy.policy.sampling.temperature}); each selector picked one of the first N answers. ` +
+    `Pairwise judges play one knockout over the answers in sampled order, every game in both orders ` +
+    `(chain-of-thought judges: ${policy.settings.cotKPerOrder} rationale per order); its sub-brackets over the first 2, 4 and 8 answers give the smaller N. ` +
+    `Bradley-Terry takes the argmax of its reward; the oracle picks an answer stating the true result, "random" a seeded coin, "longest" the most bytes. ` +
+    `An answer is right when its last number is the true result, verbose when it is at least 40 bytes (the world's verbose style). ` +
+    `The policy's own rates: ${esc(base)}.</p>` +
+    `<ul>${words}</ul>${legend}<div class="multiples">${panels.join("")}</div>` +
+    `<p class="note">Each cell: share right, then share verbose, of the picks, with bootstrap 95% intervals over questions.</p>${numbers}</section>`
+  );
+}
