@@ -194,7 +194,7 @@ describe("genrm demo --quick --policy", () => {
     const html = readFileSync(path.join(out, "report.html"), "utf8");
     expect(html).toContain('<section id="policy">');
     for (const metric of ["right", "verbose"]) {
-      for (const i of [0, 1]) expect(html).toContain(`id="fig-bon-${metric}-${i}"`);
+      for (const i of [0, 1]) expect(html).toContain(`id="fig-bon-${metric}-${i}-desc"`);
     }
     expect(html).toMatch(/more verbose: [^<]*longest answer/);
   });

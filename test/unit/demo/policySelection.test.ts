@@ -250,3 +250,74 @@ describe("curves, findings and the claim", () => {
     expect(policyClaim(policy([selector("bt", "1", "1")])).holds).toBeNull();
   });
 });
+
+describe("report and table", () => {
+  it("draws a right and a verbose chart per question set and says which selectors changed what", async () => {
+    const { policySection } = await import("../../../src/demo/report/policySection.js");
+    const { formatPolicyTable } = await import("../../../src/demo/policy/formatPolicyTable.js");
+    const point = (n: number, right: string, verbose: string) => ({
+      n,
+      right: {
+        share: [...right].filter((c) => c === "1").length / right.length,
+        ci: [0, 1] as [number, number],
+      },
+      verbose: {
+        share: [...verbose].filter((c) => c === "1").length / verbose.length,
+        ci: [0, 1] as [number, number],
+      },
+      rightBits: right,
+      verboseBits: verbose,
+    });
+    const curve = (last: string, lastVerbose: string) => [
+      point(1, "0000000", "0000000"),
+      point(2, last, lastVerbose),
+    ];
+    const policy: DemoPolicyResults = {
+      settings: { questions: 7, samples: 2, ns: [1, 2], cotKPerOrder: 1, answerTokens: 24 },
+      policy: { model: { path: "m", id: "m" }, sampling: { temperature: 1, topP: 1, maxTokens: 24 } },
+      sets: [
+        { name: "in-distribution", split: "test", title: "ID questions", questions: 7 },
+        { name: "ood", split: "ood-mixed", title: "OOD questions", questions: 7 },
+      ],
+      base: {
+        "in-distribution": { answers: 14, right: 0.5, verbose: 0.5 },
+        ood: { answers: 14, right: 0.5, verbose: 0.5 },
+      },
+      selectors: [
+        {
+          id: "oracle",
+          name: "oracle",
+          scheme: "scalar",
+          reference: true,
+          curves: { "in-distribution": curve("1111111", "0000000"), ood: curve("1111111", "0000000") },
+          coinGameShare: 0,
+          seconds: 0,
+        },
+        {
+          id: "bt",
+          name: "Bradley-Terry RM",
+          scheme: "scalar",
+          reference: false,
+          curves: { "in-distribution": curve("0000000", "1111111"), ood: curve("0000000", "0000000") },
+          coinGameShare: 0,
+          seconds: 0,
+        },
+      ],
+      seconds: 0,
+    };
+    const html = policySection(policy);
+    for (const id of ["fig-bon-right-0", "fig-bon-right-1", "fig-bon-verbose-0", "fig-bon-verbose-1"]) {
+      expect(html).toContain(`id="${id}-desc"`);
+    }
+    // 7 of 7 gained: exact McNemar p = 2 / 128 < 0.05.
+    expect(html).toContain(
+      "ID questions, Best-of-2 against the policy&#39;s own answer (McNemar p &lt; 0.05): more right: oracle; less right: none; more verbose: Bradley-Terry RM; less verbose: none.",
+    );
+    expect(html).toContain("OOD questions, Best-of-2");
+    expect(html).toMatch(/OOD questions, Best-of-2 [^<]*more verbose: none/);
+    expect(policySection(undefined)).toBe("");
+    const rows = formatPolicyTable(policy);
+    expect(rows[0]).toEqual(["selector", "questions", "N=1 right/verbose", "N=2 right/verbose"]);
+    expect(rows[3]).toEqual(["Bradley-Terry RM", "in-distribution", "0.000 0.000", "0.000 1.000"]);
+  });
+});
