@@ -12,27 +12,25 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import pLimit from "p-limit";
-import { generateCandidates } from "../../bon/generateCandidates.js";
 import type { PreferencePair } from "../../data/types.js";
-import { openLlamaCppEngine } from "../../engine/llamacpp/openLlamaCppEngine.js";
 import type { SamplingConfig } from "../../engine/types.js";
 import { ConfigError } from "../../errors.js";
-import { openHeadJudge } from "../../heads/openHeadJudge.js";
-import { createLlmJudge } from "../../judge/createLlmJudge.js";
-import { worldTemplates } from "../../judge/templates/worldTemplates.js";
-import type { Judge, SampleCache, VerdictProbabilityCache } from "../../judge/types.js";
+import type { SampleCache, VerdictProbabilityCache } from "../../judge/types.js";
 import { readJsonFile, writeJsonFile } from "../../run/jsonFile.js";
 import type { DemoEvalSplit, DemoMethodResult } from "../types.js";
-import { questionValue } from "./answerTraits.js";
+import {
+  openMethodSelector,
+  openReferenceSelector,
+  policyReferences,
+  type SelectorContext,
+} from "./openPolicySelector.js";
 import type { PolicyPreset } from "./policyPresets.js";
-import { btRewards, referenceScores, selectByKnockout, selectByScores } from "./policySelectors.js";
+import { sampleAnswers } from "./sampleAnswers.js";
 import { bySet, policyBaseRates, policyCurve } from "./summarizePolicy.js";
 import {
   type DemoPolicyResults,
   type PolicyAnswers,
   type PolicyQuestionSet,
-  type PolicyReferenceId,
   type PolicySelection,
   type PolicySelectorResult,
   policyQuestionSets,
@@ -69,14 +67,8 @@ export const policySetTitles: Record<PolicyQuestionSet, string> = {
   ood: "OOD questions (subtraction)",
 };
 
-const references: { id: PolicyReferenceId; name: string }[] = [
-  { id: "oracle", name: "oracle (the hidden rule)" },
-  { id: "random", name: "random" },
-  { id: "longest", name: "longest answer" },
-];
-
 /** Pure sampling from the policy: temperature 1, no nucleus cut. */
-function policySampling(settings: PolicyPreset): SamplingConfig {
+export function policySampling(settings: PolicyPreset): SamplingConfig {
   return { temperature: 1, topP: 1, maxTokens: settings.answerTokens };
 }
 
@@ -98,111 +90,58 @@ export async function runPolicyStage(options: PolicyStageOptions): Promise<DemoP
   const started = performance.now();
   const dir = path.join(options.outDir, "policy");
   fs.mkdirSync(path.join(dir, "selections"), { recursive: true });
-  const engineOptions = { ...options.engine, ...(signal ? { signal } : {}) };
   const keyOf = (what: string, modelId: string) => `${options.stageKey}/${what}/${modelId}`;
+  const ctx: SelectorContext = {
+    seed,
+    settings,
+    judgeSampling: options.judgeSampling,
+    engine: options.engine,
+    cache: options.cache,
+    probabilityCache: options.probabilityCache,
+    ...(signal ? { signal } : {}),
+  };
 
   const answers = await policyAnswers(options, dir, keyOf("answers", options.baseModel.id));
   const ns = settings.ns;
   const selectors: PolicySelectorResult[] = [];
-
-  const run = async (
-    id: PolicySelectorResult["id"],
-    name: string,
-    scheme: PolicySelectorResult["scheme"],
-    modelId: string,
-    select: (items: readonly PolicyAnswers[]) => Promise<PolicySelection[]>,
-  ) => {
+  const opened = [
+    ...policyReferences.map((r) => async () => openReferenceSelector(r.id, ctx)),
+    ...options.methods.map((m) => () => openMethodSelector(m, ctx)),
+  ];
+  for (const open of opened) {
     signal?.throwIfAborted();
-    const file = path.join(dir, "selections", `${id}.json`);
-    const key = keyOf(`selections:${JSON.stringify(settings)}`, modelId);
-    let record: { key: string; seconds: number; rows: PolicySelection[] } | undefined;
-    if (fs.existsSync(file)) {
-      const stored = readJsonFile<typeof record>(file, { hint: "delete it to redo this selector" });
-      if (stored?.key === key) record = stored;
-    }
-    if (!record) {
-      log(`policy: ${name} picking among ${answers.length} questions' answers`);
-      const t0 = performance.now();
-      const rows = await select(answers);
-      record = { key, seconds: (performance.now() - t0) / 1000, rows };
-      writeJsonFile(file, record);
-    }
-    const games = answers.length * (settings.samples - 1);
-    selectors.push({
-      id,
-      name,
-      scheme,
-      reference: (references as { id: string }[]).some((r) => r.id === id),
-      curves: Object.fromEntries(
-        policyQuestionSets.map((set) => [set, policyCurve(bySet(answers, set), bySet(record.rows, set), ns)]),
-      ) as PolicySelectorResult["curves"],
-      coinGameShare: scheme === "knockout" ? record.rows.reduce((t, r) => t + r.coinGames, 0) / games : 0,
-      seconds: record.seconds,
-    });
-  };
-
-  for (const ref of references) {
-    await run(ref.id, ref.name, "scalar", "none", async (items) =>
-      items.map((item) => selectByScores(ref.id, item, referenceScores(ref.id, item), { ns, seed })),
-    );
-  }
-
-  const limit = pLimit(8);
-  const knockoutAll = (judge: Judge) => (items: readonly PolicyAnswers[]) =>
-    Promise.all(
-      items.map((item) =>
-        limit(() =>
-          selectByKnockout(judge, item, { ns, seed, concurrency: 8, ...(signal ? { signal } : {}) }),
-        ),
-      ),
-    );
-
-  for (const method of options.methods) {
-    if (method.model === null) continue;
-    const modelPath = method.model.path;
-    if (method.id === "bt" || method.id === "pairrm") {
-      const judge = await openHeadJudge({
-        headFile: path.join(path.dirname(modelPath), "head.ckpt"),
-        modelPath,
-        template: worldTemplates.direct,
-        orderMode: "both",
-        seed,
-      });
-      try {
-        if (method.id === "bt") {
-          await run(method.id, method.name, "scalar", method.model.id, (items) =>
-            Promise.all(
-              items.map((item) =>
-                limit(async () =>
-                  selectByScores(method.id, item, await btRewards(judge, item, signal), { ns, seed }),
-                ),
-              ),
-            ),
-          );
-        } else {
-          await run(method.id, method.name, "knockout", method.model.id, knockoutAll(judge));
-        }
-      } finally {
-        await judge.dispose();
-      }
-      continue;
-    }
-    const engine = await openLlamaCppEngine({ modelPath, ...engineOptions });
+    const selector = await open();
+    if (selector === null) continue;
     try {
-      const cot = method.reasoning;
-      const judge = createLlmJudge(engine, {
-        protocol: cot ? "cot" : "direct",
-        template: cot ? worldTemplates.cot : worldTemplates.direct,
-        orderMode: "both",
-        seed,
-        k: cot ? settings.cotKPerOrder : 1,
-        sampling: options.judgeSampling,
-        cache: options.cache,
-        probabilityCache: options.probabilityCache,
+      const file = path.join(dir, "selections", `${selector.id}.json`);
+      const key = keyOf(`selections:${JSON.stringify(settings)}`, selector.modelId);
+      let record: { key: string; seconds: number; rows: PolicySelection[] } | undefined;
+      if (fs.existsSync(file)) {
+        const stored = readJsonFile<typeof record>(file, { hint: "delete it to redo this selector" });
+        if (stored?.key === key) record = stored;
+      }
+      if (!record) {
+        log(`policy: ${selector.name} picking among ${answers.length} questions' answers`);
+        const t0 = performance.now();
+        const rows = await selector.select(answers, ns);
+        record = { key, seconds: (performance.now() - t0) / 1000, rows };
+        writeJsonFile(file, record);
+      }
+      const games = answers.length * (settings.samples - 1);
+      const rows = record.rows;
+      selectors.push({
+        id: selector.id,
+        name: selector.name,
+        scheme: selector.scheme,
+        reference: selector.modelId === "none",
+        curves: Object.fromEntries(
+          policyQuestionSets.map((set) => [set, policyCurve(bySet(answers, set), bySet(rows, set), ns)]),
+        ) as PolicySelectorResult["curves"],
+        coinGameShare: selector.scheme === "knockout" ? rows.reduce((t, r) => t + r.coinGames, 0) / games : 0,
+        seconds: record.seconds,
       });
-      await run(method.id, method.name, "knockout", method.model.id, knockoutAll(judge));
     } finally {
-      await engine.dispose();
+      await selector.dispose();
     }
   }
 
@@ -236,47 +175,25 @@ async function policyAnswers(
     });
     if (stored.key === key) return stored.items;
   }
-  const { settings, seed, signal } = options;
-  const items = policyQuestionSets.flatMap((set) =>
-    distinctQuestions(options.splits[set], settings.questions).map((question) => ({
-      id: `${set}:${question}`,
-      source: "mini-world",
-      prompt: [{ role: "user" as const, content: question }],
-      candidates: [],
-      set,
-      question,
-    })),
-  );
-  for (const set of policyQuestionSets) {
-    const n = items.filter((i) => i.set === set).length;
-    if (n < settings.questions) {
+  const { settings } = options;
+  const questions = policyQuestionSets.flatMap((set) => {
+    const qs = distinctQuestions(options.splits[set], settings.questions);
+    if (qs.length < settings.questions) {
       throw new ConfigError([
-        `policy: the ${policySetSplits[set]} split has ${n} distinct questions, the stage needs ${settings.questions}`,
+        `policy: the ${policySetSplits[set]} split has ${qs.length} distinct questions, the stage needs ${settings.questions}`,
       ]);
     }
-  }
-  const engine = await openLlamaCppEngine({
-    modelPath: options.baseModel.path,
-    ...options.engine,
-    ...(signal ? { signal } : {}),
+    return qs.map((question) => ({ set, question }));
   });
-  try {
-    const { items: sampled } = await generateCandidates(engine, items, {
-      n: settings.samples,
-      sampling: policySampling(settings),
-      seed,
-      concurrency: 8,
-      ...(signal ? { signal } : {}),
-    });
-    const out: PolicyAnswers[] = sampled.map((item, i) => ({
-      set: items[i]!.set,
-      question: items[i]!.question,
-      value: questionValue(items[i]!.question),
-      answers: item.candidates.map((c) => c.text),
-    }));
-    writeJsonFile(file, { key, items: out });
-    return out;
-  } finally {
-    await engine.dispose();
-  }
+  const items = await sampleAnswers({
+    modelPath: options.baseModel.path,
+    questions,
+    n: settings.samples,
+    seed: options.seed,
+    sampling: policySampling(settings),
+    engine: options.engine,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  writeJsonFile(file, { key, items });
+  return items;
 }

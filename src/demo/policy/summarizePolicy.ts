@@ -7,9 +7,9 @@
 import { bootstrapCI } from "../../eval/bootstrapCI.js";
 import { answerTraits } from "./answerTraits.js";
 import type {
+  PolicyAnswerSet,
   PolicyAnswers,
   PolicyCurvePoint,
-  PolicyQuestionSet,
   PolicySelection,
   PolicyShare,
 } from "./types.js";
@@ -75,6 +75,6 @@ export function policyBaseRates(answers: readonly PolicyAnswers[]): {
   };
 }
 
-export function bySet<T extends { set: PolicyQuestionSet }>(rows: readonly T[], set: PolicyQuestionSet): T[] {
+export function bySet<T extends { set: PolicyAnswerSet }>(rows: readonly T[], set: PolicyAnswerSet): T[] {
   return rows.filter((r) => r.set === set);
 }

@@ -8,6 +8,8 @@ import type { PolicyPreset } from "./policyPresets.js";
 /** "in-distribution": the test split's questions; "ood": the ood-mixed split's (subtraction). */
 export type PolicyQuestionSet = "in-distribution" | "ood";
 export const policyQuestionSets = ["in-distribution", "ood"] as const satisfies readonly PolicyQuestionSet[];
+/** Where a question comes from: an evaluation set, or the train split (expert iteration's questions). */
+export type PolicyAnswerSet = PolicyQuestionSet | "train";
 
 /** Selectors that are not judges: the hidden rule, a seeded coin, the longest answer in bytes. */
 export type PolicyReferenceId = "oracle" | "random" | "longest";
@@ -15,7 +17,7 @@ export type PolicySelectorId = DemoMethodId | PolicyReferenceId;
 
 /** A policy's answers to one question, as sampled (first N of them = the answers for N). */
 export interface PolicyAnswers {
-  set: PolicyQuestionSet;
+  set: PolicyAnswerSet;
   question: string;
   /** The true result. */
   value: number;
@@ -24,7 +26,7 @@ export interface PolicyAnswers {
 
 /** One selector's picks on one question: answer index per N of the stage's `ns`. */
 export interface PolicySelection {
-  set: PolicyQuestionSet;
+  set: PolicyAnswerSet;
   question: string;
   picks: number[];
   /** Games settled by a coin (a tie, an unparseable game or identical answers); 0 for non-pairwise. */
