@@ -45,7 +45,7 @@ import { defaultDemoOptions } from "./demoDefaults.js";
 import { type DemoPreset, demoPresets } from "./demoPresets.js";
 import { evaluateOnSplits } from "./evaluateOnSplits.js";
 import { formatDemoTable } from "./formatDemoTable.js";
-import { policyPresets } from "./policy/policyPresets.js";
+import { policyPresets, policyTrainingPresets } from "./policy/policyPresets.js";
 import { runPolicyStage } from "./policy/runPolicyStage.js";
 import type { DemoPolicyResults } from "./policy/types.js";
 import { renderDemoReport } from "./report/renderDemoReport.js";
@@ -121,7 +121,7 @@ const freshHint = "rerun with --fresh to start the demo over, or delete that fil
 /** Bumped when what a stage computes from its artifacts changes (metrics, fields). */
 const demoStageVersion = 5;
 /** The same for the policy stage. */
-const policyStageVersion = 1;
+const policyStageVersion = 2;
 
 const splitTitles: Record<DemoEvalSplit, string> = {
   test: "In-distribution",
@@ -428,6 +428,7 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
       outDir,
       stageKey: key,
       settings: policyPresets[presetName],
+      training: { settings: policyTrainingPresets[presetName], questions: world.splits.train },
       seed,
       baseModel: { path: baseModel, id: baseId },
       splits: { "in-distribution": evalSplits.test, ood: evalSplits["ood-mixed"] },

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoPresets } from "../../src/demo/demoPresets.js";
-import { policyPresets } from "../../src/demo/policy/policyPresets.js";
+import { policyPresets, policyTrainingPresets } from "../../src/demo/policy/policyPresets.js";
 import { type DemoResults, demoEvalSplits, demoMethodIds } from "../../src/demo/types.js";
 import { type CliResult, repoRoot, runCli, spawnCli } from "../helpers/cli.js";
 import { withoutKeys } from "../helpers/withoutKeys.js";
@@ -266,6 +266,67 @@ describe("genrm demo --quick --policy", () => {
       // The policy is sometimes right and sometimes wrong, so sampling more finds more right answers.
       expect(curve.at(-1)!.right.share, set.name).toBeGreaterThan(curve[0]!.right.share);
     }
+  });
+
+  it("trains the policy on BT's, STaR-DPO's, the oracle's and the longest answer's picks, numbers from the stored answers", () => {
+    const policy = policyOf();
+    const training = policy.training!;
+    const t = policyTrainingPresets.quick;
+    expect(training.selectors.map((s) => s.id)).toEqual(["oracle", "longest", "bt", "star-dpo"]);
+    const right = (value: number, a: string) => Number(a.match(/\d+/g)?.at(-1) ?? Number.NaN) === value;
+    const rates = (items: { set: string; value: number; answers: string[] }[], set: string) => {
+      const per = items
+        .filter((i) => i.set === set)
+        .map((i) => {
+          const answers = i.answers.slice(0, t.evalSamples);
+          return [
+            answers.filter((a) => right(i.value, a)).length / answers.length,
+            answers.filter((a) => Buffer.byteLength(a) >= 40).length / answers.length,
+          ];
+        });
+      return [
+        per.reduce((x, p) => x + p[0]!, 0) / per.length,
+        per.reduce((x, p) => x + p[1]!, 0) / per.length,
+      ];
+    };
+    const base = (
+      JSON.parse(readFileSync(path.join(out, "policy", "answers.json"), "utf8")) as {
+        items: { set: string; value: number; answers: string[] }[];
+      }
+    ).items;
+    for (const s of training.selectors) {
+      expect(s.rounds.map((r) => r.round)).toEqual([0, 1, 2]);
+      for (const r of s.rounds) {
+        const items =
+          r.round === 0
+            ? base
+            : (
+                JSON.parse(
+                  readFileSync(
+                    path.join(out, "policy", "training", s.id, `round-${r.round}-answers.json`),
+                    "utf8",
+                  ),
+                ) as { evaluated: { set: string; value: number; answers: string[] }[] }
+              ).evaluated;
+        if (r.round > 0) {
+          expect(r.rows).toBe(t.questions);
+          expect(r.model.id).not.toBe(policy.policy.model.id);
+        }
+        for (const set of policy.sets) {
+          const [shareRight, shareVerbose] = rates(items, set.name);
+          expect(r.sets[set.name].right.share, `${s.id} round ${r.round} ${set.name}`).toBeCloseTo(
+            shareRight!,
+            12,
+          );
+          expect(r.sets[set.name].verbose.share).toBeCloseTo(shareVerbose!, 12);
+        }
+      }
+    }
+    const html = readFileSync(path.join(out, "report.html"), "utf8");
+    for (const metric of ["right", "verbose"]) {
+      for (const i of [0, 1]) expect(html).toContain(`id="fig-policy-training-${metric}-${i}-desc"`);
+    }
+    expect(policyRun.stdout).toContain("policy training: share of the policy's answers right / verbose");
   });
 
   it("resumes the policy stage from its stage record", async () => {

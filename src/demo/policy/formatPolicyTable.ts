@@ -4,6 +4,7 @@
  */
 import { fmt3 } from "../../report/htmlBlocks.js";
 import { policyFindingSentences } from "./policyFindings.js";
+import { trainingFindingSentences } from "./trainingFindings.js";
 import type { DemoPolicyResults } from "./types.js";
 
 export function formatPolicyTable(policy: DemoPolicyResults): string[][] {
@@ -30,3 +31,25 @@ export function policyTableHeading(policy: DemoPolicyResults): string {
 }
 
 export { policyFindingSentences };
+
+/** Expert iteration: per training selector and question set, share right / verbose per round. */
+export function formatPolicyTrainingTable(policy: DemoPolicyResults): string[][] {
+  const training = policy.training;
+  if (!training || training.selectors.length === 0) return [];
+  const rounds = Array.from({ length: training.settings.rounds + 1 }, (_, r) => r);
+  const rows: string[][] = [["selector", "questions", ...rounds.map((r) => `round ${r} right/verbose`)]];
+  for (const s of training.selectors) {
+    policy.sets.forEach((set, i) => {
+      rows.push([
+        i === 0 ? s.name : "",
+        set.name,
+        ...s.rounds.map(
+          (r) => `${fmt3(r.sets[set.name].right.share)} ${fmt3(r.sets[set.name].verbose.share)}`,
+        ),
+      ]);
+    });
+  }
+  return rows;
+}
+
+export { trainingFindingSentences };

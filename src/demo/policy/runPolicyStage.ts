@@ -18,13 +18,14 @@ import { ConfigError } from "../../errors.js";
 import type { SampleCache, VerdictProbabilityCache } from "../../judge/types.js";
 import { readJsonFile, writeJsonFile } from "../../run/jsonFile.js";
 import type { DemoEvalSplit, DemoMethodResult } from "../types.js";
+import { expertIteration } from "./expertIteration.js";
 import {
   openMethodSelector,
   openReferenceSelector,
   policyReferences,
   type SelectorContext,
 } from "./openPolicySelector.js";
-import type { PolicyPreset } from "./policyPresets.js";
+import type { PolicyPreset, PolicyTrainingPreset } from "./policyPresets.js";
 import { sampleAnswers } from "./sampleAnswers.js";
 import { bySet, policyBaseRates, policyCurve } from "./summarizePolicy.js";
 import {
@@ -33,6 +34,7 @@ import {
   type PolicyQuestionSet,
   type PolicySelection,
   type PolicySelectorResult,
+  type PolicyTrainingResult,
   policyQuestionSets,
 } from "./types.js";
 
@@ -41,6 +43,8 @@ export interface PolicyStageOptions {
   /** Invalidates stored answers and selections when the demo's configuration changes. */
   stageKey: string;
   settings: PolicyPreset;
+  /** Expert iteration after the curves; none when absent. */
+  training?: { settings: PolicyTrainingPreset; questions: readonly PreferencePair[] };
   seed: number;
   baseModel: { path: string; id: string };
   /** The splits whose questions make each question set. */
@@ -104,6 +108,9 @@ export async function runPolicyStage(options: PolicyStageOptions): Promise<DemoP
   const answers = await policyAnswers(options, dir, keyOf("answers", options.baseModel.id));
   const ns = settings.ns;
   const selectors: PolicySelectorResult[] = [];
+  const trained: PolicyTrainingResult[] = [];
+  const training = options.training;
+  const trainQuestions = training ? distinctQuestions(training.questions, training.settings.questions) : [];
   const opened = [
     ...policyReferences.map((r) => async () => openReferenceSelector(r.id, ctx)),
     ...options.methods.map((m) => () => openMethodSelector(m, ctx)),
@@ -140,6 +147,23 @@ export async function runPolicyStage(options: PolicyStageOptions): Promise<DemoP
         coinGameShare: selector.scheme === "knockout" ? rows.reduce((t, r) => t + r.coinGames, 0) / games : 0,
         seconds: record.seconds,
       });
+      if (training?.settings.selectors.includes(selector.id)) {
+        trained.push(
+          await expertIteration(selector, {
+            dir: path.join(dir, "training"),
+            key: options.stageKey,
+            settings: training.settings,
+            seed,
+            baseModel: options.baseModel,
+            trainQuestions,
+            baseAnswers: answers,
+            sampling: policySampling(settings),
+            engine: options.engine,
+            ...(signal ? { signal } : {}),
+            log,
+          }),
+        );
+      }
     } finally {
       await selector.dispose();
     }
@@ -158,6 +182,7 @@ export async function runPolicyStage(options: PolicyStageOptions): Promise<DemoP
       policyQuestionSets.map((set) => [set, policyBaseRates(bySet(answers, set))]),
     ) as DemoPolicyResults["base"],
     selectors,
+    ...(training ? { training: { settings: training.settings, selectors: trained } } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }

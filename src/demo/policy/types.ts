@@ -3,7 +3,7 @@
  * to the mini world's questions. Types only.
  */
 import type { DemoEvalSplit, DemoMethodId } from "../types.js";
-import type { PolicyPreset } from "./policyPresets.js";
+import type { PolicyPreset, PolicyTrainingPreset } from "./policyPresets.js";
 
 /** "in-distribution": the test split's questions; "ood": the ood-mixed split's (subtraction). */
 export type PolicyQuestionSet = "in-distribution" | "ood";
@@ -61,6 +61,26 @@ export interface PolicySelectorResult {
   seconds: number;
 }
 
+/** The policy after one round of expert iteration on a selector's picks (round 0: the base model). */
+export interface PolicyTrainingRound {
+  round: number;
+  /** Picks it was fine-tuned on (0 for round 0). */
+  rows: number;
+  model: { path: string; id: string };
+  seconds: number;
+  /** Its answers to the evaluation questions: share right / verbose (mean over questions of the per-question share). */
+  sets: Record<
+    PolicyQuestionSet,
+    { right: PolicyShare; verbose: PolicyShare; rightByQuestion: number[]; verboseByQuestion: number[] }
+  >;
+}
+
+export interface PolicyTrainingResult {
+  id: PolicySelectorId;
+  name: string;
+  rounds: PolicyTrainingRound[];
+}
+
 export interface DemoPolicyResults {
   settings: PolicyPreset;
   /** The policy: the base model, answering in the pretraining corpus's "answer" format. */
@@ -72,5 +92,7 @@ export interface DemoPolicyResults {
   /** The policy's own rates over every sampled answer, per set. */
   base: Record<PolicyQuestionSet, { answers: number; right: number; verbose: number }>;
   selectors: PolicySelectorResult[];
+  /** Expert iteration per selector (`policyTrainingPresets`); absent when the stage ran without it. */
+  training?: { settings: PolicyTrainingPreset; selectors: PolicyTrainingResult[] };
   seconds: number;
 }

@@ -8,6 +8,7 @@ import { escapeHtml as esc } from "../../report/escapeHtml.js";
 import { fmt3, table } from "../../report/htmlBlocks.js";
 import { htmlLegend, lineChart } from "../../report/svgCharts.js";
 import { policyFindingSentences } from "../policy/policyFindings.js";
+import { trainingFindingSentences } from "../policy/trainingFindings.js";
 import type { DemoPolicyResults, PolicySelectorResult } from "../policy/types.js";
 
 const palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999933", "#882255"];
@@ -88,6 +89,72 @@ export function policySection(policy: DemoPolicyResults | undefined): string {
     `An answer is right when its last number is the true result, verbose when it is at least 40 bytes (the world's verbose style). ` +
     `The policy's own rates: ${esc(base)}.</p>` +
     `<ul>${words}</ul>${legend}<div class="multiples">${panels.join("")}</div>` +
-    `<p class="note">Each cell: share right, then share verbose, of the picks, with bootstrap 95% intervals over questions.</p>${numbers}</section>`
+    `<p class="note">Each cell: share right, then share verbose, of the picks, with bootstrap 95% intervals over questions.</p>${numbers}` +
+    trainingPart(policy, styles) +
+    `</section>`
+  );
+}
+
+/** Expert iteration: the policy's share right and verbose after each round, per training selector. */
+function trainingPart(
+  policy: DemoPolicyResults,
+  styles: Map<string, { color: string; dash: string }>,
+): string {
+  const training = policy.training;
+  if (!training || training.selectors.length === 0) return "";
+  const rounds = Array.from({ length: training.settings.rounds + 1 }, (_, r) => r);
+  const panel = (metric: "right" | "verbose", set: DemoPolicyResults["sets"][number], i: number) =>
+    `<figure>${lineChart({
+      id: `fig-policy-training-${metric}-${i}`,
+      title: `${set.title}: policy share ${metric}`,
+      description: `Line chart: share of the policy's answers that are ${metric} after each round of expert iteration (round 0: the base model), on ${set.questions} ${set.title}, one line per selector whose picks trained it.`,
+      xValues: rounds,
+      yDomain: [0, 1],
+      series: training.selectors.map((s) => ({
+        label: s.name,
+        color: styles.get(s.id)?.color ?? "#000000",
+        dash: styles.get(s.id)?.dash ?? "",
+        data: { selector: s.id, set: set.name, metric },
+        points: s.rounds.map((r) => ({
+          x: r.round,
+          y: r.sets[set.name][metric].share,
+          title: `${s.name}, round ${r.round}: ${fmt3(r.sets[set.name][metric].share)}`,
+        })),
+      })),
+      xLabel: "round of expert iteration",
+    })}</figure>`;
+  const panels = (["right", "verbose"] as const).flatMap((metric) =>
+    policy.sets.map((set, i) => panel(metric, set, i)),
+  );
+  const legend = htmlLegend(
+    training.selectors.map((s) => ({
+      label: s.name,
+      ...(styles.get(s.id) ?? { color: "#000000", dash: "" }),
+    })),
+  );
+  const cell = (p: { share: number; ci: [number, number] }) =>
+    `${esc(fmt3(p.share))} <span class="ci">[${esc(fmt3(p.ci[0]))}, ${esc(fmt3(p.ci[1]))}]</span>`;
+  const body = training.selectors.flatMap((s) =>
+    policy.sets.map((set, i) => [
+      i === 0 ? esc(s.name) : "",
+      esc(set.title),
+      ...s.rounds.map((r) => `${cell(r.sets[set.name].right)}<br>${cell(r.sets[set.name].verbose)}`),
+    ]),
+  );
+  const t = training.settings;
+  const words = trainingFindingSentences(policy)
+    .map((x) => `<li>${esc(x)}</li>`)
+    .join("");
+  return (
+    `<h3>Judge-guided policy training (expert iteration)</h3>` +
+    `<p>Each round the policy answered ${t.questions} training questions ${t.samples} times each, the selector picked one answer per question ` +
+    `(its Best-of-${t.samples} pick, as above), and the policy was fine-tuned on the picks (SFT, ${t.epochs} epochs, learning rate ${t.lr}); ` +
+    `the new policy then answered every evaluation question ${t.evalSamples} times. Round 0 is the base model.</p>` +
+    `<ul>${words}</ul>${legend}<div class="multiples">${panels.join("")}</div>` +
+    table(["selector", "questions", ...rounds.map((r) => `round ${r}`)], body, {
+      numeric: [false, false, ...rounds.map(() => true)],
+      className: "policy-training",
+    }) +
+    `<p class="note">Each cell: the policy's share of right answers, then of verbose answers (mean over questions of the per-question share), with bootstrap 95% intervals over questions.</p>`
   );
 }

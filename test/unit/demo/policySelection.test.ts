@@ -321,3 +321,33 @@ describe("report and table", () => {
     expect(rows[3]).toEqual(["Bradley-Terry RM", "in-distribution", "0.000 0.000", "0.000 1.000"]);
   });
 });
+
+describe("expert iteration's numbers", () => {
+  it("the policy's rates: mean over questions of the per-question share of its first answers", async () => {
+    const { policyRates } = await import("../../../src/demo/policy/expertIteration.js");
+    const items: PolicyAnswers[] = [
+      // 2 of the first 4 right ("2", "It is 2."), 1 verbose; the fifth answer is not counted.
+      {
+        set: "ood",
+        question: "What is 5-3?",
+        value: 2,
+        answers: ["2", "3", "It is 2.", "Step by step, the final answer comes to 9.", "2"],
+      },
+      // 0 right, 0 verbose.
+      { set: "ood", question: "What is 9-1?", value: 8, answers: ["7", "9", "1", "0", "8"] },
+    ];
+    const r = policyRates(items, 4);
+    expect(r.rightByQuestion).toEqual([0.5, 0]);
+    expect(r.verboseByQuestion).toEqual([0.25, 0]);
+    expect(r.right.share).toBe(0.25);
+    expect(r.verbose.share).toBe(0.125);
+  });
+
+  it("pairedShift: more or less only when the interval of the paired difference excludes 0", async () => {
+    const { pairedShift } = await import("../../../src/demo/policy/trainingFindings.js");
+    expect(pairedShift([0, 0, 0, 0, 0], [0.5, 0.25, 0.5, 1, 0.25])).toBe("more");
+    expect(pairedShift([1, 1, 1, 1], [0.5, 0.75, 0.5, 0])).toBe("less");
+    // Up on one question, down on another: the interval straddles 0.
+    expect(pairedShift([0, 1, 0.5, 0.5], [1, 0, 0.5, 0.5])).toBe("same");
+  });
+});
