@@ -19,6 +19,11 @@ const referenceStyle: Record<string, { color: string; dash: string }> = {
   longest: { color: "#7f8790", dash: "8 2" },
 };
 
+/** Chart titles must fit a small panel; the text and the chart's description carry the full set title. */
+function shortTitle(set: string): string {
+  return set === "in-distribution" ? "In distribution" : "Out of distribution";
+}
+
 function style(s: PolicySelectorResult, judgeIndex: number): { color: string; dash: string } {
   return (
     referenceStyle[s.id] ?? {
@@ -37,7 +42,7 @@ export function policySection(policy: DemoPolicyResults | undefined): string {
   const panel = (metric: "right" | "verbose", set: DemoPolicyResults["sets"][number], i: number) =>
     `<figure>${lineChart({
       id: `fig-bon-${metric}-${i}`,
-      title: `${set.title}: share ${metric}`,
+      title: `${shortTitle(set.name)}: share ${metric}`,
       description: `Line chart: share of Best-of-N picks that are ${metric}, N = ${ns.join(", ")}, on ${set.questions} ${set.title}, one line per judge or reference selector.`,
       xValues: ns,
       yDomain: [0, 1],
@@ -55,9 +60,13 @@ export function policySection(policy: DemoPolicyResults | undefined): string {
       xLabel: "N (answers the judge picks among)",
     })}</figure>`;
   const legend = htmlLegend(policy.selectors.map((s) => ({ label: s.name, ...styles.get(s.id)! })));
-  const panels = (["right", "verbose"] as const).flatMap((metric) =>
-    policy.sets.map((set, i) => panel(metric, set, i)),
-  );
+  // One row of panels per measure, so each row compares the question sets on one scale.
+  const panels = (["right", "verbose"] as const)
+    .map(
+      (metric) =>
+        `<div class="multiples">${policy.sets.map((set, i) => panel(metric, set, i)).join("")}</div>`,
+    )
+    .join("");
   const cell = (p: { share: number; ci: [number, number] }) =>
     `${esc(fmt3(p.share))} <span class="ci">[${esc(fmt3(p.ci[0]))}, ${esc(fmt3(p.ci[1]))}]</span>`;
   const body = policy.selectors.flatMap((s) =>
@@ -81,14 +90,14 @@ export function policySection(policy: DemoPolicyResults | undefined): string {
     .map((s) => `<li>${esc(s)}</li>`)
     .join("");
   return (
-    `${head}<p>The base model, as a policy, answered ${policy.sets.map((s) => `${s.questions} ${s.title.toLowerCase()}`).join(" and ")} ` +
+    `${head}<p>The base model, as a policy, answered ${policy.sets.map((s) => `${s.questions} ${s.title}`).join(" and ")} ` +
     `${policy.settings.samples} times each (temperature ${policy.policy.sampling.temperature}); each selector picked one of the first N answers. ` +
     `Pairwise judges play one knockout over the answers in sampled order, every game in both orders ` +
     `(chain-of-thought judges: ${policy.settings.cotKPerOrder} rationale per order); its sub-brackets over the first 2, 4 and 8 answers give the smaller N. ` +
     `Bradley-Terry takes the argmax of its reward; the oracle picks an answer stating the true result, "random" a seeded coin, "longest" the most bytes. ` +
     `An answer is right when its last number is the true result, verbose when it is at least 40 bytes (the world's verbose style). ` +
     `The policy's own rates: ${esc(base)}.</p>` +
-    `<ul>${words}</ul>${legend}<div class="multiples">${panels.join("")}</div>` +
+    `<ul>${words}</ul>${legend}${panels}` +
     `<p class="note">Each cell: share right, then share verbose, of the picks, with bootstrap 95% intervals over questions.</p>${numbers}` +
     trainingPart(policy, styles) +
     `</section>`
@@ -106,7 +115,7 @@ function trainingPart(
   const panel = (metric: "right" | "verbose", set: DemoPolicyResults["sets"][number], i: number) =>
     `<figure>${lineChart({
       id: `fig-policy-training-${metric}-${i}`,
-      title: `${set.title}: policy share ${metric}`,
+      title: `${shortTitle(set.name)}: policy share ${metric}`,
       description: `Line chart: share of the policy's answers that are ${metric} after each round of expert iteration (round 0: the base model), on ${set.questions} ${set.title}, one line per selector whose picks trained it.`,
       xValues: rounds,
       yDomain: [0, 1],
@@ -123,9 +132,13 @@ function trainingPart(
       })),
       xLabel: "round of expert iteration",
     })}</figure>`;
-  const panels = (["right", "verbose"] as const).flatMap((metric) =>
-    policy.sets.map((set, i) => panel(metric, set, i)),
-  );
+  // One row of panels per measure, so each row compares the question sets on one scale.
+  const panels = (["right", "verbose"] as const)
+    .map(
+      (metric) =>
+        `<div class="multiples">${policy.sets.map((set, i) => panel(metric, set, i)).join("")}</div>`,
+    )
+    .join("");
   const legend = htmlLegend(
     training.selectors.map((s) => ({
       label: s.name,
@@ -150,7 +163,7 @@ function trainingPart(
     `<p>Each round the policy answered ${t.questions} training questions ${t.samples} times each, the selector picked one answer per question ` +
     `(its Best-of-${t.samples} pick, as above), and the policy was fine-tuned on the picks (SFT, ${t.epochs} epochs, learning rate ${t.lr}); ` +
     `the new policy then answered every evaluation question ${t.evalSamples} times. Round 0 is the base model.</p>` +
-    `<ul>${words}</ul>${legend}<div class="multiples">${panels.join("")}</div>` +
+    `<ul>${words}</ul>${legend}${panels}` +
     table(["selector", "questions", ...rounds.map((r) => `round ${r}`)], body, {
       numeric: [false, false, ...rounds.map(() => true)],
       className: "policy-training",
