@@ -5,7 +5,7 @@
  * recomputing anything.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -344,6 +344,50 @@ describe("genrm demo --quick --policy", () => {
     expect(again.stderr).toMatch(/policy \(Best-of-N\): done in an earlier run/);
     expect((JSON.parse(again.stdout) as DemoResults).policy).toEqual(policyOf());
   }, 120_000);
+});
+
+describe("genrm demo --quick --policy killed mid-stage", () => {
+  it("resumes after SIGKILL during expert iteration and gives the uninterrupted run's results", async () => {
+    // The judges of the run above, without its sample store or anything of its policy stage, so
+    // the policy stage regenerates every sample it needs.
+    const killed = path.join(dir, "killed-policy");
+    const skip = new Set([
+      "samples.db",
+      "samples.db-wal",
+      "samples.db-shm",
+      "policy",
+      "results.json",
+      "report.html",
+    ]);
+    cpSync(out, killed, {
+      recursive: true,
+      filter: (src) => !skip.has(path.basename(src)) && path.basename(src) !== "policy.json",
+    });
+    const args = ["demo", "--quick", "--policy", "--out", killed, "--progress", "plain"];
+    const child = spawnCli(args);
+    let stderr = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stderr?.on("data", (d) => {
+        stderr += d;
+        if (/policy training: Bradley-Terry RM, round 1/.test(stderr) && child.exitCode === null) {
+          child.kill("SIGKILL");
+        }
+      });
+      child.on("close", (_code, signal) =>
+        signal === "SIGKILL" ? resolve() : reject(new Error(`not killed:\n${stderr}`)),
+      );
+    });
+    expect(existsSync(path.join(killed, "policy", "selections", "zero-shot-cot.json"))).toBe(true);
+    expect(existsSync(path.join(killed, "stages", "policy.json"))).toBe(false);
+
+    const resumed = await runCli([...args, "--json"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    // Finished selectors and rounds are read back, not redone.
+    expect(resumed.stderr).not.toMatch(/policy: LLM judge \(CoT\) picking/);
+    expect(resumed.stderr).not.toMatch(/policy training: longest answer, round 1/);
+    const after = (JSON.parse(resumed.stdout) as DemoResults).policy!;
+    expect(withoutRunVariance(after)).toEqual(withoutRunVariance(readResults().policy));
+  }, 600_000);
 });
 
 describe("genrm demo killed mid-stage", () => {
