@@ -111,6 +111,11 @@ export async function runPolicyStage(options: PolicyStageOptions): Promise<DemoP
   const trained: PolicyTrainingResult[] = [];
   const training = options.training;
   const trainQuestions = training ? distinctQuestions(training.questions, training.settings.questions) : [];
+  if (training && trainQuestions.length < training.settings.questions) {
+    throw new ConfigError([
+      `policy training: the train split has ${trainQuestions.length} distinct questions, the stage needs ${training.settings.questions}`,
+    ]);
+  }
   const opened = [
     ...policyReferences.map((r) => async () => openReferenceSelector(r.id, ctx)),
     ...options.methods.map((m) => () => openMethodSelector(m, ctx)),
