@@ -784,7 +784,7 @@ Examples:
     )
     .option(
       "--policy",
-      "after the judges, the policy stage: Best-of-N among the base model's answers by every judge (docs/demo.md)",
+      "after the judges, the policy stage: Best-of-N among the base model's answers by every judge, and the policy trained on some judges' picks (docs/demo.md)",
     )
     .option("--fresh", "delete the run directory first")
     .addOption(progressOption())
@@ -799,7 +799,7 @@ Examples:
   genrm demo
   genrm demo --quick --out /tmp/demo
   genrm demo --methods zero-shot-cot,star-dpo --seed 1 --out runs/demo-seed1
-  genrm demo --policy                  # adds Best-of-N curves to a finished demo`,
+  genrm demo --policy                  # adds Best-of-N curves and policy training to a finished demo`,
     )
     .action((opts) => dispatch("demo", opts));
 
