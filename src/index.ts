@@ -388,6 +388,7 @@ export {
   groupRewardsFromMatrix,
   grpoNormalize,
   type KnockoutOptions,
+  knockoutPrefixChampion,
   knockoutTournament,
   type LengthScorerOptions,
   type PairwiseOutcome,
@@ -721,6 +722,19 @@ export {
 
 export { type DemoPreset, demoPresets } from "./demo/demoPresets.js";
 export { formatDemoTable } from "./demo/formatDemoTable.js";
+export {
+  type PolicyPreset,
+  type PolicyTrainingPreset,
+  policyPresets,
+  policyTrainingPresets,
+} from "./demo/policy/policyPresets.js";
+export type {
+  DemoPolicyResults,
+  PolicyCurvePoint,
+  PolicySelectorResult,
+  PolicyTrainingResult,
+  PolicyTrainingRound,
+} from "./demo/policy/types.js";
 export { renderDemoReport } from "./demo/report/renderDemoReport.js";
 export { bundledBaseModel, type DemoOptions, type DemoRun, runDemo } from "./demo/runDemo.js";
 export {

@@ -782,6 +782,10 @@ Examples:
       "--methods <list>",
       "comma-separated subset: zero-shot-direct, zero-shot-cot, genrm, bt, pairrm, star-sft, star-dpo, star-rationalizer",
     )
+    .option(
+      "--policy",
+      "after the judges, the policy stage: Best-of-N among the base model's answers by every judge, and the policy trained on some judges' picks (docs/demo.md)",
+    )
     .option("--fresh", "delete the run directory first")
     .addOption(progressOption())
     .option("--json", "print results.json instead of the table")
@@ -794,7 +798,8 @@ Writes <out>/results.json (every number, with seeds, template hashes and model i
 Examples:
   genrm demo
   genrm demo --quick --out /tmp/demo
-  genrm demo --methods zero-shot-cot,star-dpo --seed 1 --out runs/demo-seed1`,
+  genrm demo --methods zero-shot-cot,star-dpo --seed 1 --out runs/demo-seed1
+  genrm demo --policy                  # adds Best-of-N curves and policy training to a finished demo`,
     )
     .action((opts) => dispatch("demo", opts));
 

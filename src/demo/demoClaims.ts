@@ -5,6 +5,7 @@
  * shows the paper's result"), never tuned to a run.
  */
 import { mcnemarTest } from "../eval/mcnemarTest.js";
+import { policyClaim } from "./policy/policyClaim.js";
 import type { DemoEvalSplit, DemoMethodId, DemoMethodResult, DemoResults } from "./types.js";
 
 export interface DemoClaim {
@@ -104,6 +105,8 @@ export function demoClaims(r: DemoResults): DemoClaim[] {
     holds: order.some((a) => a === undefined) ? null : order[0]! >= order[1]! && order[1]! >= order[2]!,
     required: false,
   });
+  // Appended only where the policy stage ran (`genrm demo --policy`).
+  if (r.policy) claims.push(policyClaim(r.policy));
   return claims;
 }
 

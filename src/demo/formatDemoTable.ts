@@ -10,6 +10,13 @@
 import { fmt3 } from "../report/htmlBlocks.js";
 import { formatDemoClaims } from "./demoClaims.js";
 import {
+  formatPolicyTable,
+  formatPolicyTrainingTable,
+  policyFindingSentences,
+  policyTableHeading,
+  trainingFindingSentences,
+} from "./policy/formatPolicyTable.js";
+import {
   bestValues,
   demoRows,
   fmtDuration,
@@ -111,6 +118,22 @@ export function formatDemoTable(results: DemoResults): string {
       "",
     );
     lines.push(...alignColumns(rationaleTable));
+  }
+
+  if (results.policy) {
+    lines.push("", policyTableHeading(results.policy), "");
+    lines.push(...alignColumns(formatPolicyTable(results.policy)));
+    lines.push(...policyFindingSentences(results.policy).map((s) => `  ${s}`));
+    const training = formatPolicyTrainingTable(results.policy);
+    if (training.length > 0) {
+      lines.push(
+        "",
+        "policy training: share of the policy's answers right / verbose after each round of expert iteration on a selector's picks",
+        "",
+      );
+      lines.push(...alignColumns(training));
+      lines.push(...trainingFindingSentences(results.policy).map((s) => `  ${s}`));
+    }
   }
 
   const claims = formatDemoClaims(results.claims ?? []);

@@ -45,6 +45,9 @@ import { defaultDemoOptions } from "./demoDefaults.js";
 import { type DemoPreset, demoPresets } from "./demoPresets.js";
 import { evaluateOnSplits } from "./evaluateOnSplits.js";
 import { formatDemoTable } from "./formatDemoTable.js";
+import { policyPresets, policyTrainingPresets } from "./policy/policyPresets.js";
+import { runPolicyStage } from "./policy/runPolicyStage.js";
+import type { DemoPolicyResults } from "./policy/types.js";
 import { renderDemoReport } from "./report/renderDemoReport.js";
 import { trainVerdictJudge } from "./trainVerdictJudge.js";
 import {
@@ -74,6 +77,11 @@ export interface DemoOptions {
   threads?: number;
   /** Methods to run, in Figure 2 order. Defaults to all. */
   methods?: readonly DemoMethodId[];
+  /**
+   * Also run the policy stage after the judges: Best-of-N among the base model's answers by every
+   * judge (`src/demo/policy/`). Defaults to false.
+   */
+  policy?: boolean;
   /** Empty the run directory first. Defaults to false (resume). */
   fresh?: boolean;
   signal?: AbortSignal;
@@ -112,6 +120,8 @@ const freshHint = "rerun with --fresh to start the demo over, or delete that fil
 
 /** Bumped when what a stage computes from its artifacts changes (metrics, fields). */
 const demoStageVersion = 5;
+/** The same for the policy stage. */
+const policyStageVersion = 2;
 
 const splitTitles: Record<DemoEvalSplit, string> = {
   test: "In-distribution",
@@ -399,6 +409,41 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
   // the stage runs again, resuming from its judgments, checkpoints and samples.
   const stageKey = `${hash}/${demoStageVersion}`;
   const results: DemoMethodResult[] = [];
+  let policy: DemoPolicyResults | undefined;
+  // The judges it uses are part of its key, so a run with other --methods redoes it.
+  const policyStage = async (): Promise<DemoPolicyResults> => {
+    const stageFile = path.join(outDir, "stages", "policy.json");
+    const key = `${stageKey}/policy@${policyStageVersion}/${results.map((r) => `${r.id}=${r.model?.id}`).join(",")}`;
+    if (fs.existsSync(stageFile)) {
+      const cached = readJsonFile<{ configHash: string; result: DemoPolicyResults }>(stageFile, {
+        hint: freshHint,
+      });
+      if (cached.configHash === key) {
+        log("policy (Best-of-N): done in an earlier run");
+        return cached.result;
+      }
+    }
+    log("policy (Best-of-N): starting");
+    const result = await runPolicyStage({
+      outDir,
+      stageKey: key,
+      settings: policyPresets[presetName],
+      training: { settings: policyTrainingPresets[presetName], questions: world.splits.train },
+      seed,
+      baseModel: { path: baseModel, id: baseId },
+      splits: { "in-distribution": evalSplits.test, ood: evalSplits["ood-mixed"] },
+      methods: results,
+      judgeSampling: sampling,
+      engine: engineOptions,
+      cache,
+      probabilityCache,
+      ...(signal ? { signal } : {}),
+      log,
+    });
+    writeJsonFile(stageFile, { configHash: key, result });
+    log(`policy (Best-of-N): ${result.seconds.toFixed(0)} s`);
+    return result;
+  };
   const setupSeconds = (performance.now() - started) / 1000;
   try {
     for (const id of methods) {
@@ -425,6 +470,11 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
       log(
         `${meta(id)}: ${demoEvalSplits.map((s) => `${s} ${result.results[s].accuracy.toFixed(3)}`).join(", ")} (${result.seconds.toFixed(0)} s)`,
       );
+    }
+    if (options.policy) {
+      signal?.throwIfAborted();
+      policy = await policyStage();
+      timings.push({ stage: "policy", seconds: policy.seconds });
     }
   } finally {
     store.close();
@@ -456,6 +506,7 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
     methods: results,
     claims: [],
     timings,
+    ...(policy ? { policy } : {}),
   };
   demo.claims = demoClaims(demo);
   const resultsFile = path.join(outDir, "results.json");

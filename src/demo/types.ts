@@ -1,4 +1,5 @@
 import type { DemoClaim } from "./demoClaims.js";
+import type { DemoPolicyResults } from "./policy/types.js";
 
 /**
  * What `genrm demo` writes to `results.json`: every number the report and the terminal table show,
@@ -133,4 +134,6 @@ export interface DemoResults {
   /** The paper's findings checked on this run (demoClaims). */
   claims: DemoClaim[];
   timings: DemoStageTiming[];
+  /** Best-of-N among a policy's answers, by every judge (`genrm demo --policy`); absent otherwise. */
+  policy?: DemoPolicyResults;
 }

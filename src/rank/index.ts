@@ -24,7 +24,7 @@ export {
   preferenceMatrix,
 } from "./groupRewards.js";
 export { grpoNormalize } from "./grpoNormalize.js";
-export { type KnockoutOptions, knockoutTournament } from "./knockoutTournament.js";
+export { type KnockoutOptions, knockoutPrefixChampion, knockoutTournament } from "./knockoutTournament.js";
 export { defaultEpsilon, preferenceLogit } from "./preferenceLogit.js";
 export { defaultProbabilityOptions, preferenceProbability } from "./preferenceProbability.js";
 export { rankByScores } from "./rankByScores.js";

@@ -5,12 +5,13 @@
  * recomputing anything.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoPresets } from "../../src/demo/demoPresets.js";
+import { policyPresets, policyTrainingPresets } from "../../src/demo/policy/policyPresets.js";
 import { type DemoResults, demoEvalSplits, demoMethodIds } from "../../src/demo/types.js";
 import { type CliResult, repoRoot, runCli, spawnCli } from "../helpers/cli.js";
 import { withoutKeys } from "../helpers/withoutKeys.js";
@@ -150,6 +151,243 @@ describe("genrm demo --quick", () => {
     expect(other.stderr).toMatch(/another configuration/);
     expect(other.stderr).toMatch(/--fresh/);
   }, 60_000);
+});
+
+describe("genrm demo --quick --policy", () => {
+  // The policy stage on the judges the run above trained: every judge stage is read back, only
+  // the policy stage runs.
+  let policyRun: CliResult;
+  let policySeconds: number;
+  beforeAll(async () => {
+    const t0 = performance.now();
+    policyRun = await runCli(["demo", "--quick", "--policy", "--out", out, "--progress", "plain"]);
+    policySeconds = (performance.now() - t0) / 1000;
+  }, 600_000);
+
+  const policyOf = () => readResults().policy!;
+
+  it("adds Best-of-N for every judge and reference to results.json, the table, the claims and the report", () => {
+    expect(policyRun.stderr).not.toMatch(/^genrm: /m);
+    expect(policyRun.code).toBe(0);
+    expect(policyRun.stderr.match(/done in an earlier run/g)).toHaveLength(demoMethodIds.length);
+    process.stderr.write(`demo --quick --policy (judges cached) took ${policySeconds.toFixed(0)} s\n`);
+    const policy = policyOf();
+    const preset = policyPresets.quick;
+    expect(policy.selectors.map((s) => s.id)).toEqual(["oracle", "random", "longest", ...demoMethodIds]);
+    expect(policy.sets.map((s) => [s.name, s.questions])).toEqual([
+      ["in-distribution", preset.questions],
+      ["ood", preset.questions],
+    ]);
+    for (const s of policy.selectors) {
+      for (const set of policy.sets) {
+        const curve = s.curves[set.name];
+        expect(
+          curve.map((p) => p.n),
+          `${s.id} ${set.name}`,
+        ).toEqual(preset.ns);
+        // N = 1 is the policy's first answer whoever selects.
+        expect(curve[0]!.rightBits).toBe(policy.selectors[0]!.curves[set.name][0]!.rightBits);
+      }
+    }
+    expect(policyRun.stdout).toContain("best-of-N: share of picks that are right / verbose");
+    expect(readResults().claims.map((c) => c.id)).toContain("better-judge-better-policy");
+    const html = readFileSync(path.join(out, "report.html"), "utf8");
+    expect(html).toContain('<section id="policy">');
+    for (const metric of ["right", "verbose"]) {
+      for (const i of [0, 1]) expect(html).toContain(`id="fig-bon-${metric}-${i}-desc"`);
+    }
+    expect(html).toMatch(/more verbose: [^<]*longest answer/);
+  });
+
+  it("recomputes every reported share from the stored answers and selections", () => {
+    const policy = policyOf();
+    const { items } = JSON.parse(readFileSync(path.join(out, "policy", "answers.json"), "utf8")) as {
+      items: { set: string; question: string; answers: string[] }[];
+    };
+    // Read independently of the stage's code: the true result left to right, the stated number is
+    // the last integer, verbose is 40 bytes or more.
+    const truth = (q: string) => {
+      const tokens = /^What is ([\d+-]+)\?$/
+        .exec(q)![1]!
+        .match(/[+-]?\d+/g)!
+        .map(Number);
+      return tokens.reduce((a, b) => a + b, 0);
+    };
+    const right = (q: string, a: string) => Number(a.match(/\d+/g)?.at(-1) ?? Number.NaN) === truth(q);
+    const verbose = (a: string) => Buffer.byteLength(a) >= 40;
+    for (const s of policy.selectors) {
+      const { rows } = JSON.parse(
+        readFileSync(path.join(out, "policy", "selections", `${s.id}.json`), "utf8"),
+      ) as {
+        rows: { set: string; question: string; picks: number[] }[];
+      };
+      for (const set of policy.sets) {
+        const setItems = items.filter((i) => i.set === set.name);
+        expect(setItems).toHaveLength(set.questions);
+        s.curves[set.name].forEach((point, k) => {
+          const picked = setItems.map((item) => {
+            const row = rows.find((r) => r.set === set.name && r.question === item.question)!;
+            expect(row.picks[k]).toBeLessThan(point.n);
+            return { q: item.question, a: item.answers[row.picks[k]!]! };
+          });
+          const share = (f: (x: { q: string; a: string }) => boolean) =>
+            picked.filter(f).length / picked.length;
+          expect(point.right.share, `${s.id} ${set.name} N=${point.n}`).toBeCloseTo(
+            share((x) => right(x.q, x.a)),
+            12,
+          );
+          expect(point.verbose.share).toBeCloseTo(
+            share((x) => verbose(x.a)),
+            12,
+          );
+          expect(point.right.ci[0]).toBeLessThanOrEqual(point.right.share);
+          expect(point.right.ci[1]).toBeGreaterThanOrEqual(point.right.share);
+        });
+      }
+    }
+  });
+
+  it("the oracle's share right rises with N: a right answer among the first N is always found", () => {
+    const policy = policyOf();
+    const { items } = JSON.parse(readFileSync(path.join(out, "policy", "answers.json"), "utf8")) as {
+      items: { set: "in-distribution" | "ood"; value: number; answers: string[] }[];
+    };
+    const oracle = policy.selectors.find((s) => s.id === "oracle")!;
+    for (const set of policy.sets) {
+      const curve = oracle.curves[set.name];
+      const setItems = items.filter((i) => i.set === set.name);
+      curve.forEach((point, k) => {
+        const anyRight = setItems.filter((i) =>
+          i.answers.slice(0, point.n).some((a) => Number(a.match(/\d+/g)?.at(-1)) === i.value),
+        ).length;
+        expect(point.right.share, `${set.name} N=${point.n}`).toBeCloseTo(anyRight / setItems.length, 12);
+        if (k > 0) expect(point.right.share).toBeGreaterThanOrEqual(curve[k - 1]!.right.share);
+      });
+      // The policy is sometimes right and sometimes wrong, so sampling more finds more right answers.
+      expect(curve.at(-1)!.right.share, set.name).toBeGreaterThan(curve[0]!.right.share);
+    }
+  });
+
+  it("trains the policy on BT's, STaR-DPO's, the oracle's and the longest answer's picks, numbers from the stored answers", () => {
+    const policy = policyOf();
+    const training = policy.training!;
+    const t = policyTrainingPresets.quick;
+    expect(training.selectors.map((s) => s.id)).toEqual(["oracle", "longest", "bt", "star-dpo"]);
+    const right = (value: number, a: string) => Number(a.match(/\d+/g)?.at(-1) ?? Number.NaN) === value;
+    const rates = (items: { set: string; value: number; answers: string[] }[], set: string) => {
+      const per = items
+        .filter((i) => i.set === set)
+        .map((i) => {
+          const answers = i.answers.slice(0, t.evalSamples);
+          return [
+            answers.filter((a) => right(i.value, a)).length / answers.length,
+            answers.filter((a) => Buffer.byteLength(a) >= 40).length / answers.length,
+          ];
+        });
+      return [
+        per.reduce((x, p) => x + p[0]!, 0) / per.length,
+        per.reduce((x, p) => x + p[1]!, 0) / per.length,
+      ];
+    };
+    const base = (
+      JSON.parse(readFileSync(path.join(out, "policy", "answers.json"), "utf8")) as {
+        items: { set: string; value: number; answers: string[] }[];
+      }
+    ).items;
+    for (const s of training.selectors) {
+      expect(s.rounds.map((r) => r.round)).toEqual([0, 1, 2]);
+      for (const r of s.rounds) {
+        const items =
+          r.round === 0
+            ? base
+            : (
+                JSON.parse(
+                  readFileSync(
+                    path.join(out, "policy", "training", s.id, `round-${r.round}-answers.json`),
+                    "utf8",
+                  ),
+                ) as { evaluated: { set: string; value: number; answers: string[] }[] }
+              ).evaluated;
+        if (r.round > 0) {
+          expect(r.rows).toBe(t.questions);
+          expect(r.model.id).not.toBe(policy.policy.model.id);
+        }
+        for (const set of policy.sets) {
+          const [shareRight, shareVerbose] = rates(items, set.name);
+          expect(r.sets[set.name].right.share, `${s.id} round ${r.round} ${set.name}`).toBeCloseTo(
+            shareRight!,
+            12,
+          );
+          expect(r.sets[set.name].verbose.share).toBeCloseTo(shareVerbose!, 12);
+        }
+      }
+    }
+    const html = readFileSync(path.join(out, "report.html"), "utf8");
+    for (const metric of ["right", "verbose"]) {
+      for (const i of [0, 1]) expect(html).toContain(`id="fig-policy-training-${metric}-${i}-desc"`);
+    }
+    expect(policyRun.stdout).toContain("policy training: share of the policy's answers right / verbose");
+  });
+
+  it("resumes the policy stage from its stage record", async () => {
+    const again = await runCli([
+      "demo",
+      "--quick",
+      "--policy",
+      "--out",
+      out,
+      "--progress",
+      "plain",
+      "--json",
+    ]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/policy \(Best-of-N\): done in an earlier run/);
+    expect((JSON.parse(again.stdout) as DemoResults).policy).toEqual(policyOf());
+  }, 120_000);
+});
+
+describe("genrm demo --quick --policy killed mid-stage", () => {
+  it("resumes after SIGKILL during expert iteration and gives the uninterrupted run's results", async () => {
+    // The judges of the run above, without its sample store or anything of its policy stage, so
+    // the policy stage regenerates every sample it needs.
+    const killed = path.join(dir, "killed-policy");
+    const skip = new Set([
+      "samples.db",
+      "samples.db-wal",
+      "samples.db-shm",
+      "policy",
+      "results.json",
+      "report.html",
+    ]);
+    cpSync(out, killed, {
+      recursive: true,
+      filter: (src) => !skip.has(path.basename(src)) && path.basename(src) !== "policy.json",
+    });
+    const args = ["demo", "--quick", "--policy", "--out", killed, "--progress", "plain"];
+    const child = spawnCli(args);
+    let stderr = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stderr?.on("data", (d) => {
+        stderr += d;
+        if (/policy training: Bradley-Terry RM, round 1/.test(stderr) && child.exitCode === null) {
+          child.kill("SIGKILL");
+        }
+      });
+      child.on("close", (_code, signal) =>
+        signal === "SIGKILL" ? resolve() : reject(new Error(`not killed:\n${stderr}`)),
+      );
+    });
+    expect(existsSync(path.join(killed, "policy", "selections", "zero-shot-cot.json"))).toBe(true);
+    expect(existsSync(path.join(killed, "stages", "policy.json"))).toBe(false);
+
+    const resumed = await runCli([...args, "--json"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    // Finished selectors and rounds are read back, not redone.
+    expect(resumed.stderr).not.toMatch(/policy: LLM judge \(CoT\) picking/);
+    expect(resumed.stderr).not.toMatch(/policy training: longest answer, round 1/);
+    const after = (JSON.parse(resumed.stdout) as DemoResults).policy!;
+    expect(withoutRunVariance(after)).toEqual(withoutRunVariance(readResults().policy));
+  }, 600_000);
 });
 
 describe("genrm demo killed mid-stage", () => {

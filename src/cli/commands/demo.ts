@@ -14,6 +14,7 @@ export interface DemoCommandOptions {
   baseModel?: string;
   threads?: number;
   methods?: string;
+  policy?: boolean;
   fresh?: boolean;
   json?: boolean;
   progress?: "bar" | "plain" | "silent";
@@ -32,6 +33,7 @@ export async function runDemoCommand(options: DemoCommandOptions): Promise<DemoR
       ...(options.methods !== undefined
         ? { methods: options.methods.split(",").map((m) => m.trim()) as DemoMethodId[] }
         : {}),
+      policy: Boolean(options.policy),
       fresh: Boolean(options.fresh),
       signal: stop.signal,
       ...(options.progress !== undefined ? { progress: options.progress } : {}),

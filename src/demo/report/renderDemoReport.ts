@@ -32,6 +32,7 @@ import {
   orderedMethods,
   splitLabel,
 } from "./demoRows.js";
+import { policySection } from "./policySection.js";
 
 // Okabe–Ito colours: distinguishable with the common colour-vision deficiencies, and legible on
 // both the light and the dark background.
@@ -66,6 +67,7 @@ export function renderDemoReport(results: DemoResults): string {
     figureSection(results, rows),
     tableSection(results, rows, best),
     claimsSection(results),
+    policySection(results.policy),
     majKSection(results),
     rationaleSection(results),
     starSection(results),
