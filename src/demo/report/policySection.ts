@@ -67,13 +67,11 @@ export function policySection(policy: DemoPolicyResults | undefined): string {
         `<div class="multiples">${policy.sets.map((set, i) => panel(metric, set, i)).join("")}</div>`,
     )
     .join("");
-  const cell = (p: { share: number; ci: [number, number] }) =>
-    `${esc(fmt3(p.share))} <span class="ci">[${esc(fmt3(p.ci[0]))}, ${esc(fmt3(p.ci[1]))}]</span>`;
   const body = policy.selectors.flatMap((s) =>
     policy.sets.map((set, i) => [
       i === 0 ? esc(s.name) : "",
       esc(set.title),
-      ...s.curves[set.name].map((p) => `${cell(p.right)}<br>${cell(p.verbose)}`),
+      ...s.curves[set.name].map((p) => `${shareCell(p.right)}<br>${shareCell(p.verbose)}`),
     ]),
   );
   const numbers = table(["selector", "questions", ...ns.map((n) => `N=${n}`)], body, {
@@ -145,13 +143,13 @@ function trainingPart(
       ...(styles.get(s.id) ?? { color: "#000000", dash: "" }),
     })),
   );
-  const cell = (p: { share: number; ci: [number, number] }) =>
-    `${esc(fmt3(p.share))} <span class="ci">[${esc(fmt3(p.ci[0]))}, ${esc(fmt3(p.ci[1]))}]</span>`;
   const body = training.selectors.flatMap((s) =>
     policy.sets.map((set, i) => [
       i === 0 ? esc(s.name) : "",
       esc(set.title),
-      ...s.rounds.map((r) => `${cell(r.sets[set.name].right)}<br>${cell(r.sets[set.name].verbose)}`),
+      ...s.rounds.map(
+        (r) => `${shareCell(r.sets[set.name].right)}<br>${shareCell(r.sets[set.name].verbose)}`,
+      ),
     ]),
   );
   const t = training.settings;
@@ -170,4 +168,9 @@ function trainingPart(
     }) +
     `<p class="note">Each cell: the policy's share of right answers, then of verbose answers (mean over questions of the per-question share), with bootstrap 95% intervals over questions.</p>`
   );
+}
+
+/** A share with its bootstrap interval, as both of the section's tables show it. */
+function shareCell(p: { share: number; ci: [number, number] }): string {
+  return `${esc(fmt3(p.share))} <span class="ci">[${esc(fmt3(p.ci[0]))}, ${esc(fmt3(p.ci[1]))}]</span>`;
 }

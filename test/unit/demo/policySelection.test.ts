@@ -23,6 +23,21 @@ const ns = [1, 2, 4, 8, 16];
 const prompt = [{ role: "user" as const, content: "Pick." }];
 const coin = { seed: 0, key: "q", salt: "test" };
 
+/** A curve point whose shares are those of its per-question bits (interval [0, 1]). */
+const point = (n: number, right: string, verbose: string) => ({
+  n,
+  right: {
+    share: [...right].filter((c) => c === "1").length / right.length,
+    ci: [0, 1] as [number, number],
+  },
+  verbose: {
+    share: [...verbose].filter((c) => c === "1").length / verbose.length,
+    ci: [0, 1] as [number, number],
+  },
+  rightBits: right,
+  verboseBits: verbose,
+});
+
 describe("prefixArgmax", () => {
   it("picks the best of each prefix", () => {
     const scores = [3, 1, 5, 2, 0, 9, 1, 1, 4, 4, 4, 4, 4, 4, 4, 10];
@@ -182,19 +197,6 @@ describe("curves, findings and the claim", () => {
     expect(pairedChange("1111111", "0000000").change).toBe("less");
   });
 
-  const point = (n: number, right: string, verbose: string) => ({
-    n,
-    right: {
-      share: [...right].filter((c) => c === "1").length / right.length,
-      ci: [0, 1] as [number, number],
-    },
-    verbose: {
-      share: [...verbose].filter((c) => c === "1").length / verbose.length,
-      ci: [0, 1] as [number, number],
-    },
-    rightBits: right,
-    verboseBits: verbose,
-  });
   const selector = (
     id: PolicySelectorResult["id"],
     idLast: string,
@@ -255,19 +257,6 @@ describe("report and table", () => {
   it("draws a right and a verbose chart per question set and says which selectors changed what", async () => {
     const { policySection } = await import("../../../src/demo/report/policySection.js");
     const { formatPolicyTable } = await import("../../../src/demo/policy/formatPolicyTable.js");
-    const point = (n: number, right: string, verbose: string) => ({
-      n,
-      right: {
-        share: [...right].filter((c) => c === "1").length / right.length,
-        ci: [0, 1] as [number, number],
-      },
-      verbose: {
-        share: [...verbose].filter((c) => c === "1").length / verbose.length,
-        ci: [0, 1] as [number, number],
-      },
-      rightBits: right,
-      verboseBits: verbose,
-    });
     const curve = (last: string, lastVerbose: string) => [
       point(1, "0000000", "0000000"),
       point(2, last, lastVerbose),
