@@ -779,6 +779,14 @@ Examples:
       intArg(1, 1024),
     )
     .option(
+      "--jobs <n>",
+      withDefault(
+        "stages run side by side, a process each (results do not depend on it)",
+        `${defaultDemoOptions.jobs()}: 2 on 2 or more cores`,
+      ),
+      intArg(1, 64),
+    )
+    .option(
       "--methods <list>",
       "comma-separated subset: zero-shot-direct, zero-shot-cot, genrm, bt, pairrm, star-sft, star-dpo, star-rationalizer",
     )

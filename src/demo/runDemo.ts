@@ -20,7 +20,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PreferencePair } from "../data/types.js";
 import { openLlamaCppEngine } from "../engine/llamacpp/openLlamaCppEngine.js";
-import { ConfigError, NotFoundError } from "../errors.js";
+import { ConfigError, InternalError, NotFoundError } from "../errors.js";
 import { openHeadJudge } from "../heads/openHeadJudge.js";
 import { createLlmJudge } from "../judge/createLlmJudge.js";
 import { templateHash } from "../judge/templates/templateHash.js";
@@ -29,8 +29,8 @@ import type { Judge, JudgeTemplate } from "../judge/types.js";
 import { modelIdentity } from "../model/modelIdentity.js";
 import { createProgressReporter } from "../progress/index.js";
 import { readJsonFile, writeJsonFile } from "../run/jsonFile.js";
-import { prepareRunDir } from "../run/runDir.js";
-import { lockRunDir, type RunDirLock } from "../run/runDirLock.js";
+import { configHash, prepareRunDir } from "../run/runDir.js";
+import { lockRunDir, lockRunDirWaiting, type RunDirLock } from "../run/runDirLock.js";
 import { asStorageError } from "../run/storageErrors.js";
 import { runStar } from "../star/runStar.js";
 import type { StarManifest, StarMethod } from "../star/types.js";
@@ -45,10 +45,12 @@ import { defaultDemoOptions } from "./demoDefaults.js";
 import { type DemoPreset, demoPresets } from "./demoPresets.js";
 import { evaluateOnSplits } from "./evaluateOnSplits.js";
 import { formatDemoTable } from "./formatDemoTable.js";
+import { planDemoLanes } from "./planDemoLanes.js";
 import { policyPresets, policyTrainingPresets } from "./policy/policyPresets.js";
 import { runPolicyStage } from "./policy/runPolicyStage.js";
 import type { DemoPolicyResults } from "./policy/types.js";
 import { renderDemoReport } from "./report/renderDemoReport.js";
+import { runDemoLanes } from "./runDemoLanes.js";
 import { trainVerdictJudge } from "./trainVerdictJudge.js";
 import {
   type DemoEvalSplit,
@@ -77,6 +79,11 @@ export interface DemoOptions {
   threads?: number;
   /** Methods to run, in Figure 2 order. Defaults to all. */
   methods?: readonly DemoMethodId[];
+  /**
+   * Stages run side by side, each lane in a process of its own (`planDemoLanes`). Results do not
+   * depend on it. Defaults to 2 where the machine has 2 or more cores, else 1.
+   */
+  jobs?: number;
   /**
    * Also run the policy stage after the judges: Best-of-N among the base model's answers by every
    * judge (`src/demo/policy/`). Defaults to false.
@@ -134,7 +141,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
   // Taken before --fresh empties the directory, so a second demo cannot delete a running one's files.
   const lock = lockRunDir(outDir, "demo");
   try {
-    return await runDemoLocked(options, outDir, lock);
+    const run = await runDemoLocked(options, outDir, lock);
+    if (!run) throw new Error("runDemoLocked: a locked run returned no results");
+    return run;
   } catch (err) {
     throw asStorageError(err, { dir: outDir });
   } finally {
@@ -142,7 +151,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
   }
 }
 
-async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirLock): Promise<DemoRun> {
+/**
+ * One lane of a demo whose process holds the run directory's lock (`runDemoLanes`): runs the given
+ * stages, writing their stage records, and nothing else (no world files, no results.json).
+ */
+export async function runDemoLane(options: DemoOptions): Promise<void> {
+  const outDir = path.resolve(options.outDir ?? defaultDemoOptions.outDir);
+  try {
+    await runDemoLocked({ ...options, fresh: false, policy: false, jobs: 1 }, outDir, null);
+  } catch (err) {
+    throw asStorageError(err, { dir: outDir });
+  }
+}
+
+async function runDemoLocked(
+  options: DemoOptions,
+  outDir: string,
+  /** null: a lane of a demo whose parent process holds the lock and prepared the directory. */
+  lock: RunDirLock | null,
+): Promise<DemoRun | null> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const presetName = options.preset ?? "full";
@@ -166,7 +193,7 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
       hint: "reinstall genrm (the package ships assets/world/base.gguf), or pass --base-model",
     });
   }
-  if (options.fresh) lock.clear();
+  if (options.fresh) lock?.clear();
   fs.mkdirSync(path.join(outDir, "stages"), { recursive: true });
 
   const baseId = await modelIdentity(baseModel, signal ? { signal } : {});
@@ -184,15 +211,17 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
   const templates = Object.fromEntries(Object.values(worldTemplates).map((t) => [t.id, templateHash(t)]));
   const demoConfig = { preset: presetName, settings: preset, seed, baseModel: baseId, templates };
   const resuming = fs.existsSync(path.join(outDir, "demo.json"));
-  const { configHash: hash } = prepareRunDir(outDir, "demo", demoConfig, genrmVersion(), {
-    file: "demo.json",
-    hint: "pass --fresh to start over there, or another --out",
-    tornHint: freshHint,
-  });
-  if (resuming) log(`resuming the demo in ${outDir}`);
+  const hash = lock
+    ? prepareRunDir(outDir, "demo", demoConfig, genrmVersion(), {
+        file: "demo.json",
+        hint: "pass --fresh to start over there, or another --out",
+        tornHint: freshHint,
+      }).configHash
+    : configHash(demoConfig);
+  if (resuming && lock) log(`resuming the demo in ${outDir}`);
 
   const dataDir = path.join(outDir, "data");
-  await writeWorldSplits(world, dataDir, ["train", ...demoEvalSplits]);
+  if (lock) await writeWorldSplits(world, dataDir, ["train", ...demoEvalSplits]);
   const evalSplits = Object.fromEntries(demoEvalSplits.map((s) => [s, world.splits[s]])) as Record<
     DemoEvalSplit,
     PreferencePair[]
@@ -444,27 +473,64 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
     log(`policy (Best-of-N): ${result.seconds.toFixed(0)} s`);
     return result;
   };
-  const setupSeconds = (performance.now() - started) / 1000;
+  const stageFileOf = (id: DemoMethodId) => path.join(outDir, "stages", `${id}.json`);
+  const stageRecord = (id: DemoMethodId): DemoMethodResult | null => {
+    const stageFile = stageFileOf(id);
+    if (!fs.existsSync(stageFile)) return null;
+    const cached = readJsonFile<{ configHash: string; result: DemoMethodResult }>(stageFile, {
+      hint: freshHint,
+    });
+    return cached.configHash === stageKey ? cached.result : null;
+  };
+  // Stages finished by an earlier (killed) run count with their recorded time, so a resumed demo
+  // reports what the whole computation took rather than what was left of it.
+  const earlierSeconds = methods.reduce((t, id) => t + (stageRecord(id)?.seconds ?? 0), 0);
+  const ranInLanes = new Set<DemoMethodId>();
+  const jobs = options.jobs ?? defaultDemoOptions.jobs();
+  if (lock && jobs > 1) {
+    const lanes = planDemoLanes(
+      methods.filter((id) => stageRecord(id) === null),
+      jobs,
+    );
+    if (lanes.length > 1) {
+      await runDemoLanes(lanes, {
+        options: {
+          outDir,
+          preset: presetName,
+          seed,
+          baseModel,
+          threads,
+          progress: progressMode === "bar" ? "plain" : progressMode,
+        },
+        log,
+        ...(signal ? { signal } : {}),
+      });
+      for (const id of lanes.flat()) ranInLanes.add(id);
+    }
+  }
   try {
     for (const id of methods) {
       signal?.throwIfAborted();
-      const stageFile = path.join(outDir, "stages", `${id}.json`);
-      if (fs.existsSync(stageFile)) {
-        const cached = readJsonFile<{ configHash: string; result: DemoMethodResult }>(stageFile, {
-          hint: freshHint,
-        });
-        if (cached.configHash === stageKey) {
-          log(`${methodNames[id].name}: done in an earlier run`);
-          results.push(cached.result);
-          timings.push({ stage: id, seconds: cached.result.seconds });
-          continue;
-        }
+      const recorded = stageRecord(id);
+      if (recorded) {
+        if (!ranInLanes.has(id)) log(`${methodNames[id].name}: done in an earlier run`);
+        results.push(recorded);
+        timings.push({ stage: id, seconds: recorded.seconds });
+        continue;
       }
+      if (ranInLanes.has(id)) throw new InternalError(`${id}: its lane finished without a stage record`);
+      // A lane of a killed earlier run stops by itself within a step; until then its stage is its.
+      const stageLock = await lockRunDirWaiting(path.join(outDir, id), `demo ${id}`, {
+        timeoutMs: 60_000,
+        onWait: (h) =>
+          log(`${methodNames[id].name}: waiting for pid ${h.pid} (an earlier run's lane) to stop`),
+        ...(signal ? { signal } : {}),
+      });
       log(`${methodNames[id].name}: starting`);
       const t0 = performance.now();
-      const result = await runMethod(id);
+      const result = await runMethod(id).finally(() => stageLock.release());
       result.seconds = (performance.now() - t0) / 1000;
-      writeJsonFile(stageFile, { configHash: stageKey, result });
+      writeJsonFile(stageFileOf(id), { configHash: stageKey, result });
       results.push(result);
       timings.push({ stage: id, seconds: result.seconds });
       log(
@@ -479,6 +545,7 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
   } finally {
     store.close();
   }
+  if (!lock) return null;
 
   const finishedAt = new Date().toISOString();
   const demo: DemoResults = {
@@ -488,9 +555,7 @@ async function runDemoLocked(options: DemoOptions, outDir: string, lock: RunDirL
     seed,
     startedAt,
     finishedAt,
-    // Stages finished by an earlier (killed) run count with their recorded time, so a resumed
-    // demo reports what the whole computation took rather than what was left of it.
-    wallSeconds: setupSeconds + timings.reduce((t, s) => t + s.seconds, 0),
+    wallSeconds: (performance.now() - started) / 1000 + earlierSeconds,
     machine: {
       platform: os.platform(),
       arch: os.arch(),

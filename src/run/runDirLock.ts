@@ -245,3 +245,30 @@ function readText(file: string): string | null {
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
+
+/**
+ * `lockRunDir`, waiting up to `timeoutMs` for a live holder on this host to let go: for a directory
+ * whose previous holder is known to be stopping (a demo lane whose parent was killed exits on its
+ * own within a step). Any other refusal, or the time running out, throws as `lockRunDir` does.
+ */
+export async function lockRunDirWaiting(
+  dir: string,
+  command: string,
+  options: { timeoutMs: number; onWait?: (holder: RunDirLockHolder) => void; signal?: AbortSignal },
+): Promise<RunDirLock> {
+  const deadline = Date.now() + options.timeoutMs;
+  let told = false;
+  for (;;) {
+    try {
+      return lockRunDir(dir, command);
+    } catch (error) {
+      const foreign = error instanceof RunDirLockedError && error.holder.hostname === os.hostname();
+      const own = foreign && held.has(path.join(path.resolve(dir), runDirLockFile));
+      if (!foreign || own || Date.now() >= deadline) throw error;
+      options.signal?.throwIfAborted();
+      if (!told) options.onWait?.(error.holder);
+      told = true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -25,7 +25,9 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "genrm-demo-"));
   out = path.join(dir, "demo");
   const t0 = performance.now();
-  first = await runCli(["demo", "--quick", "--out", out, "--progress", "plain"]);
+  // Two lanes whatever the machine (the default on 2 or more cores), so the comparison with
+  // `--jobs 1` below always compares lanes with stages run one after another.
+  first = await runCli(["demo", "--quick", "--out", out, "--progress", "plain", "--jobs", "2"]);
   firstSeconds = (performance.now() - t0) / 1000;
 }, 600_000);
 afterAll(async () => {
@@ -135,6 +137,38 @@ describe("genrm demo --quick", () => {
     expect(digest(judgments)).toBe(judgmentsDigest);
     expect(existsSync(path.join(out, "stages", "star-dpo.json"))).toBe(true);
   }, 120_000);
+
+  it("gives the same results and judgments with --jobs 1 (one process, one stage after another) as with two lanes", async () => {
+    expect(first.stderr).toMatch(/2 lanes side by side \(--jobs\): lane 1: .*star-sft, star-dpo; lane 2: /);
+    expect(first.stderr).toMatch(/^\[lane 1\] STaR-DPO: test /m);
+    const single = path.join(dir, "single");
+    const methods = ["zero-shot-cot", "star-sft"];
+    const run = await runCli([
+      "demo",
+      "--quick",
+      "--out",
+      single,
+      "--jobs",
+      "1",
+      "--methods",
+      methods.join(","),
+      "--progress",
+      "plain",
+      "--json",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/lanes side by side|\[lane /);
+    const results = JSON.parse(run.stdout) as DemoResults;
+    const lanes = readResults();
+    for (const id of methods) {
+      const a = lanes.methods.find((m) => m.id === id)!;
+      const b = results.methods.find((m) => m.id === id)!;
+      expect(withoutRunVariance(b), id).toEqual(withoutRunVariance(a));
+      for (const split of demoEvalSplits) {
+        expect(judgmentsByPair(single, id, split), `${id} ${split}`).toEqual(judgmentsByPair(out, id, split));
+      }
+    }
+  }, 600_000);
 
   it("refuses to mix two configurations in one run directory", async () => {
     const other = await runCli([
@@ -435,16 +469,7 @@ describe("genrm demo killed mid-stage", () => {
       const b = results.methods.find((m) => m.id === id)!;
       expect(withoutRunVariance(b), id).toEqual(withoutRunVariance(a));
       for (const split of demoEvalSplits) {
-        // judgments.jsonl is appended in completion order (a resumed run appends the rest later),
-        // so the same judgments are compared pair by pair.
-        const lines = (root: string) =>
-          readFileSync(path.join(root, id, "eval", split, "judgments.jsonl"), "utf8")
-            .trim()
-            .split("\n")
-            .map((l) => JSON.parse(l) as { pairId: string })
-            .sort((a, b) => a.pairId.localeCompare(b.pairId))
-            .map(withoutRunVariance);
-        expect(lines(killed), `${id} ${split}`).toEqual(lines(out));
+        expect(judgmentsByPair(killed, id, split), `${id} ${split}`).toEqual(judgmentsByPair(out, id, split));
       }
     }
   }, 600_000);
@@ -465,3 +490,15 @@ const runVarianceKeys = new Set([
   "path",
 ]);
 const withoutRunVariance = (value: unknown) => withoutKeys(value, (k) => runVarianceKeys.has(k));
+
+/**
+ * A judge's judgments on a split, pair by pair: judgments.jsonl is appended in completion order (a
+ * resumed run appends the rest later), so runs are compared by pair id.
+ */
+const judgmentsByPair = (root: string, id: string, split: string) =>
+  readFileSync(path.join(root, id, "eval", split, "judgments.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { pairId: string })
+    .sort((a, b) => a.pairId.localeCompare(b.pairId))
+    .map(withoutRunVariance);

@@ -13,6 +13,7 @@ export interface DemoCommandOptions {
   seed?: number;
   baseModel?: string;
   threads?: number;
+  jobs?: number;
   methods?: string;
   policy?: boolean;
   fresh?: boolean;
@@ -30,6 +31,7 @@ export async function runDemoCommand(options: DemoCommandOptions): Promise<DemoR
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.baseModel !== undefined ? { baseModel: options.baseModel } : {}),
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(options.methods !== undefined
         ? { methods: options.methods.split(",").map((m) => m.trim()) as DemoMethodId[] }
         : {}),

@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writePairsJsonl } from "../../../src/data/index.js";
 import { RunDirLockedError } from "../../../src/errors.js";
-import { lockRunDir, runDirLockFile } from "../../../src/run/runDirLock.js";
+import { lockRunDir, lockRunDirWaiting, runDirLockFile } from "../../../src/run/runDirLock.js";
 import { runCli } from "../../helpers/cli.js";
 import { lengthPairs } from "../../helpers/lengthPairs.js";
 
@@ -115,6 +115,39 @@ describe("lockRunDir between processes", () => {
 });
 
 const base = () => ({ hostname: os.hostname(), command: "eval", since: "2024-01-01T00:00:00.000Z" });
+
+describe("lockRunDirWaiting", () => {
+  it("waits for a live holder on this host to exit, says whom it waits for, then takes the lock", async () => {
+    const dir = path.join(root, "waiting");
+    const holder = spawnHolder(dir, "hold");
+    const pid = Number((await firstLine(holder)).split(" ")[1]);
+    const waitedFor: number[] = [];
+    setTimeout(() => holder.kill("SIGKILL"), 400);
+    const started = Date.now();
+    const lock = await lockRunDirWaiting(dir, "test", {
+      timeoutMs: 20_000,
+      onWait: (h) => waitedFor.push(h.pid),
+    });
+    expect(waitedFor).toEqual([pid]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(JSON.parse(fs.readFileSync(lock.file, "utf8")).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it("gives up with the lock error when the holder outlives the timeout, and never waits on itself", async () => {
+    const dir = path.join(root, "waiting-timeout");
+    const holder = spawnHolder(dir, "hold");
+    await firstLine(holder);
+    await expect(lockRunDirWaiting(dir, "test", { timeoutMs: 300 })).rejects.toThrow(RunDirLockedError);
+    holder.kill("SIGKILL");
+    const own = path.join(root, "waiting-own");
+    const lock = lockRunDir(own, "test");
+    const started = Date.now();
+    await expect(lockRunDirWaiting(own, "test", { timeoutMs: 10_000 })).rejects.toThrow(RunDirLockedError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    lock.release();
+  });
+});
 
 describe("lockRunDir staleness", () => {
   const writeLock = (dir: string, record: Record<string, unknown>) => {
