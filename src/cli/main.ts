@@ -562,8 +562,14 @@ Examples:
     .option("--out <gguf>", "output .gguf (the run directory is <out>.run)", "world-base.gguf")
     .option("--seed <n>", "seed of the corpus, the weights and the data order", intArg(0, 2 ** 31 - 1), 0)
     .option("--rows <n>", "corpus rows (default 24000; 1200 with --quick)", intArg(1))
-    .option("--epochs <n>", "passes over the corpus (default 2; 1 with --quick)", floatArg(0.01, 1000))
+    .option("--epochs <n>", "passes over the corpus (default 3; 1 with --quick)", floatArg(0.01, 1000))
     .option("--lr <x>", "peak learning rate (default 3e-3)", floatArg(0, 1))
+    .addOption(
+      new Option(
+        "--step-format <format>",
+        "how the corpus writes worked steps: compact 3+4=7. or spaced 3 + 4 = 7. (default: the preset's)",
+      ).choices(["compact", "spaced"]),
+    )
     .option("--batch-size <n>", "sequences per step (default 16)", intArg(1, 4096))
     .option("--hidden <n>", "model width (default 128; 96 with --quick); FFN is 3x", intArg(8, 8192))
     .option("--layers <n>", "decoder layers (default 4; 3 with --quick)", intArg(1, 256))

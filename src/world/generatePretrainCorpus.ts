@@ -30,6 +30,7 @@ import type {
   PretrainCorpusConfig,
   PretrainCorpusOptions,
   ReasonerConfig,
+  StepFormat,
 } from "./types.js";
 import { formatSteps, workProblem } from "./workProblem.js";
 import { applyHeuristic, writeRationale } from "./writeRationale.js";
@@ -46,6 +47,7 @@ function corpusRow(rng: WorldRng, config: PretrainCorpusConfig, index: number): 
   const kind = rng.weighted<CorpusKind>(config.mix);
   const mixed = rng.chance(config.mixedRate);
   const { world, teacher } = config;
+  const stepFormat = config.stepFormat ?? "compact";
   if (kind === "drill" || kind === "answer") {
     const problem = sampleProblem(rng, {
       terms: config.terms,
@@ -57,7 +59,10 @@ function corpusRow(rng: WorldRng, config: PretrainCorpusConfig, index: number): 
     const question = questionOf(problem);
     if (kind === "drill") {
       const { claimed } = workProblem(problem, rng, teacher);
-      return { kind, text: `${question}\n${formatSteps(problem, claimed)} So it is ${claimed.at(-1)}.` };
+      return {
+        kind,
+        text: `${question}\n${formatSteps(problem, claimed, stepFormat)} So it is ${claimed.at(-1)}.`,
+      };
     }
     const value = rng.chance(config.answerErrorRate)
       ? applySlip(problem.value, rng, world.slip)
@@ -86,9 +91,9 @@ function corpusRow(rng: WorldRng, config: PretrainCorpusConfig, index: number): 
     config: { ...world, noise: 0 },
   });
   const view = judgeView(pair, "AB");
-  if (kind === "lookup") return lookupDrill(pair, view, rng, teacher);
+  if (kind === "lookup") return lookupDrill(pair, view, rng, teacher, stepFormat);
   if (kind === "cot") {
-    return chat(kind, worldTemplates.cot, pair, writeRationale(view, rng, teacher).text);
+    return chat(kind, worldTemplates.cot, pair, writeRationale(view, rng, teacher, { stepFormat }).text);
   }
   if (kind === "direct") {
     const source = rng.weighted<DirectVerdictSource>(config.directVerdict);
@@ -104,7 +109,7 @@ function corpusRow(rng: WorldRng, config: PretrainCorpusConfig, index: number): 
     kind,
     worldTemplates.rationalizer,
     pair,
-    writeRationale(view, rng, teacher, { hint }).text,
+    writeRationale(view, rng, teacher, { hint, stepFormat }).text,
     hint,
   );
 }
@@ -122,10 +127,11 @@ function lookupDrill(
   view: JudgeView,
   rng: WorldRng,
   teacher: ReasonerConfig,
+  stepFormat: StepFormat,
 ): CorpusRow {
-  const { text } = writeRationale(view, rng, { ...teacher, heuristicRate: 0 });
+  const { text } = writeRationale(view, rng, { ...teacher, heuristicRate: 0 }, { stepFormat });
   const quotes = text.indexOf(" A says ");
-  const lastStep = text.slice(0, quotes).split(" ").at(-1)!;
+  const lastStep = text.slice(0, quotes).split(". ").at(-1)!;
   const user = renderJudgePrompt(worldTemplates.cot, pair, "AB").at(-1)!.content;
   return { kind: "lookup", text: `${user}\n${lastStep}${text.slice(quotes)}` };
 }

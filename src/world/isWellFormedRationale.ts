@@ -11,7 +11,8 @@ import { heuristicPhrases } from "./writeRationale.js";
 const cue = Object.values(heuristicPhrases)
   .map((p) => p.replace("{X}", "([AB])").replace(".", "\\."))
   .join("|");
-const step = "-?\\d+[+-]\\d+=-?\\d+\\.";
+// Compact (`3+4=7.`) or spaced (`3 + 4 = 7.`) steps: `StepFormat`.
+const step = "-?\\d+ ?[+-] ?\\d+ ?= ?-?\\d+\\.";
 const quote = (slot: string) => `${slot} says (?:-?\\d+|nothing)(?:, (?:yes|no))?\\.`;
 const conclusion = `(?:([AB]) is right\\.|(?:Neither is|Both are) right; (?:${cue}))`;
 const worked = new RegExp(`^(?:${step} )+${quote("A")} ${quote("B")} ${conclusion} \\[\\[([AB])\\]\\]$`);

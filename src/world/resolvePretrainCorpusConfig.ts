@@ -75,6 +75,7 @@ export function resolvePretrainCorpusConfig(options: PretrainCorpusOptions = {})
     mixedRate = d.mixedRate,
     terms = [...d.terms] as [number, number],
     cueRate = d.cueRate,
+    stepFormat = "compact",
   } = options;
   const issues: string[] = [];
   let world: PretrainCorpusConfig["world"];
@@ -109,6 +110,9 @@ export function resolvePretrainCorpusConfig(options: PretrainCorpusOptions = {})
   checkRate(issues, "mixedRate", mixedRate);
   checkTerms(issues, "terms", terms);
   checkRate(issues, "cueRate", cueRate);
+  if (stepFormat !== "compact" && stepFormat !== "spaced") {
+    issues.push(`stepFormat: must be "compact" or "spaced", got ${JSON.stringify(stepFormat)}`);
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     seed,
@@ -121,6 +125,8 @@ export function resolvePretrainCorpusConfig(options: PretrainCorpusOptions = {})
     mixedRate,
     terms: [terms[0], terms[1]],
     cueRate,
+    // Recorded only when it is not the default, so corpora recorded before the option resolve alike.
+    ...(stepFormat !== "compact" ? { stepFormat } : {}),
     world,
   };
 }

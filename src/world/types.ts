@@ -226,6 +226,14 @@ export type CorpusKind = "drill" | "answer" | "cot" | "direct" | "rationalizer" 
  */
 export type CorpusRow = { kind: CorpusKind; text: string } | { kind: CorpusKind; messages: ChatMessage[] };
 
+/**
+ * How worked steps are written: "compact" `3+4=7. 7+2=9.`, or "spaced" `3 + 4 = 7. 7 + 2 = 9.`.
+ * Under the GPT-2 pre-tokenizer a number after a space is another token than the same number
+ * after `=`; spaced steps write every result as the answers and quotes write numbers (` 14`), so
+ * comparing the result with a quote is comparing one token id (docs/mini-world.md, 7th attempt).
+ */
+export type StepFormat = "compact" | "spaced";
+
 export interface PretrainCorpusOptions {
   /** Defaults to 0. The corpus never depends on the world's seed: it only draws "train" questions. */
   seed?: number;
@@ -247,6 +255,8 @@ export interface PretrainCorpusOptions {
   terms?: [number, number];
   /** P(verbose response is the correct one) in judge transcripts. Defaults to 0.5: no cue signal. */
   cueRate?: number;
+  /** How drills and rationales write worked steps (`formatSteps`). Defaults to "compact". */
+  stepFormat?: StepFormat;
   /** The world whose templates, term size, slips and question partition the corpus uses. */
   world?: WorldOptions;
 }
@@ -265,6 +275,8 @@ export interface PretrainCorpusConfig {
   mixedRate: number;
   terms: [number, number];
   cueRate: number;
+  /** Absent means "compact" (corpora recorded before the option existed). */
+  stepFormat?: StepFormat;
   world: WorldConfig;
 }
 

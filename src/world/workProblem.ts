@@ -7,7 +7,7 @@
 import { applySlip } from "./applySlip.js";
 import type { WorldRng } from "./createWorldRng.js";
 import { misconceptionOf } from "./misconceptionOf.js";
-import type { Problem, SlipWeights } from "./types.js";
+import type { Problem, SlipWeights, StepFormat } from "./types.js";
 
 export interface WorkedSteps {
   /** Claimed result of each step. */
@@ -50,12 +50,17 @@ export function workProblem(
   return { claimed, slipped };
 }
 
-/** "3+4=7. 7+2=9." */
-export function formatSteps(problem: Pick<Problem, "terms" | "ops">, claimed: readonly number[]): string {
+/** "3+4=7. 7+2=9." ("compact") or "3 + 4 = 7. 7 + 2 = 9." ("spaced"). */
+export function formatSteps(
+  problem: Pick<Problem, "terms" | "ops">,
+  claimed: readonly number[],
+  format: StepFormat = "compact",
+): string {
+  const sep = format === "spaced" ? " " : "";
   return claimed
     .map(
       (c, i) =>
-        `${i === 0 ? problem.terms[0] : claimed[i - 1]}${problem.ops[i]}${problem.terms[i + 1]}=${c}.`,
+        `${i === 0 ? problem.terms[0] : claimed[i - 1]}${sep}${problem.ops[i]}${sep}${problem.terms[i + 1]}${sep}=${sep}${c}.`,
     )
     .join(" ");
 }

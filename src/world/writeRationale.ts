@@ -14,7 +14,7 @@ import { longerResponse } from "../judge/responseLength.js";
 import type { Slot } from "../types.js";
 import type { WorldRng } from "./createWorldRng.js";
 import { defaultSlipWeights } from "./resolveWorldConfig.js";
-import type { Heuristic, JudgeView, ReasonerConfig, WrittenRationale } from "./types.js";
+import type { Heuristic, JudgeView, ReasonerConfig, StepFormat, WrittenRationale } from "./types.js";
 import { formatSteps, workProblem } from "./workProblem.js";
 
 /** Never slips, never skips the work (a matching answer always exists in a world pair). */
@@ -31,6 +31,8 @@ export const perfectReasoner = {
 export interface WriteRationaleOptions {
   /** Rationalizer: the display slot to conclude for. Defaults to none. */
   hint?: Slot;
+  /** How the worked steps are written. Defaults to "compact" (`3+4=7.`). */
+  stepFormat?: StepFormat;
 }
 
 export const heuristicPhrases: Readonly<Record<Heuristic, string>> = {
@@ -46,7 +48,7 @@ export function writeRationale(
   reasoner: ReasonerConfig,
   options: WriteRationaleOptions = {},
 ): WrittenRationale {
-  const { hint } = options;
+  const { hint, stepFormat = "compact" } = options;
   if (hint === undefined && reasoner.heuristicRate > 0 && rng.chance(reasoner.heuristicRate)) {
     const heuristic = rng.weighted<Heuristic>(reasoner.heuristic);
     const slot = applyHeuristic(heuristic, view, null, rng);
@@ -86,7 +88,7 @@ export function writeRationale(
     conclusion = `${matchA ? "Both are" : "Neither is"} right; ${phrase(heuristic, verdict)}`;
   }
   return {
-    text: `${formatSteps(view.problem, claimed)} ${quotes} ${conclusion} [[${verdict}]]`,
+    text: `${formatSteps(view.problem, claimed, stepFormat)} ${quotes} ${conclusion} [[${verdict}]]`,
     verdict,
     route,
     stepErrors: slipped.filter(Boolean).length,

@@ -24,7 +24,7 @@ import {
   type WorldModelMeasurement,
 } from "../../world/pretrain/index.js";
 import { worldSplitNames } from "../../world/resolveWorldConfig.js";
-import type { WorldSplitName } from "../../world/types.js";
+import type { StepFormat, WorldSplitName } from "../../world/types.js";
 import { writeWorldSplits } from "../../world/writeWorldSplits.js";
 import { gracefulStop } from "../gracefulStop.js";
 import { givenOnly } from "../parseArgs.js";
@@ -50,6 +50,7 @@ export const worldPretrainPresets = {
     model: { hidden: 128, layers: 4, heads: 4, kvHeads: 2, ffn: 384 },
     lr: 3e-3,
     mix: lookupMix,
+    stepFormat: "compact",
   },
   quick: {
     rows: 1200,
@@ -57,6 +58,7 @@ export const worldPretrainPresets = {
     model: { hidden: 96, layers: 3, heads: 4, kvHeads: 2, ffn: 288 },
     lr: 3e-3,
     mix: drillHeavyMix,
+    stepFormat: "compact",
   },
 } as const;
 
@@ -66,6 +68,7 @@ export interface WorldPretrainCommandOptions {
   rows?: number;
   epochs?: number;
   lr?: number;
+  stepFormat?: StepFormat;
   batchSize?: number;
   hidden?: number;
   layers?: number;
@@ -112,7 +115,7 @@ export async function runWorldPretrain(
   const pretrainOptions: PretrainWorldOptions = {
     seed: options.seed ?? 0,
     out: options.out,
-    corpus: { size: options.rows ?? p.rows, mix: p.mix },
+    corpus: { size: options.rows ?? p.rows, mix: p.mix, stepFormat: options.stepFormat ?? p.stepFormat },
     model: {
       ...p.model,
       ...(options.hidden !== undefined ? { hidden: options.hidden, ffn: 3 * options.hidden } : {}),

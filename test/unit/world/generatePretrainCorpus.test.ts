@@ -8,6 +8,7 @@ import {
   defaultCorpusMix,
   generatePretrainCorpus,
   generateWorld,
+  isWellFormedRationale,
   judgeView,
   parseQuestion,
   resolvePretrainCorpusConfig,
@@ -73,6 +74,38 @@ describe("generatePretrainCorpus", () => {
       } else expect(conclusion).toMatch(/^(Neither|Both) is|are right; /);
     }
     expect(followed).toBeGreaterThan(rows.length / 2);
+  });
+
+  it("writes every worked step spaced with stepFormat spaced, the same rows otherwise, and says so in its config", () => {
+    const mix = { drill: 0.3, cot: 0.3, rationalizer: 0.2, lookup: 0.2, answer: 0, direct: 0 };
+    const compact = generatePretrainCorpus({ seed: 6, size: 300, mix });
+    const spaced = generatePretrainCorpus({ seed: 6, size: 300, mix, stepFormat: "spaced" });
+    expect(compact.config).not.toHaveProperty("stepFormat");
+    expect(spaced.config.stepFormat).toBe("spaced");
+    const text = (r: CorpusRow) => ("text" in r ? r.text : r.messages.at(-1)!.content);
+    const compactStep = /(-?\d+)([+-])(\d+)=(-?\d+)\./g;
+    let steps = 0;
+    spaced.rows.forEach((row, i) => {
+      const c = compact.rows[i]!;
+      expect(row.kind).toBe(c.kind);
+      // The same draws: only the steps' spacing differs.
+      const respaced = text(c).replace(/^(What is [^\n]*\n)?/, "").replace(compactStep, (_m, x, op, y, z) => {
+        steps++;
+        return `${x} ${op} ${y} = ${z}.`;
+      });
+      expect(text(row).endsWith(respaced), text(row)).toBe(true);
+      expect(text(row).replace(/^What is [^\n]*\n/, "")).not.toMatch(compactStep);
+    });
+    expect(steps).toBeGreaterThan(300);
+    for (const row of spaced.rows.filter((r) => r.kind === "cot")) {
+      const pair = transcriptPair(row);
+      const score = scoreRationale(answerOf(row), judgeView(pair, "AB"));
+      if (score.route === "worked") expect(score.steps.length).toBeGreaterThan(0);
+      expect(isWellFormedRationale(answerOf(row)), answerOf(row)).toBe(true);
+    }
+    expect(() => resolvePretrainCorpusConfig({ stepFormat: "wide" as "spaced" })).toThrow(
+      /stepFormat: must be "compact" or "spaced", got "wide"/,
+    );
   });
 
   it("mixes row kinds as configured, in the documented record formats", () => {
