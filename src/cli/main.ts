@@ -770,7 +770,7 @@ Examples:
     .description(
       "the paper end to end on the mini world: zero-shot judges, GenRM, BT, PairRM and STaR, in and out of distribution",
     )
-    .option("--quick", "a few dozen pairs per stage (about 2 minutes): checks the pipeline, not the methods")
+    .option("--quick", "a few dozen pairs per stage (about a minute): checks the pipeline, not the methods")
     .option("--out <dir>", "run directory; rerunning resumes it", defaultDemoOptions.outDir)
     .option(
       "--seed <n>",

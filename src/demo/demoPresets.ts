@@ -1,5 +1,5 @@
 /**
- * The demo's two sizes. "full" is the README's main job (≤ 15 min on 2 cores); "quick" runs every
+ * The demo's two sizes. "full" is the README's main job (≤ 10 min on 2 cores); "quick" runs every
  * stage on a few dozen pairs so the test suite can check the whole pipeline end to end (≤ 3 min).
  * Everything else (templates, sampling, order handling) is the same in both.
  */

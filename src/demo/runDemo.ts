@@ -126,7 +126,7 @@ const methodNames: Record<
 const freshHint = "rerun with --fresh to start the demo over, or delete that file to redo its stage";
 
 /** Bumped when what a stage computes from its artifacts changes (metrics, fields). */
-const demoStageVersion = 5;
+const demoStageVersion = 6;
 /** The same for the policy stage. */
 const policyStageVersion = 2;
 
@@ -233,9 +233,11 @@ async function runDemoLocked(
     pairs: evalSplits[name].length,
     lengthJudgeAccuracy: worldStats(evalSplits[name]).lengthJudgeAccuracy,
   }));
-  log(
-    `mini world (seed ${seed}): ${preset.trainPairs} training pairs, ${preset.evalPairs} pairs per evaluation split; base model ${path.relative(process.cwd(), baseModel) || baseModel}`,
-  );
+  if (lock) {
+    log(
+      `mini world (seed ${seed}): ${preset.trainPairs} training pairs, ${preset.evalPairs} pairs per evaluation split; base model ${path.relative(process.cwd(), baseModel) || baseModel}`,
+    );
+  }
 
   const store = SampleStore.open(path.join(outDir, "samples.db"));
   const cache = store.sampleCache();

@@ -17,7 +17,6 @@
  * and provenance says k = 0, temperature 0.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { PreferencePair } from "../data/types.js";
@@ -44,6 +43,7 @@ import { readCausalLMConfig } from "../model/llama/readCausalLMConfig.js";
 import type { ScalarHeadKind } from "../model/llama/ScalarHead.js";
 import { isAdapterGguf } from "../model/lora/loadLoraAdapterGguf.js";
 import { modelIdentity } from "../model/modelIdentity.js";
+import { stableStringify } from "../run/runDir.js";
 import { readCheckpointFile } from "../train/checkpoint.js";
 import { encodeSequence } from "../train/data/encodeExamples.js";
 import type { HeadFileMeta } from "../train/restore.js";
@@ -148,7 +148,7 @@ export async function openHeadJudge(options: OpenHeadJudgeOptions): Promise<Head
   const [modelId, adapterId, headHash] = await Promise.all([
     modelIdentity(files.model, { signal }),
     files.adapter === null ? Promise.resolve(null) : modelIdentity(files.adapter, { signal }),
-    sha256File(headFile),
+    headContentHash(headFile),
   ]);
   // Imported here: node-llama-cpp (the tokenizer) is slow to load, and `genrm eval` imports this
   // module on every run, most of which never open a head.
@@ -426,9 +426,20 @@ async function resolveTemplate(
   return found;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+/**
+ * The head's content identity: its weights and what it is (kind, width, method, template), not the
+ * paths it records to find its model. A head trained on a base model installed elsewhere (another
+ * clone, another user's home) is the same judge and must share its samples and ids.
+ */
+async function headContentHash(headFile: string): Promise<string> {
+  const { meta, tensors } = await readCheckpointFile<Partial<HeadFileMeta>>(headFile);
+  const { baseModel: _base, model: _model, ...what } = meta;
+  const hash = createHash("sha256").update(stableStringify(what));
+  for (const name of [...tensors.keys()].sort()) {
+    const t = tensors.get(name)!;
+    hash.update(`\n${name}:${t.shape.join("x")}\n`);
+    hash.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  }
   return hash.digest("hex");
 }
 

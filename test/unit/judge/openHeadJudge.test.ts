@@ -248,6 +248,39 @@ describe("openHeadJudge: BT", () => {
     expect(written[1]!.bytes.equals(written[0]!.bytes)).toBe(true);
     expect(written[1]!.modelId).toBe(written[0]!.modelId);
   });
+
+  it("names the judge by content, not by where the base model was installed: a copy of the base, the same identity", async () => {
+    const elsewhere = await mkdtemp(join(dir, "install-"));
+    const copiedBase = join(elsewhere, "base.gguf");
+    await copyFile(basePath, copiedBase);
+    const ids: string[] = [];
+    for (const [name, base] of [
+      ["here", basePath],
+      ["there", copiedBase],
+    ] as const) {
+      const runDir = await mkdtemp(join(dir, `${name}-`));
+      await copyFile(bt.adapter, join(runDir, "model.gguf"));
+      const headFile = join(runDir, "head.ckpt");
+      await writeHeadFile(headFile, bt.head, {
+        hidden: shape.hidden,
+        baseModel: base,
+        model: join(runDir, "model.gguf"),
+        method: "bt",
+      });
+      ids.push((await judgeWith({ headFile })).info.modelId);
+    }
+    expect(ids[1]).toBe(ids[0]);
+    // Other head weights are another judge.
+    const other = await mkdtemp(join(dir, "other-weights-"));
+    await copyFile(prm.adapter, join(other, "model.gguf"));
+    await writeHeadFile(join(other, "head.ckpt"), bt.head, {
+      hidden: shape.hidden,
+      baseModel: basePath,
+      model: join(other, "model.gguf"),
+      method: "bt",
+    });
+    expect((await judgeWith({ headFile: join(other, "head.ckpt") })).info.modelId).not.toBe(ids[0]);
+  });
 });
 
 describe("openHeadJudge: PairRM", () => {

@@ -89,10 +89,12 @@ describe("generatePretrainCorpus", () => {
       const c = compact.rows[i]!;
       expect(row.kind).toBe(c.kind);
       // The same draws: only the steps' spacing differs.
-      const respaced = text(c).replace(/^(What is [^\n]*\n)?/, "").replace(compactStep, (_m, x, op, y, z) => {
-        steps++;
-        return `${x} ${op} ${y} = ${z}.`;
-      });
+      const respaced = text(c)
+        .replace(/^(What is [^\n]*\n)?/, "")
+        .replace(compactStep, (_m, x, op, y, z) => {
+          steps++;
+          return `${x} ${op} ${y} = ${z}.`;
+        });
       expect(text(row).endsWith(respaced), text(row)).toBe(true);
       expect(text(row).replace(/^What is [^\n]*\n/, "")).not.toMatch(compactStep);
     });
