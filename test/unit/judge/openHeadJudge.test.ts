@@ -20,7 +20,7 @@ import type { JudgeTemplate, Order } from "../../../src/judge/types.js";
 import { exportLoraAdapterGguf, exportMergedGguf } from "../../../src/model/export/index.js";
 import { type CausalLM, lastTokenRows, loadModel, type ScalarHead } from "../../../src/model/index.js";
 import { noGrad } from "../../../src/tensor/index.js";
-import { writeCheckpointFile } from "../../../src/train/checkpoint.js";
+import { readCheckpointFile, writeCheckpointFile } from "../../../src/train/checkpoint.js";
 import { resolveTrainConfig } from "../../../src/train/config.js";
 import {
   encodeExamples,
@@ -232,15 +232,7 @@ describe("openHeadJudge: BT", () => {
   it("records the adapter relative to the head: the same run in two directories, the same file and judge identity", async () => {
     const written: { bytes: Buffer; modelId: string }[] = [];
     for (const name of ["run-a", "run-b"]) {
-      const runDir = await mkdtemp(join(dir, `${name}-`));
-      await copyFile(bt.adapter, join(runDir, "model.gguf"));
-      const headFile = join(runDir, "head.ckpt");
-      await writeHeadFile(headFile, bt.head, {
-        hidden: shape.hidden,
-        baseModel: basePath,
-        model: join(runDir, "model.gguf"),
-        method: "bt",
-      });
+      const { runDir, headFile } = await btRunDir(name, basePath);
       const judge = await judgeWith({ headFile });
       expect(judge.files.adapter).toBe(join(runDir, "model.gguf"));
       written.push({ bytes: await readFile(headFile), modelId: judge.info.modelId });
@@ -253,35 +245,32 @@ describe("openHeadJudge: BT", () => {
     const elsewhere = await mkdtemp(join(dir, "install-"));
     const copiedBase = join(elsewhere, "base.gguf");
     await copyFile(basePath, copiedBase);
-    const ids: string[] = [];
-    for (const [name, base] of [
-      ["here", basePath],
-      ["there", copiedBase],
-    ] as const) {
-      const runDir = await mkdtemp(join(dir, `${name}-`));
-      await copyFile(bt.adapter, join(runDir, "model.gguf"));
-      const headFile = join(runDir, "head.ckpt");
-      await writeHeadFile(headFile, bt.head, {
-        hidden: shape.hidden,
-        baseModel: base,
-        model: join(runDir, "model.gguf"),
-        method: "bt",
-      });
-      ids.push((await judgeWith({ headFile })).info.modelId);
-    }
-    expect(ids[1]).toBe(ids[0]);
+    const here = await btRunDir("here", basePath);
+    const there = await btRunDir("there", copiedBase);
+    const id = (await judgeWith({ headFile: here.headFile })).info.modelId;
+    expect((await judgeWith({ headFile: there.headFile })).info.modelId).toBe(id);
     // Other head weights are another judge.
-    const other = await mkdtemp(join(dir, "other-weights-"));
-    await copyFile(prm.adapter, join(other, "model.gguf"));
-    await writeHeadFile(join(other, "head.ckpt"), bt.head, {
-      hidden: shape.hidden,
-      baseModel: basePath,
-      model: join(other, "model.gguf"),
-      method: "bt",
-    });
-    expect((await judgeWith({ headFile: join(other, "head.ckpt") })).info.modelId).not.toBe(ids[0]);
+    const { meta, tensors } = await readCheckpointFile<unknown>(there.headFile);
+    const weights = [...tensors.values()].map((t) => ({ ...t, data: Float32Array.from(t.data) }));
+    weights[0]!.data[0]! += 0.5;
+    await writeCheckpointFile(there.headFile, meta, weights);
+    expect((await judgeWith({ headFile: there.headFile })).info.modelId).not.toBe(id);
   });
 });
+
+/** A BT run directory as the trainer leaves it: the adapter as model.gguf and the head file. */
+async function btRunDir(name: string, baseModel: string): Promise<{ runDir: string; headFile: string }> {
+  const runDir = await mkdtemp(join(dir, `${name}-`));
+  await copyFile(bt.adapter, join(runDir, "model.gguf"));
+  const headFile = join(runDir, "head.ckpt");
+  await writeHeadFile(headFile, bt.head, {
+    hidden: shape.hidden,
+    baseModel,
+    model: join(runDir, "model.gguf"),
+    method: "bt",
+  });
+  return { runDir, headFile };
+}
 
 describe("openHeadJudge: PairRM", () => {
   function directPA(pair: PreferencePair, order: Order, template: JudgeTemplate = toyTemplate): number {
