@@ -573,6 +573,8 @@ Examples:
     .option("--batch-size <n>", "sequences per step (default 16)", intArg(1, 4096))
     .option("--hidden <n>", "model width (default 128; 96 with --quick); FFN is 3x", intArg(8, 8192))
     .option("--layers <n>", "decoder layers (default 4; 3 with --quick)", intArg(1, 256))
+    .option("--heads <n>", "attention heads; hidden must divide by it (default 4)", intArg(1, 256))
+    .option("--kv-heads <n>", "key/value heads; heads must divide by it (default 2)", intArg(1, 256))
     .option("--quick", "a much weaker model in about 2 minutes (for tests)")
     .option("--resume", "continue from the latest checkpoint in <out>.run")
     .option("--run-dir <dir>", "run directory (default <out>.run)")

@@ -72,6 +72,8 @@ export interface WorldPretrainCommandOptions {
   batchSize?: number;
   hidden?: number;
   layers?: number;
+  heads?: number;
+  kvHeads?: number;
   quick?: boolean;
   resume?: boolean;
   runDir?: string;
@@ -120,6 +122,8 @@ export async function runWorldPretrain(
       ...p.model,
       ...(options.hidden !== undefined ? { hidden: options.hidden, ffn: 3 * options.hidden } : {}),
       ...(options.layers !== undefined ? { layers: options.layers } : {}),
+      ...(options.heads !== undefined ? { heads: options.heads } : {}),
+      ...(options.kvHeads !== undefined ? { kvHeads: options.kvHeads } : {}),
     },
     train: {
       epochs: options.epochs ?? p.epochs,
