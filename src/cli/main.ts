@@ -790,7 +790,7 @@ Examples:
       "--jobs <n>",
       withDefault(
         "stages run side by side, a process each (results do not depend on it)",
-        `${defaultDemoOptions.jobs()}: 2 on 2 or more cores`,
+        `${defaultDemoOptions.jobs()} here; 2 with 2 or more cores, else 1`,
       ),
       intArg(1, 64),
     )
