@@ -5,7 +5,7 @@
  * recomputing anything.
  */
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -422,6 +422,30 @@ describe("genrm demo --quick --policy killed mid-stage", () => {
     const after = (JSON.parse(resumed.stdout) as DemoResults).policy!;
     expect(withoutRunVariance(after)).toEqual(withoutRunVariance(readResults().policy));
   }, 600_000);
+});
+
+describe("genrm demo with a failing lane", () => {
+  it("fails naming the lane's stages and the cause, writes no results, and resumes to the same numbers once the cause is gone", async () => {
+    const failing = path.join(dir, "failing-lane");
+    mkdirSync(failing, { recursive: true });
+    // A file where BT's stage directory goes: its lane cannot start the stage.
+    writeFileSync(path.join(failing, "bt"), "in the way\n");
+    const args = ["demo", "--quick", "--out", failing, "--methods", "zero-shot-direct,bt", "--jobs", "2"];
+    const broken = await runCli([...args, "--progress", "plain"]);
+    expect(broken.code).not.toBe(0);
+    expect(broken.stderr).toMatch(/2 lanes side by side/);
+    expect(broken.stderr).toMatch(/^genrm: .*demo lane \d \(bt\): /m);
+    expect(broken.stderr).toContain(path.join(failing, "bt"));
+    expect(existsSync(path.join(failing, "results.json"))).toBe(false);
+
+    rmSync(path.join(failing, "bt"));
+    const resumed = await runCli([...args, "--progress", "plain", "--json"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const results = JSON.parse(resumed.stdout) as DemoResults;
+    expect(results.methods.map((m) => m.id)).toEqual(["zero-shot-direct", "bt"]);
+    const bt = readResults().methods.find((m) => m.id === "bt")!;
+    expect(withoutRunVariance(results.methods[1])).toEqual(withoutRunVariance(bt));
+  }, 300_000);
 });
 
 describe("genrm demo killed mid-stage", () => {
