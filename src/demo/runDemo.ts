@@ -142,7 +142,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
   const lock = lockRunDir(outDir, "demo");
   try {
     const run = await runDemoLocked(options, outDir, lock);
-    if (!run) throw new Error("runDemoLocked: a locked run returned no results");
+    if (!run) throw new InternalError("runDemoLocked: a locked run returned no results");
     return run;
   } catch (err) {
     throw asStorageError(err, { dir: outDir });
@@ -186,6 +186,10 @@ async function runDemoLocked(
     ]);
   }
   const methods = demoMethodIds.filter((m) => (options.methods ?? demoMethodIds).includes(m));
+  const jobs = options.jobs ?? defaultDemoOptions.jobs();
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new ConfigError([`jobs: must be a positive integer, got ${jobs}`]);
+  }
 
   const baseModel = path.resolve(options.baseModel ?? bundledBaseModel());
   if (!fs.existsSync(baseModel)) {
@@ -488,7 +492,6 @@ async function runDemoLocked(
   // reports what the whole computation took rather than what was left of it.
   const earlierSeconds = methods.reduce((t, id) => t + (stageRecord(id)?.seconds ?? 0), 0);
   const ranInLanes = new Set<DemoMethodId>();
-  const jobs = options.jobs ?? defaultDemoOptions.jobs();
   if (lock && jobs > 1) {
     const lanes = planDemoLanes(
       methods.filter((id) => stageRecord(id) === null),
