@@ -221,3 +221,38 @@ export class InternalError extends GenrmError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortedError(signal.reason);
 }
+
+/**
+ * An error as it crosses a thread or process boundary (a worker's message, a child's IPC): plain
+ * data, so the other side can rebuild it.
+ */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  hint?: string;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof GenrmError) {
+    return {
+      name: error.name,
+      message: error.message,
+      code: error.code,
+      ...(error.hint ? { hint: error.hint } : {}),
+    };
+  }
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: "Error", message: String(error) };
+}
+
+/** The other side's error here: a GenrmError keeps its code, hint and class name. */
+export function deserializeError(e: SerializedError): Error {
+  const error =
+    e.code !== undefined
+      ? new GenrmError(e.code as ErrorCode, e.message, e.hint !== undefined ? { hint: e.hint } : {})
+      : new Error(e.message);
+  error.name = e.name;
+  return error;
+}

@@ -5,7 +5,7 @@
  * closes) ends it at once, as if it had been killed with it; what it finished stays for the next
  * run, and a stage it was in is locked until it has exited.
  */
-import { GenrmError } from "../errors.js";
+import { type SerializedError, serializeError } from "../errors.js";
 import type { DemoOptions } from "./runDemo.js";
 import { runDemoLane } from "./runDemo.js";
 import type { DemoMethodId } from "./types.js";
@@ -17,9 +17,7 @@ export interface DemoLaneRequest {
   };
 }
 
-export type DemoLaneMessage =
-  | { type: "done" }
-  | { type: "error"; code: string; message: string; hint?: string };
+export type DemoLaneMessage = { type: "done" } | { type: "error"; error: SerializedError };
 
 const controller = new AbortController();
 const stop = () => controller.abort(new Error("the demo was stopped"));
@@ -31,18 +29,7 @@ process.once("message", (request: DemoLaneRequest) => {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   runDemoLane({ ...request.options, signal: controller.signal, log }).then(
     () => reply({ type: "done" }, 0),
-    (error: unknown) => {
-      const e = error instanceof Error ? error : new Error(String(error));
-      reply(
-        {
-          type: "error",
-          code: e instanceof GenrmError ? e.code : "GENRM_INTERNAL",
-          message: e.message,
-          ...(e instanceof GenrmError && e.hint ? { hint: e.hint } : {}),
-        },
-        1,
-      );
-    },
+    (error: unknown) => reply({ type: "error", error: serializeError(error) }, 1),
   );
 });
 

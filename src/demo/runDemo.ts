@@ -488,13 +488,14 @@ async function runDemoLocked(
     });
     return cached.configHash === stageKey ? cached.result : null;
   };
+  const earlier = new Map(methods.map((id) => [id, stageRecord(id)]));
   // Stages finished by an earlier (killed) run count with their recorded time, so a resumed demo
   // reports what the whole computation took rather than what was left of it.
-  const earlierSeconds = methods.reduce((t, id) => t + (stageRecord(id)?.seconds ?? 0), 0);
+  const earlierSeconds = methods.reduce((t, id) => t + (earlier.get(id)?.seconds ?? 0), 0);
   const ranInLanes = new Set<DemoMethodId>();
   if (lock && jobs > 1) {
     const lanes = planDemoLanes(
-      methods.filter((id) => stageRecord(id) === null),
+      methods.filter((id) => earlier.get(id) === null),
       jobs,
     );
     if (lanes.length > 1) {
@@ -516,7 +517,7 @@ async function runDemoLocked(
   try {
     for (const id of methods) {
       signal?.throwIfAborted();
-      const recorded = stageRecord(id);
+      const recorded = ranInLanes.has(id) ? stageRecord(id) : earlier.get(id);
       if (recorded) {
         if (!ranInLanes.has(id)) log(`${methodNames[id].name}: done in an earlier run`);
         results.push(recorded);

@@ -13,7 +13,7 @@ import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { AbortedError, type ErrorCode, GenrmError } from "../errors.js";
+import { AbortedError, deserializeError, GenrmError } from "../errors.js";
 import type { DemoLaneMessage, DemoLaneRequest } from "./demoLaneProcess.js";
 import type { DemoMethodId } from "./types.js";
 
@@ -101,11 +101,12 @@ function startLane(
     child.on("exit", (code, exitSignal) => {
       if (code === 0 && reply?.type === "done") return resolve();
       if (reply?.type === "error") {
-        return reject(
-          new GenrmError(reply.code as ErrorCode, `${what}: ${reply.message}`, {
-            ...(reply.hint ? { hint: reply.hint } : {}),
-          }),
-        );
+        const error = deserializeError(reply.error);
+        if (!(error instanceof GenrmError)) {
+          return reject(new GenrmError("GENRM_INTERNAL", `${what}: ${error.message}`));
+        }
+        error.message = `${what}: ${error.message}`;
+        return reject(error);
       }
       reject(
         new GenrmError(

@@ -4,12 +4,12 @@
  * event loop of the thread that serves requests.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { serializeError } from "../errors.js";
 import { loadModel } from "../model/loadModel.js";
 import { loadLoraAdapterGguf } from "../model/lora/loadLoraAdapterGguf.js";
 import { readHeadFile } from "../train/restore.js";
 import { scoreSequences } from "./scoreSequences.js";
 import type { HeadWorkerData, HeadWorkerReply, HeadWorkerRequest } from "./workerProtocol.js";
-import { serializeError } from "./workerProtocol.js";
 
 const port = parentPort!;
 const files = workerData as HeadWorkerData;

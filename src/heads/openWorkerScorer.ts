@@ -11,14 +11,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { InternalError, throwIfAborted } from "../errors.js";
+import { deserializeError, InternalError, throwIfAborted } from "../errors.js";
 import type { ScoreBatch } from "./scoreSequences.js";
-import {
-  deserializeError,
-  type HeadWorkerData,
-  type HeadWorkerReply,
-  type HeadWorkerRequest,
-} from "./workerProtocol.js";
+import type { HeadWorkerData, HeadWorkerReply, HeadWorkerRequest } from "./workerProtocol.js";
 
 export interface WorkerScorer {
   runBatch: ScoreBatch;

@@ -262,9 +262,9 @@ export async function lockRunDirWaiting(
     try {
       return lockRunDir(dir, command);
     } catch (error) {
-      const foreign = error instanceof RunDirLockedError && error.holder.hostname === os.hostname();
-      const own = foreign && held.has(path.join(path.resolve(dir), runDirLockFile));
-      if (!foreign || own || Date.now() >= deadline) throw error;
+      const sameHost = error instanceof RunDirLockedError && error.holder.hostname === os.hostname();
+      const own = sameHost && held.has(path.join(path.resolve(dir), runDirLockFile));
+      if (!sameHost || own || Date.now() >= deadline) throw error;
       options.signal?.throwIfAborted();
       if (!told) options.onWait?.(error.holder);
       told = true;

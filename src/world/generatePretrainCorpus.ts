@@ -19,7 +19,7 @@ import { drawWorldPair } from "./drawWorldPair.js";
 import { judgeView } from "./judgeView.js";
 import { readWorldMeta } from "./readWorldMeta.js";
 import { renderResponse } from "./renderResponse.js";
-import { resolvePretrainCorpusConfig } from "./resolvePretrainCorpusConfig.js";
+import { defaultPretrainCorpusOptions, resolvePretrainCorpusConfig } from "./resolvePretrainCorpusConfig.js";
 import { questionOf, sampleProblem } from "./sampleProblem.js";
 import type {
   CorpusKind,
@@ -47,7 +47,7 @@ function corpusRow(rng: WorldRng, config: PretrainCorpusConfig, index: number): 
   const kind = rng.weighted<CorpusKind>(config.mix);
   const mixed = rng.chance(config.mixedRate);
   const { world, teacher } = config;
-  const stepFormat = config.stepFormat ?? "compact";
+  const stepFormat = config.stepFormat ?? defaultPretrainCorpusOptions.stepFormat;
   if (kind === "drill" || kind === "answer") {
     const problem = sampleProblem(rng, {
       terms: config.terms,

@@ -63,6 +63,7 @@ export const defaultPretrainCorpusOptions = {
   mixedRate: 0.3,
   terms: [2, 6],
   cueRate: 0.5,
+  stepFormat: "compact",
 } as const satisfies PretrainCorpusOptions;
 
 export function resolvePretrainCorpusConfig(options: PretrainCorpusOptions = {}): PretrainCorpusConfig {
@@ -75,7 +76,7 @@ export function resolvePretrainCorpusConfig(options: PretrainCorpusOptions = {})
     mixedRate = d.mixedRate,
     terms = [...d.terms] as [number, number],
     cueRate = d.cueRate,
-    stepFormat = "compact",
+    stepFormat = d.stepFormat,
   } = options;
   const issues: string[] = [];
   let world: PretrainCorpusConfig["world"];
@@ -126,7 +127,7 @@ export function resolvePretrainCorpusConfig(options: PretrainCorpusOptions = {})
     terms: [terms[0], terms[1]],
     cueRate,
     // Recorded only when it is not the default, so corpora recorded before the option resolve alike.
-    ...(stepFormat !== "compact" ? { stepFormat } : {}),
+    ...(stepFormat !== d.stepFormat ? { stepFormat } : {}),
     world,
   };
 }
